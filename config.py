@@ -1,0 +1,130 @@
+"""Configuration classes, one per environment.
+
+Pick one with ``APP_ENV`` (``development``, ``testing`` or ``production``; default
+``development``). Values come from the environment; afterwards every ``FLASK_``-prefixed
+variable overrides the key of the same name (``FLASK_CATALOGUE_PAGE_SIZE=10``), as Flask's
+``Config.from_prefixed_env`` does.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+DEFAULT_SECRET_KEY = "dev-only-change-me"
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise RuntimeError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _sqlite_default() -> str:
+    return f"sqlite:///{INSTANCE_DIR / 'seminars.sqlite3'}"
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the common ``postgres://`` and ``postgresql://`` spellings for psycopg 3."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+class Config:
+    ENV_NAME = "base"
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+    SQLALCHEMY_DATABASE_URI = normalise_database_url(
+        os.environ.get("DATABASE_URL", _sqlite_default())
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_RECORD_QUERIES = False
+
+    # Languages: German first. English joins once its catalogue is complete.
+    LANGUAGES = [
+        lang.strip() for lang in os.environ.get("LANGUAGES", "de").split(",") if lang.strip()
+    ]
+    BABEL_DEFAULT_LOCALE = "de"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
+
+    # The academy that runs the programme (shown in the footer, the feeds and later documents).
+    ACADEMY_NAME = os.environ.get("ACADEMY_NAME", "Paritätische Akademie Thüringen")
+    ACADEMY_EMAIL = os.environ.get("ACADEMY_EMAIL", "seminare@example.org")
+    ACADEMY_PHONE = os.environ.get("ACADEMY_PHONE", "0361 000000")
+    # Host name used in the stable UIDs of calendar events.
+    CALENDAR_UID_DOMAIN = os.environ.get("CALENDAR_UID_DOMAIN", "selbsthilfe-im-dialog.example")
+
+    # Outgoing mail (the outbox and its sender arrive with the registration flow).
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = _env_int("MAIL_PORT", 25)
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _env_bool("MAIL_USE_SSL", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get(
+        "MAIL_DEFAULT_SENDER", "Selbsthilfe im Dialog <seminare@example.org>"
+    )
+    MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 10)
+
+    # Catalogue.
+    CATALOGUE_PAGE_SIZE = _env_int("CATALOGUE_PAGE_SIZE", 20)
+    # Seconds a rendered catalogue page may be served again before it is built anew.
+    # The places shown are never older than this. 0 switches the cache off.
+    CATALOGUE_CACHE_SECONDS = _env_int("CATALOGUE_CACHE_SECONDS", 3)
+    CATALOGUE_CACHE_ENTRIES = _env_int("CATALOGUE_CACHE_ENTRIES", 512)
+    API_PAGE_SIZE_MAX = _env_int("API_PAGE_SIZE_MAX", 100)
+
+    # Largest accepted upload (programme import through the web arrives later; the CLI reads files).
+    MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
+
+    WTF_CSRF_TIME_LIMIT = None
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    DEBUG = True
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    CATALOGUE_CACHE_SECONDS = 0
+    WTF_CSRF_ENABLED = True
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    DEBUG = False
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_for(name: str | None) -> type[Config]:
+    key = (name or os.environ.get("APP_ENV") or "development").strip().lower()
+    try:
+        return CONFIGS[key]
+    except KeyError as exc:
+        known = ", ".join(sorted(CONFIGS))
+        raise RuntimeError(f"Unknown APP_ENV {key!r}; use one of: {known}") from exc

@@ -1,0 +1,115 @@
+"""Selbsthilfe im Dialog: the seminar programme for volunteers of self-help groups."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from config import DEFAULT_SECRET_KEY, config_for, normalise_database_url
+from seminars.extensions import babel, csrf, db, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object(config_for(config_name))
+    app.config.from_prefixed_env()
+    if overrides:
+        app.config.update(overrides)
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+    _check_production_settings(app)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+
+    from seminars.core.i18n import select_locale
+
+    babel.init_app(app, locale_selector=select_locale)
+
+    _register_models()
+    _register_blueprints(app)
+    _register_template_helpers(app)
+    _register_cli(app)
+
+    from seminars.core.errors import register_error_handlers
+
+    register_error_handlers(app)
+    return app
+
+
+def _check_production_settings(app: Flask) -> None:
+    if app.config.get("ENV_NAME") == "production" and app.config.get("SECRET_KEY") in (
+        None,
+        "",
+        DEFAULT_SECRET_KEY,
+    ):
+        raise RuntimeError("SECRET_KEY must be set to a long random value in production")
+
+
+def _register_models() -> None:
+    # Import every model so that metadata (and migrations) know all tables.
+    import seminars.catalogue.models  # noqa: F401
+    import seminars.registrations.models  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from seminars.api.views import bp as api_bp
+    from seminars.catalogue.views import bp as catalogue_bp
+    from seminars.core.views import bp as core_bp
+    from seminars.feeds.views import bp as feeds_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(catalogue_bp)
+    app.register_blueprint(feeds_bp)
+    app.register_blueprint(api_bp)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from seminars.catalogue.labels import availability_label, format_label
+    from seminars.core import i18n
+
+    app.jinja_env.globals.update(
+        current_language=i18n.current_language,
+        format_session_range=i18n.format_session_range,
+        format_day=i18n.format_day,
+        format_short_date=i18n.format_short_date,
+        format_label=format_label,
+        availability_label=availability_label,
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+
+def _register_cli(app: Flask) -> None:
+    from seminars.demo.cli import seed_demo_command
+    from seminars.programme_import.cli import import_programme_command
+
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(import_programme_command)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    """SQLite: enforce foreign keys, write-ahead log, wait for locks instead of failing."""
+    module = type(dbapi_connection).__module__
+    if not module.startswith("sqlite3"):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()

@@ -1,0 +1,1 @@
+"""The public programme: topics, venues, instructors, seminars, sessions and their pages."""

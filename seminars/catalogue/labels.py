@@ -1,0 +1,52 @@
+"""Words shown for the catalogue's coded values, in the user's language."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import format_date, ngettext
+from flask_babel import gettext as _
+
+from seminars.catalogue import availability as av
+from seminars.catalogue.models import FORMAT_HYBRID, FORMAT_IN_PERSON, FORMAT_ONLINE
+
+
+def format_label(value: str) -> str:
+    return {
+        FORMAT_IN_PERSON: _("Präsenzseminar"),
+        FORMAT_ONLINE: _("Online-Seminar"),
+        FORMAT_HYBRID: _("Hybrid (vor Ort oder online)"),
+    }.get(value, value)
+
+
+def availability_label(availability: av.Availability) -> str:
+    state = availability.state
+    if state == av.PLACES_FREE:
+        return ngettext(
+            "Noch %(num)d Platz frei", "Noch %(num)d Plätze frei", availability.places_left
+        )
+    if state == av.WAITLIST_OPEN:
+        return _("Ausgebucht – Warteliste offen")
+    if state == av.FULLY_BOOKED:
+        return _("Ausgebucht")
+    if state == av.NOT_YET_OPEN:
+        return _("Anmeldung ab %(date)s", date=format_date(availability.opens_at, "long"))
+    if state == av.REGISTRATION_CLOSED:
+        return _("Anmeldung geschlossen")
+    if state == av.CANCELLED:
+        return _("Abgesagt")
+    return state
+
+
+def month_options(today: date, *, backwards: bool, count: int = 12) -> list[tuple[str, str]]:
+    """(value, label) pairs for the month filter: the next months, or past ones for the archive."""
+    options = []
+    year, month = today.year, today.month
+    for _step in range(count):
+        options.append((f"{year:04d}-{month:02d}", format_date(date(year, month, 1), "MMMM y")))
+        month += -1 if backwards else 1
+        if month == 0:
+            year, month = year - 1, 12
+        elif month == 13:
+            year, month = year + 1, 1
+    return options

@@ -1,0 +1,79 @@
+"""A short-lived cache of rendered public list pages.
+
+The catalogue is read far more often than seats change. Each worker keeps the rendered page
+for ``CATALOGUE_CACHE_SECONDS`` (default 3), keyed by path, query string and language, so the
+places shown are never older than that. The cache is bounded (least recently used entries go
+first) so that arbitrary query strings cannot fill memory.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from functools import wraps
+
+from flask import Response, current_app, make_response, request
+
+from seminars.core.i18n import current_language
+
+
+class PageCache:
+    def __init__(self) -> None:
+        self._entries: OrderedDict[tuple, tuple[float, bytes, str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, now: float) -> tuple[bytes, str] | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            expires, body, mimetype = entry
+            if expires <= now:
+                del self._entries[key]
+                return None
+            self._entries.move_to_end(key)
+            return body, mimetype
+
+    def put(self, key: tuple, body: bytes, mimetype: str, expires: float, limit: int) -> None:
+        with self._lock:
+            self._entries[key] = (expires, body, mimetype)
+            self._entries.move_to_end(key)
+            while len(self._entries) > limit:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+page_cache = PageCache()
+
+
+def cached_page(view: Callable) -> Callable:
+    """Serve a GET page from the cache while it is fresh; store successful renders."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        ttl = current_app.config["CATALOGUE_CACHE_SECONDS"]
+        if ttl <= 0 or request.method != "GET":
+            return view(*args, **kwargs)
+        key = (request.path, request.query_string, current_language())
+        now = time.monotonic()
+        hit = page_cache.get(key, now)
+        if hit is not None:
+            body, mimetype = hit
+            return Response(body, mimetype=mimetype)
+        response = make_response(view(*args, **kwargs))
+        if response.status_code == 200 and not response.direct_passthrough:
+            page_cache.put(
+                key,
+                response.get_data(),
+                response.mimetype,
+                now + ttl,
+                current_app.config["CATALOGUE_CACHE_ENTRIES"],
+            )
+        return response
+
+    return wrapper

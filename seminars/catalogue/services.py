@@ -1,0 +1,236 @@
+"""Reading the public programme: lists with filters, one seminar, filter choices.
+
+Every function here runs a fixed number of SQL queries, whatever the number of seminars:
+seat use and session dates come from grouped subqueries joined into one statement, and the
+collections shown on a page are loaded with one ``selectin`` query each.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import contains_eager, selectinload
+
+from seminars.catalogue.availability import Availability, availability_of
+from seminars.catalogue.filters import CatalogueFilters
+from seminars.catalogue.models import (
+    STATUS_CANCELLED,
+    STATUS_PUBLISHED,
+    Seminar,
+    SeminarSession,
+    Topic,
+    Venue,
+)
+from seminars.core.errors import NotFoundError
+from seminars.core.timezone import month_bounds_utc
+from seminars.extensions import db
+from seminars.registrations.models import (
+    STATUS_PENDING,
+    STATUS_WAITLISTED,
+    Registration,
+    seats_expression,
+)
+
+# Largest id PostgreSQL's integer column holds; larger path values cannot name a seminar.
+MAX_ID = 2**31 - 1
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    seminar: Seminar
+    starts_at: datetime
+    ends_at: datetime
+    availability: Availability
+
+
+@dataclass(frozen=True)
+class CataloguePage:
+    entries: list[CatalogueEntry]
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.page_size))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    topics: list[Topic]
+    towns: list[str]
+
+    @property
+    def topic_keys(self) -> list[str]:
+        return [topic.key for topic in self.topics]
+
+
+def _session_bounds():
+    return (
+        select(
+            SeminarSession.seminar_id.label("seminar_id"),
+            func.min(SeminarSession.starts_at).label("starts_at"),
+            func.max(SeminarSession.ends_at).label("ends_at"),
+        )
+        .group_by(SeminarSession.seminar_id)
+        .subquery("bounds")
+    )
+
+
+def _seat_use():
+    waiting = or_(
+        Registration.status == STATUS_WAITLISTED,
+        and_(Registration.status == STATUS_PENDING, Registration.holds_seat.is_(False)),
+    )
+    return (
+        select(
+            Registration.seminar_id.label("seminar_id"),
+            func.coalesce(
+                func.sum(seats_expression).filter(Registration.holds_seat.is_(True)), 0
+            ).label("taken"),
+            func.count().filter(waiting).label("waiting"),
+        )
+        .group_by(Registration.seminar_id)
+        .subquery("seat_use")
+    )
+
+
+SCOPE_UPCOMING = "upcoming"
+SCOPE_ARCHIVE = "archive"
+SCOPE_PUBLIC = "public"
+SCOPE_FEED = "feed"
+# Calendar feeds keep seminars this long after they ended, so subscribers see recent changes.
+FEED_DAYS_BACK = 60
+
+
+def _listing(filters: CatalogueFilters, *, now: datetime, scope: str) -> Select:
+    """The filtered statement, shared by the count, the page query and the detail page."""
+    bounds = _session_bounds()
+    seats = _seat_use()
+    taken = func.coalesce(seats.c.taken, 0)
+    waiting = func.coalesce(seats.c.waiting, 0)
+    stmt = (
+        select(Seminar, bounds.c.starts_at, bounds.c.ends_at, taken, waiting)
+        .join(bounds, bounds.c.seminar_id == Seminar.id)
+        .join(Seminar.topic)
+        .outerjoin(Seminar.venue)
+        .outerjoin(seats, seats.c.seminar_id == Seminar.id)
+    )
+    if scope == SCOPE_UPCOMING:
+        stmt = stmt.where(Seminar.status == STATUS_PUBLISHED, bounds.c.starts_at > now)
+    else:
+        stmt = stmt.where(Seminar.status.in_((STATUS_PUBLISHED, STATUS_CANCELLED)))
+        if scope == SCOPE_ARCHIVE:
+            stmt = stmt.where(bounds.c.starts_at <= now)
+        elif scope == SCOPE_FEED:
+            stmt = stmt.where(bounds.c.ends_at >= now - timedelta(days=FEED_DAYS_BACK))
+    if filters.q:
+        stmt = stmt.where(
+            or_(
+                Seminar.title.icontains(filters.q, autoescape=True),
+                Seminar.summary.icontains(filters.q, autoescape=True),
+                Seminar.description.icontains(filters.q, autoescape=True),
+            )
+        )
+    if filters.topic:
+        stmt = stmt.where(Topic.key == filters.topic)
+    if filters.format:
+        stmt = stmt.where(Seminar.format == filters.format)
+    if filters.month:
+        start, end = month_bounds_utc(*filters.month)
+        stmt = stmt.where(bounds.c.starts_at >= start, bounds.c.starts_at < end)
+    if filters.town:
+        stmt = stmt.where(func.lower(Venue.town) == filters.town.lower())
+    if filters.free:
+        stmt = stmt.where(
+            Seminar.capacity - taken > 0,
+            or_(Seminar.registration_closes_at.is_(None), Seminar.registration_closes_at > now),
+        )
+    order = bounds.c.starts_at.desc() if scope == SCOPE_ARCHIVE else bounds.c.starts_at.asc()
+    return stmt.order_by(order, Seminar.id)
+
+
+def _entry(row, now: datetime) -> CatalogueEntry:
+    seminar, starts_at, ends_at, taken, waiting = row
+    return CatalogueEntry(
+        seminar=seminar,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        availability=availability_of(
+            cancelled=seminar.status == STATUS_CANCELLED,
+            capacity=seminar.capacity,
+            seats_taken=int(taken),
+            waiting=int(waiting),
+            waitlist_capacity=seminar.waitlist_capacity,
+            opens_at=seminar.registration_opens_at,
+            closes_at=seminar.registration_closes_at,
+            starts_at=starts_at,
+            now=now,
+        ),
+    )
+
+
+def _with_display_relations(stmt: Select) -> Select:
+    return stmt.options(
+        contains_eager(Seminar.topic),
+        contains_eager(Seminar.venue),
+        selectinload(Seminar.sessions),
+        selectinload(Seminar.instructors),
+    )
+
+
+def list_seminars(
+    filters: CatalogueFilters, *, now: datetime, page_size: int, archive: bool = False
+) -> CataloguePage:
+    """One page of the catalogue (or the archive): four queries at most."""
+    stmt = _listing(filters, now=now, scope=SCOPE_ARCHIVE if archive else SCOPE_UPCOMING)
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    pages = max(1, math.ceil(total / page_size))
+    page = min(filters.page, pages)
+    rows = db.session.execute(
+        _with_display_relations(stmt).limit(page_size).offset((page - 1) * page_size)
+    ).all()
+    return CataloguePage([_entry(row, now) for row in rows], total, page, page_size)
+
+
+def filter_choices() -> FilterChoices:
+    """Topics and towns to offer in the filter form: two queries."""
+    topics = list(db.session.scalars(select(Topic).order_by(Topic.position, Topic.name_de)))
+    towns = list(
+        db.session.scalars(
+            select(Venue.town)
+            .join(Seminar, Seminar.venue_id == Venue.id)
+            .where(Seminar.status == STATUS_PUBLISHED)
+            .distinct()
+            .order_by(Venue.town)
+        )
+    )
+    return FilterChoices(topics, towns)
+
+
+def get_public_seminar(seminar_id: int, *, now: datetime) -> CatalogueEntry:
+    """A published or cancelled seminar with everything its page shows; drafts are not found."""
+    if not 0 < seminar_id <= MAX_ID:
+        raise NotFoundError()
+    stmt = _listing(CatalogueFilters(), now=now, scope=SCOPE_PUBLIC)
+    row = db.session.execute(_with_display_relations(stmt.where(Seminar.id == seminar_id))).first()
+    if row is None:
+        raise NotFoundError()
+    return _entry(row, now)
+
+
+def feed_seminars(*, now: datetime) -> list[CatalogueEntry]:
+    """Published and cancelled seminars for the calendar feed: three queries."""
+    stmt = _listing(CatalogueFilters(), now=now, scope=SCOPE_FEED)
+    return [_entry(row, now) for row in db.session.execute(_with_display_relations(stmt))]

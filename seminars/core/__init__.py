@@ -1,0 +1,1 @@
+"""Cross-cutting pieces: time, database types, Markdown, languages, errors, health."""

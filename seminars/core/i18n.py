@@ -1,0 +1,47 @@
+"""Language selection and locale-aware formatting helpers for templates."""
+
+from __future__ import annotations
+
+from flask import current_app, has_request_context, request
+from flask_babel import format_date, format_datetime, format_time, get_locale
+from flask_babel import gettext as _
+
+from seminars.core.timezone import berlin_date
+
+
+def select_locale() -> str:
+    supported = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    chosen = request.cookies.get("lang")
+    if chosen in supported:
+        return chosen
+    return (
+        request.accept_languages.best_match(supported) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
+
+
+def current_language() -> str:
+    return str(get_locale() or "de").split("_")[0]
+
+
+def format_session_range(starts_at, ends_at) -> str:
+    """A session's time span in words, in Berlin time; spans days when needed."""
+    if berlin_date(starts_at) == berlin_date(ends_at):
+        return _("%(day)s, %(start)s bis %(end)s Uhr") % {
+            "day": format_date(starts_at, "full"),
+            "start": format_time(starts_at, "HH:mm"),
+            "end": format_time(ends_at, "HH:mm"),
+        }
+    return _("%(start)s bis %(end)s") % {
+        "start": format_datetime(starts_at, "long"),
+        "end": format_datetime(ends_at, "long"),
+    }
+
+
+def format_day(value) -> str:
+    return format_date(value, "full")
+
+
+def format_short_date(value) -> str:
+    return format_date(value, "medium")

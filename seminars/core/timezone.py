@@ -1,0 +1,38 @@
+"""Time helpers. Everything is stored in UTC and shown in Europe/Berlin."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def to_utc(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("naive datetime: attach a time zone before storing it")
+    return value.astimezone(UTC)
+
+
+def berlin_to_utc(day: date, clock: time) -> datetime:
+    """A wall-clock time in Berlin (as people write it) as an aware UTC datetime."""
+    return datetime.combine(day, clock, tzinfo=BERLIN).astimezone(UTC)
+
+
+def month_bounds_utc(year: int, month: int) -> tuple[datetime, datetime]:
+    """Start (inclusive) and end (exclusive) of a calendar month in Berlin, in UTC."""
+    start = datetime(year, month, 1, tzinfo=BERLIN)
+    following = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=BERLIN)
+    return start.astimezone(UTC), following.astimezone(UTC)
+
+
+def berlin_date(value: datetime) -> date:
+    return value.astimezone(BERLIN).date()
+
+
+def days_later(value: datetime, days: int) -> datetime:
+    return value + timedelta(days=days)

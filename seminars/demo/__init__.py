@@ -1,0 +1,1 @@
+"""A realistic demo programme for development and first impressions."""

@@ -1,0 +1,190 @@
+"""Building the demo programme: a year of seminars across all topics, some nearly full."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import func, select
+
+from seminars.catalogue.models import (
+    FORMAT_HYBRID,
+    FORMAT_IN_PERSON,
+    FORMAT_ONLINE,
+    STATUS_PUBLISHED,
+    Instructor,
+    Seminar,
+    SeminarSession,
+    Topic,
+    Venue,
+)
+from seminars.core.timezone import berlin_date, berlin_to_utc
+from seminars.demo import data
+from seminars.extensions import db
+from seminars.registrations.models import (
+    STATUS_CONFIRMED,
+    STATUS_WAITLISTED,
+    Registration,
+)
+
+# Seminar ideas offered a second time in the year, online.
+REPEATED_ONLINE = 5
+PAST_SEMINARS = 6
+
+
+@dataclass
+class DemoSummary:
+    seminars: int
+    registrations: int
+
+
+def database_is_empty() -> bool:
+    return db.session.scalar(select(func.count()).select_from(Seminar)) == 0
+
+
+def _venues() -> list[Venue]:
+    venues = []
+    for name, street, postcode, town, step, toilet, loop, parking, notes, way in data.VENUES:
+        venue = Venue(
+            name=name, street=street, postcode=postcode, town=town,
+            step_free_access=step, accessible_toilet=toilet, hearing_loop=loop,
+            accessible_parking=parking, accessibility_notes=notes, directions=way,
+        )  # fmt: skip
+        db.session.add(venue)
+        venues.append(venue)
+    return venues
+
+
+def _instructors() -> list[Instructor]:
+    people = [Instructor(name=name, bio=bio) for name, bio in data.INSTRUCTORS]
+    db.session.add_all(people)
+    return people
+
+
+def _sessions(rng: random.Random, day, seminar_format: str) -> list[SeminarSession]:
+    if seminar_format == FORMAT_ONLINE:
+        # An evening series: three weekly sessions of two hours.
+        return [
+            SeminarSession(
+                starts_at=berlin_to_utc(day + timedelta(weeks=week), time(18, 0)),
+                ends_at=berlin_to_utc(day + timedelta(weeks=week), time(20, 0)),
+            )
+            for week in range(rng.choice((1, 2, 3)))
+        ]
+    days = rng.choice((1, 1, 2))
+    return [
+        SeminarSession(
+            starts_at=berlin_to_utc(day + timedelta(days=offset), time(9, 30)),
+            ends_at=berlin_to_utc(day + timedelta(days=offset), time(16, 0)),
+        )
+        for offset in range(days)
+    ]
+
+
+def _saturday_after(day):
+    return day + timedelta(days=(5 - day.weekday()) % 7)
+
+
+def _fill(rng: random.Random, index: int, capacity: int) -> tuple[int, int]:
+    """(confirmed seats, waitlisted people) with a mix of empty, busy, nearly full and full."""
+    pattern = index % 6
+    if pattern == 0:
+        return capacity - rng.choice((1, 2)), 0  # nearly full
+    if pattern == 1:
+        return capacity, rng.randint(1, 4)  # full, waitlist open
+    if pattern == 2:
+        return rng.randint(0, capacity // 3), 0
+    return rng.randint(capacity // 3, capacity - 3), 0
+
+
+def _registrations(rng: random.Random, seminar: Seminar, seats: int, waiting: int, now) -> int:
+    made = 0
+    for number in range(seats + waiting):
+        first, last = rng.choice(data.FIRST_NAMES), rng.choice(data.LAST_NAMES)
+        email = f"{first}.{last}.{seminar.code}.{number}@example.org".lower().replace("ü", "ue")
+        on_waitlist = number >= seats
+        db.session.add(
+            Registration(
+                seminar=seminar,
+                status=STATUS_WAITLISTED if on_waitlist else STATUS_CONFIRMED,
+                holds_seat=not on_waitlist,
+                first_name=first,
+                last_name=last,
+                email=email,
+                email_normalized=email,
+                organisation=rng.choice(data.GROUPS),
+                county=rng.choice(data.COUNTIES),
+                need_sign_language=rng.random() < 0.05,
+                need_step_free=rng.random() < 0.1,
+                consent_at=now,
+                created_at=now - timedelta(days=rng.randint(1, 60), minutes=number),
+                confirmed_at=None if on_waitlist else now,
+            )
+        )
+        made += 1
+    return made
+
+
+def seed_demo(now: datetime, *, seed: int = 2027) -> DemoSummary:
+    """Create the demo programme around ``now``. The caller commits."""
+    rng = random.Random(seed)
+    topics = {t.key: t for t in db.session.scalars(select(Topic))}
+    venues = _venues()
+    instructors = _instructors()
+    ideas = [(key, idea) for key, items in data.SEMINARS.items() for idea in items]
+    plan = [(key, idea, False) for key, idea in ideas]
+    plan += [(key, idea, True) for key, idea in ideas[:: len(ideas) // REPEATED_ONLINE]][
+        :REPEATED_ONLINE
+    ]
+    rng.shuffle(plan)
+    today = berlin_date(now)
+    seminars = 0
+    registrations = 0
+    for index, (topic_key, (title, summary, units, people), force_online) in enumerate(
+        [(k, i, False) for k, i, _ in plan[:PAST_SEMINARS]] + plan
+    ):
+        past = index < PAST_SEMINARS
+        if past:
+            day = today - timedelta(days=30 * (index + 1))
+        else:
+            day = today + timedelta(days=10 + (index - PAST_SEMINARS) * 10)
+        if force_online or index % 4 == 3:
+            seminar_format = FORMAT_ONLINE
+        elif index % 7 == 5:
+            seminar_format = FORMAT_HYBRID
+        else:
+            seminar_format = FORMAT_IN_PERSON
+            day = _saturday_after(day)
+        capacity = 12 if seminar_format == FORMAT_ONLINE else rng.choice((14, 16, 18, 20))
+        seminar = Seminar(
+            code=f"SID-{day.year}-{index + 1:02d}",
+            title=title,
+            topic=topics[topic_key],
+            summary=summary,
+            description=data.DESCRIPTION.format(summary=summary),
+            format=seminar_format,
+            venue=None if seminar_format == FORMAT_ONLINE else venues[index % len(venues)],
+            meeting_url=(
+                f"https://meet.example.org/sid-{index + 1:02d}"
+                if seminar_format != FORMAT_IN_PERSON
+                else ""
+            ),
+            capacity=capacity,
+            waitlist_capacity=5,
+            teaching_units=units,
+            status=STATUS_PUBLISHED,
+            sessions=_sessions(rng, day, seminar_format),
+            instructors=[instructors[i] for i in people],
+        )
+        # Seminars far ahead open for registration three months before they start.
+        if day - today > timedelta(days=270):
+            seminar.registration_opens_at = berlin_to_utc(day - timedelta(days=90), time(8, 0))
+            confirmed, waiting = 0, 0
+        else:
+            confirmed, waiting = _fill(rng, index, capacity)
+        db.session.add(seminar)
+        seminars += 1
+        registrations += _registrations(rng, seminar, confirmed, waiting, now)
+    db.session.flush()
+    return DemoSummary(seminars, registrations)

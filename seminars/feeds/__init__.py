@@ -1,0 +1,1 @@
+"""iCalendar feeds of the published programme."""

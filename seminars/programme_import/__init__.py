@@ -1,0 +1,1 @@
+"""Importing the yearly programme from CSV or XLSX files."""

@@ -1,0 +1,31 @@
+"""``flask --app wsgi import-programme FILE``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask_babel import gettext as _
+
+from seminars.extensions import db
+from seminars.programme_import.services import import_programme
+
+
+@click.command("import-programme")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_programme_command(file: Path) -> None:
+    """Import or update seminars from a CSV or XLSX file (columns: see README)."""
+    result = import_programme(file.name, file.read_bytes())
+    if not result.ok:
+        db.session.rollback()
+        click.echo(
+            _("Nichts importiert. %(n)d Problem(e) gefunden:", n=len(result.problems)), err=True
+        )
+        for problem in result.problems:
+            click.echo(f"  {problem}", err=True)
+        raise SystemExit(1)
+    db.session.commit()
+    click.echo(
+        _("Import fertig: %(created)d Seminar(e) neu, %(updated)d aktualisiert.",
+          created=result.created, updated=result.updated)
+    )  # fmt: skip

@@ -1,0 +1,130 @@
+"""Importing a programme file: check every row, then write all of it or nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from seminars.catalogue.models import Instructor, Seminar, SeminarSession, Topic, Venue
+from seminars.extensions import db
+from seminars.programme_import.readers import UnreadableFile, read_programme_file
+from seminars.programme_import.rows import ImportProblem, ProgrammeRow, VenueData, check_sheet
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    problems: list[ImportProblem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _topic_lookup() -> dict[str, str]:
+    lookup: dict[str, str] = {}
+    for topic in db.session.scalars(select(Topic)):
+        for word in (topic.key, topic.name_de, topic.name_en):
+            lookup[word.casefold()] = topic.key
+    return lookup
+
+
+def import_programme(filename: str, data: bytes) -> ImportResult:
+    """Check the whole file; if every row is good, create or update its seminars (by code).
+
+    Nothing is written when any problem is found. The caller commits.
+    """
+    try:
+        sheet = read_programme_file(filename, data)
+    except UnreadableFile as exc:
+        return ImportResult(problems=[ImportProblem(1, "-", str(exc.message))])
+    rows, problems = check_sheet(sheet, _topic_lookup())
+    if problems:
+        return ImportResult(problems=problems)
+    return _apply(rows)
+
+
+def _apply(rows: list[ProgrammeRow]) -> ImportResult:
+    result = ImportResult()
+    topics = {t.key: t for t in db.session.scalars(select(Topic))}
+    codes = [row.code for row in rows]
+    existing = {
+        s.code.casefold(): s
+        for s in db.session.scalars(
+            select(Seminar)
+            .where(func.lower(Seminar.code).in_([c.lower() for c in codes]))
+            .options(selectinload(Seminar.sessions), selectinload(Seminar.instructors))
+        )
+    }
+    venues = {(v.name.casefold(), v.town.casefold()): v for v in db.session.scalars(select(Venue))}
+    instructors = {i.name.casefold(): i for i in db.session.scalars(select(Instructor))}
+
+    for row in rows:
+        seminar = existing.get(row.code.casefold())
+        if seminar is None:
+            seminar = Seminar(code=row.code, sessions=[], instructors=[])
+            db.session.add(seminar)
+            result.created += 1
+        else:
+            result.updated += 1
+        seminar.title = row.title
+        seminar.topic = topics[row.topic_key]
+        seminar.format = row.format
+        seminar.summary = row.summary
+        seminar.description = row.description
+        seminar.capacity = row.capacity
+        seminar.waitlist_capacity = row.waitlist_capacity
+        seminar.teaching_units = row.teaching_units
+        seminar.registration_opens_at = row.registration_opens_at
+        seminar.registration_closes_at = row.registration_closes_at
+        seminar.status = row.status
+        seminar.meeting_url = row.meeting_url
+        seminar.venue = _venue(row.venue, venues) if row.venue else None
+        seminar.instructors = [_instructor(name, instructors) for name in row.instructors]
+        _replace_sessions(seminar, row.sessions)
+    db.session.flush()
+    return result
+
+
+def _venue(data: VenueData, venues: dict[tuple[str, str], Venue]) -> Venue:
+    venue = venues.get(data.key)
+    if venue is None:
+        venue = Venue()
+        db.session.add(venue)
+        venues[data.key] = venue
+    venue.name = data.name
+    venue.street = data.street
+    venue.postcode = data.postcode
+    venue.town = data.town
+    venue.step_free_access = data.step_free_access
+    venue.accessible_toilet = data.accessible_toilet
+    venue.hearing_loop = data.hearing_loop
+    venue.accessible_parking = data.accessible_parking
+    venue.accessibility_notes = data.accessibility_notes
+    venue.directions = data.directions
+    return venue
+
+
+def _instructor(name: str, instructors: dict[str, Instructor]) -> Instructor:
+    instructor = instructors.get(name.casefold())
+    if instructor is None:
+        instructor = Instructor(name=name, bio="")
+        db.session.add(instructor)
+        instructors[name.casefold()] = instructor
+    return instructor
+
+
+def _replace_sessions(seminar: Seminar, times) -> None:
+    """Keep existing session rows where possible (later, attendance hangs on them)."""
+    current = list(seminar.sessions)
+    for index, (starts_at, ends_at) in enumerate(times):
+        if index < len(current):
+            current[index].starts_at = starts_at
+            current[index].ends_at = ends_at
+        else:
+            seminar.sessions.append(SeminarSession(starts_at=starts_at, ends_at=ends_at))
+    for extra in current[len(times) :]:
+        seminar.sessions.remove(extra)

@@ -1,0 +1,1 @@
+"""Registrations of volunteers for seminars."""

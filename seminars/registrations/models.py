@@ -1,0 +1,101 @@
+"""A registration: one person for one seminar.
+
+The flow that creates and changes registrations (double opt-in, waitlist, offers) lives in
+this package's services; the catalogue only reads seat use from here.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text, case, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from seminars.catalogue.models import Seminar
+from seminars.core.db_types import UTCDateTime
+from seminars.core.timezone import utcnow
+from seminars.extensions import db
+
+STATUS_PENDING = "pending"
+STATUS_CONFIRMED = "confirmed"
+STATUS_WAITLISTED = "waitlisted"
+STATUS_OFFERED = "offered"
+STATUS_CANCELLED = "cancelled"
+STATUS_EXPIRED = "expired"
+REGISTRATION_STATUSES = (
+    STATUS_PENDING,
+    STATUS_CONFIRMED,
+    STATUS_WAITLISTED,
+    STATUS_OFFERED,
+    STATUS_CANCELLED,
+    STATUS_EXPIRED,
+)
+# Registrations that still take part in the seminar: they hold a seat or a waitlist place.
+ACTIVE_STATUSES = (STATUS_PENDING, STATUS_CONFIRMED, STATUS_WAITLISTED, STATUS_OFFERED)
+
+_STATUS_LIST = ", ".join(f"'{s}'" for s in REGISTRATION_STATUSES)
+_ACTIVE_LIST = ", ".join(f"'{s}'" for s in ACTIVE_STATUSES)
+
+
+class Registration(db.Model):
+    __tablename__ = "registration"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_STATUS_LIST})", name="status"),
+        # A seat is held only by a pending, confirmed or offered registration.
+        CheckConstraint(
+            "NOT holds_seat OR status IN ('pending', 'confirmed', 'offered')",
+            name="holds_seat_status",
+        ),
+        # Backstop against double registrations: one active registration per address and seminar.
+        Index(
+            "uq_registration_active_email",
+            "seminar_id",
+            "email_normalized",
+            unique=True,
+            postgresql_where=text(f"status IN ({_ACTIVE_LIST})"),
+            sqlite_where=text(f"status IN ({_ACTIVE_LIST})"),
+        ),
+        Index("ix_registration_seminar_status", "seminar_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seminar_id: Mapped[int] = mapped_column(ForeignKey("seminar.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(20), default=STATUS_PENDING)
+    # True while this registration occupies seats (its own, and its assistant's).
+    holds_seat: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str] = mapped_column(String(254))
+    email_normalized: Mapped[str] = mapped_column(String(254))
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    county: Mapped[str | None] = mapped_column(String(60))
+    locale: Mapped[str] = mapped_column(String(5), default="de")
+
+    need_sign_language: Mapped[bool] = mapped_column(Boolean, default=False)
+    need_speech_to_text: Mapped[bool] = mapped_column(Boolean, default=False)
+    need_step_free: Mapped[bool] = mapped_column(Boolean, default=False)
+    need_hearing_loop: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A personal assistant needs a seat of their own under the same registration.
+    need_personal_assistant: Mapped[bool] = mapped_column(Boolean, default=False)
+    needs_other: Mapped[str] = mapped_column(Text, default="")
+    remarks: Mapped[str] = mapped_column(Text, default="")
+
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hold_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    seminar: Mapped[Seminar] = relationship(lazy="raise_on_sql")
+
+    @property
+    def seats(self) -> int:
+        return 2 if self.need_personal_assistant else 1
+
+
+# Seats a registration takes, as an SQL expression for sums over many rows.
+seats_expression = case((Registration.need_personal_assistant, 2), else_=1)

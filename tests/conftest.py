@@ -1,0 +1,131 @@
+"""Test fixtures.
+
+Every test that asks for ``app`` (or anything built on it) runs twice: on SQLite and on
+PostgreSQL. The PostgreSQL run needs ``TEST_DATABASE_URL``; without it the test is skipped,
+unless ``REQUIRE_POSTGRES`` is set (CI), where a missing database fails the run instead.
+
+The schema is built by the migrations (``flask db upgrade``), never by ``create_all``, so a
+model change without a migration fails here.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from seminars import create_app
+from seminars.catalogue.page_cache import page_cache
+from seminars.extensions import db
+
+# Reference rows the migrations insert; tests keep them.
+KEEP_TABLES = {"topic", "alembic_version"}
+
+
+def _postgres_url() -> str:
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    required = bool(os.environ.get("REQUIRE_POSTGRES"))
+    if not url:
+        if required:
+            pytest.fail("REQUIRE_POSTGRES is set but TEST_DATABASE_URL is not")
+        pytest.skip("PostgreSQL tests need TEST_DATABASE_URL")
+    try:
+        engine = sa.create_engine(url)
+        with engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+        engine.dispose()
+    except sa.exc.OperationalError as exc:
+        if required:
+            pytest.fail(f"PostgreSQL at TEST_DATABASE_URL is not reachable: {exc}")
+        pytest.skip(f"PostgreSQL not reachable: {exc}")
+    return url
+
+
+def _reset_postgres(url: str) -> None:
+    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request, tmp_path_factory) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    url = _postgres_url()
+    _reset_postgres(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def _app(database_url):
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        upgrade()
+    return app
+
+
+@pytest.fixture
+def app(_app):
+    """The app with a clean database (reference data kept) and an empty page cache."""
+    page_cache.clear()
+    with _app.app_context():
+        yield _app
+        db.session.rollback()
+        db.session.remove()
+        _empty_tables()
+    page_cache.clear()
+
+
+def _empty_tables() -> None:
+    tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in KEEP_TABLES]
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def dialect(app) -> str:
+    return db.engine.dialect.name
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+    def _listen(self, conn, cursor, statement, parameters, context, executemany):
+        self.statements.append(statement)
+
+
+@pytest.fixture
+def count_queries(app):
+    """``with count_queries() as counter: ...`` counts SQL statements sent to the database."""
+
+    @contextmanager
+    def counting() -> Iterator[QueryCounter]:
+        counter = QueryCounter()
+        sa.event.listen(db.engine, "before_cursor_execute", counter._listen)
+        try:
+            yield counter
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", counter._listen)
+
+    return counting

@@ -1,0 +1,140 @@
+"""Small builders for test data. Each returns committed objects unless told otherwise."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from seminars.catalogue.models import (
+    FORMAT_IN_PERSON,
+    FORMAT_ONLINE,
+    STATUS_PUBLISHED,
+    Instructor,
+    Seminar,
+    SeminarSession,
+    Topic,
+    Venue,
+)
+from seminars.core.timezone import utcnow
+from seminars.extensions import db
+from seminars.registrations.models import STATUS_CONFIRMED, Registration
+
+_numbers = itertools.count(1)
+
+
+def topic(key: str = "gruppenleitung") -> Topic:
+    return db.session.scalars(select(Topic).where(Topic.key == key)).one()
+
+
+def venue(town: str = "Erfurt", **fields) -> Venue:
+    values = {
+        "name": f"Tagungshaus {town}",
+        "street": "Marktstraße 1",
+        "postcode": "99084",
+        "town": town,
+        "step_free_access": True,
+        "accessible_toilet": True,
+        "hearing_loop": False,
+        "accessible_parking": False,
+        "accessibility_notes": "Aufzug vorhanden.",
+        "directions": "",
+    }
+    values.update(fields)
+    place = Venue(**values)
+    db.session.add(place)
+    db.session.commit()
+    return place
+
+
+def seminar(
+    title: str | None = None,
+    *,
+    starts_in: timedelta = timedelta(days=30),
+    starts_at: datetime | None = None,
+    hours: int = 6,
+    sessions: int = 1,
+    topic_key: str = "gruppenleitung",
+    seminar_format: str = FORMAT_IN_PERSON,
+    town: str | None = "Erfurt",
+    place: Venue | None = None,
+    instructors: list[str] = (),
+    commit: bool = True,
+    **fields,
+) -> Seminar:
+    number = next(_numbers)
+    start = starts_at or (utcnow().replace(microsecond=0) + starts_in)
+    if place is None and seminar_format != FORMAT_ONLINE and town is not None:
+        place = venue(town)
+    values = {
+        "code": f"T-{number:04d}",
+        "title": title or f"Testseminar {number}",
+        "summary": "Kurzbeschreibung",
+        "description": "Beschreibung",
+        "capacity": 10,
+        "waitlist_capacity": 5,
+        "teaching_units": 6,
+        "status": STATUS_PUBLISHED,
+    }
+    values.update(fields)
+    item = Seminar(
+        topic=topic(topic_key),
+        format=seminar_format,
+        venue=place,
+        sessions=[
+            SeminarSession(
+                starts_at=start + timedelta(days=day),
+                ends_at=start + timedelta(days=day, hours=hours),
+            )
+            for day in range(sessions)
+        ],
+        instructors=[_instructor(name) for name in instructors],
+        **values,
+    )
+    db.session.add(item)
+    if commit:
+        db.session.commit()
+    return item
+
+
+def _instructor(name: str) -> Instructor:
+    found = db.session.scalars(select(Instructor).where(Instructor.name == name)).first()
+    return found or Instructor(name=name, bio="")
+
+
+def registration(
+    item: Seminar,
+    *,
+    status: str = STATUS_CONFIRMED,
+    holds_seat: bool | None = None,
+    assistant: bool = False,
+    commit: bool = True,
+) -> Registration:
+    number = next(_numbers)
+    email = f"person{number}@example.org"
+    entry = Registration(
+        seminar=item,
+        status=status,
+        holds_seat=status in ("pending", "confirmed", "offered")
+        if holds_seat is None
+        else holds_seat,
+        first_name="Vorname",
+        last_name=f"Nachname{number}",
+        email=email,
+        email_normalized=email,
+        need_personal_assistant=assistant,
+        consent_at=utcnow(),
+    )
+    db.session.add(entry)
+    if commit:
+        db.session.commit()
+    return entry
+
+
+def fill(item: Seminar, seats: int, *, waitlisted: int = 0) -> None:
+    for _ in range(seats):
+        registration(item, commit=False)
+    for _ in range(waitlisted):
+        registration(item, status="waitlisted", commit=False)
+    db.session.commit()
