@@ -301,9 +301,11 @@ def _topic_key(checker: _RowChecker, topics: dict[str, str]) -> str:
     return key
 
 
-def _venue(checker: _RowChecker, seminar_format: str) -> VenueData | None:
+def _venue(checker: _RowChecker, seminar_format: str | None) -> VenueData | None:
     name = checker.text("venue_name")
     town = checker.text("venue_town")
+    if seminar_format is None:
+        return None  # the format is already reported; whether a venue is needed is unknown
     if seminar_format == FORMAT_ONLINE:
         if name or town:
             checker.problem("venue_name", _l("ein Online-Seminar hat keinen Veranstaltungsort"))
@@ -336,7 +338,6 @@ def check_row(
     seminar_format = FORMAT_WORDS.get(checker.text("format").lower())
     if seminar_format is None:
         checker.problem("format", _l("muss „Präsenz“, „Online“ oder „Hybrid“ sein"))
-        seminar_format = FORMAT_IN_PERSON
     status = STATUS_WORDS.get(checker.text("status").lower())
     if status is None:
         checker.problem("status", _l("muss „veröffentlicht“ oder „Entwurf“ sein"))
@@ -346,7 +347,7 @@ def check_row(
         code=code,
         title=checker.text("title", required=True),
         topic_key=_topic_key(checker, topics),
-        format=seminar_format,
+        format=seminar_format or FORMAT_IN_PERSON,
         sessions=checker.sessions(),
         capacity=checker.whole_number("capacity", default=None, low=1, high=MAX_CAPACITY),
         summary=checker.text("summary"),

@@ -7,7 +7,14 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from seminars.catalogue.models import Instructor, Seminar, SeminarSession, Topic, Venue
+from seminars.catalogue.models import (
+    STATUS_CANCELLED,
+    Instructor,
+    Seminar,
+    SeminarSession,
+    Topic,
+    Venue,
+)
 from seminars.extensions import db
 from seminars.programme_import.readers import UnreadableFile, read_programme_file
 from seminars.programme_import.rows import ImportProblem, ProgrammeRow, VenueData, check_sheet
@@ -80,7 +87,9 @@ def _apply(rows: list[ProgrammeRow]) -> ImportResult:
         seminar.teaching_units = row.teaching_units
         seminar.registration_opens_at = row.registration_opens_at
         seminar.registration_closes_at = row.registration_closes_at
-        seminar.status = row.status
+        if seminar.status != STATUS_CANCELLED:
+            # A cancellation is a decision staff made; a file never silently revives a seminar.
+            seminar.status = row.status
         seminar.meeting_url = row.meeting_url
         seminar.venue = _venue(row.venue, venues) if row.venue else None
         seminar.instructors = [_instructor(name, instructors) for name in row.instructors]
