@@ -42,6 +42,7 @@ REGISTRATIONS = 5000
 WORKERS = 4
 DURATION = os.environ.get("BENCH_DURATION", "10s")
 CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "16")
+TITLES = ("Gruppen leiten", "Datenschutz", "Pressearbeit", "Moderation", "Resilienz")
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/sid_bench"
 
 
@@ -91,7 +92,7 @@ def build_database(url: str) -> None:
             online = number % 4 == 0
             seminar = Seminar(
                 code=f"B-{number:04d}",
-                title=f"Seminar {number}: {rng.choice(['Gruppen leiten', 'Datenschutz', 'Pressearbeit'])}",
+                title=f"Seminar {number}: {rng.choice(TITLES)}",
                 topic=rng.choice(topics),
                 summary="Ein Seminar für Ehrenamtliche aus Selbsthilfegruppen.",
                 description="## Inhalte\n\n- Austausch\n- Übungen\n",
