@@ -221,3 +221,12 @@ def test_healthz_reports_an_unreachable_database(app):
     response = broken.test_client().get("/healthz")
     assert response.status_code == 503
     db.session.remove()
+
+
+def test_times_are_shown_in_berlin_time(client):
+    from datetime import UTC, datetime
+
+    # 22:30 UTC on 31 March 2027 is 00:30 on 1 April in Berlin (summer time).
+    item = factories.seminar(starts_at=datetime(2027, 3, 31, 22, 30, tzinfo=UTC), hours=2)
+    page = text(client.get(f"/seminare/{item.id}"))
+    assert "Donnerstag, 1. April 2027, 00:30 bis 02:30 Uhr" in page
