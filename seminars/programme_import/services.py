@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -18,6 +18,20 @@ from seminars.catalogue.models import (
 from seminars.extensions import db
 from seminars.programme_import.readers import UnreadableFile, read_programme_file
 from seminars.programme_import.rows import ImportProblem, ProgrammeRow, VenueData, check_sheet
+
+# Row values written to the seminar as they are (VenueData's fields mirror Venue's columns).
+_COPIED_FIELDS = (
+    "title",
+    "format",
+    "summary",
+    "description",
+    "capacity",
+    "waitlist_capacity",
+    "teaching_units",
+    "registration_opens_at",
+    "registration_closes_at",
+    "meeting_url",
+)
 
 
 @dataclass
@@ -77,20 +91,12 @@ def _apply(rows: list[ProgrammeRow]) -> ImportResult:
             result.created += 1
         else:
             result.updated += 1
-        seminar.title = row.title
+        for name in _COPIED_FIELDS:
+            setattr(seminar, name, getattr(row, name))
         seminar.topic = topics[row.topic_key]
-        seminar.format = row.format
-        seminar.summary = row.summary
-        seminar.description = row.description
-        seminar.capacity = row.capacity
-        seminar.waitlist_capacity = row.waitlist_capacity
-        seminar.teaching_units = row.teaching_units
-        seminar.registration_opens_at = row.registration_opens_at
-        seminar.registration_closes_at = row.registration_closes_at
         if seminar.status != STATUS_CANCELLED:
             # A cancellation is a decision staff made; a file never silently revives a seminar.
             seminar.status = row.status
-        seminar.meeting_url = row.meeting_url
         seminar.venue = _venue(row.venue, venues) if row.venue else None
         seminar.instructors = [_instructor(name, instructors) for name in row.instructors]
         _replace_sessions(seminar, row.sessions)
@@ -104,16 +110,8 @@ def _venue(data: VenueData, venues: dict[tuple[str, str], Venue]) -> Venue:
         venue = Venue()
         db.session.add(venue)
         venues[data.key] = venue
-    venue.name = data.name
-    venue.street = data.street
-    venue.postcode = data.postcode
-    venue.town = data.town
-    venue.step_free_access = data.step_free_access
-    venue.accessible_toilet = data.accessible_toilet
-    venue.hearing_loop = data.hearing_loop
-    venue.accessible_parking = data.accessible_parking
-    venue.accessibility_notes = data.accessibility_notes
-    venue.directions = data.directions
+    for item in fields(data):
+        setattr(venue, item.name, getattr(data, item.name))
     return venue
 
 
