@@ -86,7 +86,6 @@ def _register_template_helpers(app: Flask) -> None:
         current_language=i18n.current_language,
         format_session_range=i18n.format_session_range,
         format_day=i18n.format_day,
-        format_short_date=i18n.format_short_date,
         format_label=format_label,
         availability_label=availability_label,
     )

@@ -133,18 +133,6 @@ class Seminar(db.Model):
         secondary=seminar_instructor, order_by=Instructor.name, lazy="raise_on_sql"
     )
 
-    @property
-    def is_online(self) -> bool:
-        return self.format == FORMAT_ONLINE
-
-    @property
-    def starts_at(self) -> datetime | None:
-        return self.sessions[0].starts_at if self.sessions else None
-
-    @property
-    def ends_at(self) -> datetime | None:
-        return max(s.ends_at for s in self.sessions) if self.sessions else None
-
 
 class SeminarSession(db.Model):
     """One meeting of a seminar (a seminar day, or an evening of an online series)."""

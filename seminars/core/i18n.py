@@ -41,7 +41,3 @@ def format_session_range(starts_at, ends_at) -> str:
 
 def format_day(value) -> str:
     return format_date(value, "full")
-
-
-def format_short_date(value) -> str:
-    return format_date(value, "medium")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -10,12 +10,6 @@ BERLIN = ZoneInfo("Europe/Berlin")
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-def to_utc(value: datetime) -> datetime:
-    if value.tzinfo is None:
-        raise ValueError("naive datetime: attach a time zone before storing it")
-    return value.astimezone(UTC)
 
 
 def berlin_to_utc(day: date, clock: time) -> datetime:
@@ -32,7 +26,3 @@ def month_bounds_utc(year: int, month: int) -> tuple[datetime, datetime]:
 
 def berlin_date(value: datetime) -> date:
     return value.astimezone(BERLIN).date()
-
-
-def days_later(value: datetime, days: int) -> datetime:
-    return value + timedelta(days=days)
