@@ -81,6 +81,20 @@ class Config:
         "MAIL_DEFAULT_SENDER", "Selbsthilfe im Dialog <seminare@example.org>"
     )
     MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 10)
+    # Flask-Mail would swallow mail in testing; the outbox decides what is sent.
+    MAIL_SUPPRESS_SEND = False
+    # Give up on a message after this many failed attempts (back-off doubles up to 6 hours).
+    OUTBOX_MAX_ATTEMPTS = _env_int("OUTBOX_MAX_ATTEMPTS", 20)
+
+    # Links in mails always point here, never to whatever Host header a request carried.
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+
+    # Registration rules.
+    CONFIRMATION_HOURS = _env_int("CONFIRMATION_HOURS", 24)
+    OFFER_HOURS = _env_int("OFFER_HOURS", 48)
+    OFFER_MIN_HOURS = _env_int("OFFER_MIN_HOURS", 2)
+    MEETING_LINK_HOURS = _env_int("MEETING_LINK_HOURS", 48)
+    REMINDER_DAYS = _env_int("REMINDER_DAYS", 3)
 
     # Catalogue.
     CATALOGUE_PAGE_SIZE = _env_int("CATALOGUE_PAGE_SIZE", 20)
@@ -105,6 +119,11 @@ class TestingConfig(Config):
     ENV_NAME = "testing"
     TESTING = True
     SQLALCHEMY_DATABASE_URI = "sqlite://"
+    BASE_URL = "http://seminare.test"
+    # Nothing listens here: tests that send mail start their own SMTP server.
+    MAIL_SERVER = "127.0.0.1"
+    MAIL_PORT = 9
+    MAIL_TIMEOUT = 2
     CATALOGUE_CACHE_SECONDS = 0
     WTF_CSRF_ENABLED = True
 

@@ -6,11 +6,9 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from config import DEFAULT_SECRET_KEY, config_for, normalise_database_url
-from seminars.extensions import babel, csrf, db, migrate
+from seminars.extensions import babel, csrf, db, mail, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,12 +33,14 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
+    mail.init_app(app)
 
     from seminars.core.i18n import select_locale
 
     babel.init_app(app, locale_selector=select_locale)
 
     _register_models()
+    _register_outbox(app)
     _register_blueprints(app)
     _register_template_helpers(app)
     _register_cli(app)
@@ -63,7 +63,24 @@ def _check_production_settings(app: Flask) -> None:
 def _register_models() -> None:
     # Import every model so that metadata (and migrations) know all tables.
     import seminars.catalogue.models  # noqa: F401
+    import seminars.core.locking  # noqa: F401  (session hooks)
+    import seminars.core.sqlite  # noqa: F401  (engine hooks)
+    import seminars.outbox.models  # noqa: F401
     import seminars.registrations.models  # noqa: F401
+
+
+def _register_outbox(app: Flask) -> None:
+    from sqlalchemy.orm import Session
+
+    from seminars.outbox.services import install_session_hooks, send_committed
+
+    install_session_hooks(Session)
+
+    @app.after_request
+    def send_mail_queued_by_this_request(response):
+        # The view has committed; its mails go out now (or stay in the outbox for later).
+        send_committed()
+        return response
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -71,11 +88,15 @@ def _register_blueprints(app: Flask) -> None:
     from seminars.catalogue.views import bp as catalogue_bp
     from seminars.core.views import bp as core_bp
     from seminars.feeds.views import bp as feeds_bp
+    from seminars.outbox.views import bp as dev_mail_bp
+    from seminars.registrations.views import bp as registrations_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(catalogue_bp)
+    app.register_blueprint(registrations_bp)
     app.register_blueprint(feeds_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(dev_mail_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:
@@ -86,6 +107,7 @@ def _register_template_helpers(app: Flask) -> None:
         current_language=i18n.current_language,
         format_session_range=i18n.format_session_range,
         format_day=i18n.format_day,
+        format_moment=i18n.format_moment,
         format_label=format_label,
         availability_label=availability_label,
     )
@@ -95,20 +117,11 @@ def _register_template_helpers(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from seminars.demo.cli import seed_demo_command
+    from seminars.housekeeping.cli import housekeeping_command
+    from seminars.outbox.cli import outbox_cli
     from seminars.programme_import.cli import import_programme_command
 
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(import_programme_command)
-
-
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
-    """SQLite: enforce foreign keys, write-ahead log, wait for locks instead of failing."""
-    module = type(dbapi_connection).__module__
-    if not module.startswith("sqlite3"):
-        return
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.close()
+    app.cli.add_command(housekeeping_command)
+    app.cli.add_command(outbox_cli)

@@ -103,6 +103,9 @@ def dialect(app) -> str:
     return db.engine.dialect.name
 
 
+_TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+
+
 class QueryCounter:
     def __init__(self) -> None:
         self.statements: list[str] = []
@@ -112,7 +115,9 @@ class QueryCounter:
         return len(self.statements)
 
     def _listen(self, conn, cursor, statement, parameters, context, executemany):
-        self.statements.append(statement)
+        # Transaction control (SQLite's explicit BEGIN) is not a query.
+        if not statement.lstrip().upper().startswith(_TRANSACTION_CONTROL):
+            self.statements.append(statement)
 
 
 @pytest.fixture

@@ -9,8 +9,9 @@ from seminars.catalogue.filters import parse_filters
 from seminars.catalogue.labels import month_options
 from seminars.catalogue.models import FORMATS
 from seminars.catalogue.page_cache import cached_page
-from seminars.core.markdown import render_markdown
 from seminars.core.timezone import berlin_date, utcnow
+from seminars.registrations.forms import RegistrationForm
+from seminars.registrations.views import render_seminar_page
 
 bp = Blueprint("catalogue", __name__)
 
@@ -53,10 +54,5 @@ def archive():
 
 @bp.get("/seminare/<int:seminar_id>")
 def detail(seminar_id: int):
-    entry = services.get_public_seminar(seminar_id, now=utcnow())
-    return render_template(
-        "catalogue/detail.html",
-        entry=entry,
-        seminar=entry.seminar,
-        description=render_markdown(entry.seminar.description),
-    )
+    # The page hosts the registration form; the registrations package renders it.
+    return render_seminar_page(seminar_id, RegistrationForm(formdata=None))

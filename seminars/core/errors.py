@@ -12,6 +12,7 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,8 @@ def _titles() -> dict[int, str]:
         403: _("Kein Zugriff"),
         404: _("Seite nicht gefunden"),
         405: _("Diese Aktion ist hier nicht möglich"),
+        409: _("Das geht leider nicht"),
+        410: _("Nicht mehr gültig"),
         413: _("Die Datei ist zu groß"),
         429: _("Zu viele Anfragen"),
         500: _("Ein Fehler ist aufgetreten"),
@@ -80,6 +83,16 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def handle_domain_error(error: DomainError):
         return error_response(error.status_code, str(error.message))
+
+    @app.errorhandler(CSRFError)
+    def handle_csrf_error(error: CSRFError):
+        return error_response(
+            400,
+            _(
+                "Das Formular war zu lange geöffnet oder wurde nicht vollständig gesendet. "
+                "Bitte laden Sie die Seite neu und senden Sie es noch einmal."
+            ),
+        )
 
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):

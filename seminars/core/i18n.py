@@ -41,3 +41,11 @@ def format_session_range(starts_at, ends_at) -> str:
 
 def format_day(value) -> str:
     return format_date(value, "full")
+
+
+def format_moment(value) -> str:
+    """A point in time in words, in Berlin time: 'Montag, 1. März 2027 um 18:00 Uhr'."""
+    return _("%(day)s um %(time)s Uhr") % {
+        "day": format_date(value, "full"),
+        "time": format_time(value, "HH:mm"),
+    }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, jsonify, render_template
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -33,3 +33,8 @@ _ROBOTS = "User-agent: *\nDisallow: /api/\n"
 @bp.get("/robots.txt")
 def robots():
     return Response(_ROBOTS, mimetype="text/plain")
+
+
+@bp.get("/datenschutz")
+def privacy():
+    return render_template("core/privacy.html")

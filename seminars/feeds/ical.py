@@ -5,21 +5,24 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from flask import current_app
+from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
-from seminars.catalogue.models import STATUS_CANCELLED
-from seminars.catalogue.services import CatalogueEntry
+from seminars.catalogue.models import STATUS_CANCELLED, Seminar
+from seminars.core.timezone import utcnow
+from seminars.core.urls import external_url
 
 
-def _location(entry: CatalogueEntry, online_label: str) -> str:
-    venue = entry.seminar.venue
+def _location(seminar: Seminar, online_label: str) -> str:
+    venue = seminar.venue
     if venue is None:
         return online_label
     return ", ".join(part for part in (venue.name, venue.address_line) if part)
 
 
 def build_calendar(
-    entries: Iterable[CatalogueEntry],
+    seminars: Iterable[Seminar],
     *,
     calendar_name: str,
     uid_domain: str,
@@ -28,7 +31,10 @@ def build_calendar(
     part_label,
     stamp: datetime,
 ) -> bytes:
-    """One VEVENT per session; UIDs stay the same across rebuilds so calendars update."""
+    """One VEVENT per session; UIDs stay the same across rebuilds so calendars update.
+
+    Each seminar needs its sessions, venue and topic loaded.
+    """
     cal = Calendar()
     cal.add("prodid", "-//Selbsthilfe im Dialog//Seminarprogramm//DE")
     cal.add("version", "2.0")
@@ -36,8 +42,7 @@ def build_calendar(
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", calendar_name)
     cal.add("x-wr-timezone", "Europe/Berlin")
-    for entry in entries:
-        seminar = entry.seminar
+    for seminar in seminars:
         total = len(seminar.sessions)
         url = url_for_seminar(seminar.id)
         for number, session in enumerate(seminar.sessions, start=1):
@@ -49,7 +54,7 @@ def build_calendar(
             event.add("dtend", session.ends_at)
             event.add("dtstamp", stamp)
             event.add("last-modified", seminar.updated_at)
-            event.add("location", _location(entry, online_label))
+            event.add("location", _location(seminar, online_label))
             event.add("url", url)
             description = "\n\n".join(part for part in (seminar.summary, url) if part)
             event.add("description", description)
@@ -58,3 +63,18 @@ def build_calendar(
             event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
             cal.add_component(event)
     return cal.to_ical()
+
+
+def calendar_for(seminars: Iterable[Seminar]) -> bytes:
+    """The calendar in the current language, with links built from ``BASE_URL``."""
+    return build_calendar(
+        seminars,
+        calendar_name=_("Selbsthilfe im Dialog – Seminare"),
+        uid_domain=current_app.config["CALENDAR_UID_DOMAIN"],
+        url_for_seminar=lambda seminar_id: external_url("catalogue.detail", seminar_id=seminar_id),
+        online_label=_("Online"),
+        part_label=lambda title, number, total: _(
+            "%(title)s (Teil %(number)d von %(total)d)", title=title, number=number, total=total
+        ),
+        stamp=utcnow(),
+    )

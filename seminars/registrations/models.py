@@ -83,12 +83,16 @@ class Registration(db.Model):
     remarks: Mapped[str] = mapped_column(Text, default="")
 
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Links carry an HMAC of id and salt; only the token's SHA-256 is stored (see tokens.py).
+    token_salt: Mapped[str] = mapped_column(String(32), default="")
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hold_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     seminar: Mapped[Seminar] = relationship(lazy="raise_on_sql")
 

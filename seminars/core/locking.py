@@ -1,0 +1,62 @@
+"""Row locks that work the same on PostgreSQL and SQLite."""
+
+from __future__ import annotations
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from seminars.core.sqlite import begin_immediate
+from seminars.extensions import db
+
+_WROTE = "transaction_wrote"
+_HOLDS_WRITE_LOCK = "transaction_holds_write_lock"
+
+
+class LockOrderError(RuntimeError):
+    """A lock was asked for after the transaction had already written something."""
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session, flush_context) -> None:
+    session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _after_transaction_end(session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_WROTE, None)
+        session.info.pop(_HOLDS_WRITE_LOCK, None)
+
+
+def _start_sqlite_write_transaction(session: Session) -> None:
+    if session.info.get(_HOLDS_WRITE_LOCK):
+        return
+    if session.in_transaction():
+        if session.new or session.dirty or session.deleted or session.info.get(_WROTE):
+            raise LockOrderError("take the lock before changing anything in this transaction")
+        # Only reads so far: start again, this time holding the write lock.
+        session.rollback()
+    token = begin_immediate.set(True)
+    try:
+        session.connection()
+    finally:
+        begin_immediate.reset(token)
+    session.info[_HOLDS_WRITE_LOCK] = True
+
+
+def lock_row(model, row_id: int):
+    """Lock one row for the rest of the transaction and return it freshly loaded.
+
+    PostgreSQL: ``SELECT … FOR UPDATE``. SQLite: the transaction (re)starts with
+    ``BEGIN IMMEDIATE``, which serialises all writers.
+    """
+    session = db.session()
+    if session.get_bind().dialect.name == "sqlite":
+        _start_sqlite_write_transaction(session)
+    stmt = (
+        select(model)
+        .where(model.id == row_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return session.scalars(stmt).one_or_none()

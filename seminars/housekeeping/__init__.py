@@ -1,0 +1,1 @@
+"""The periodic job: expire holds and offers, send reminders, send the outbox."""

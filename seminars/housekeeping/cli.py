@@ -1,0 +1,21 @@
+"""``flask --app wsgi housekeeping``: run it every few minutes from cron or a systemd timer."""
+
+from __future__ import annotations
+
+import click
+from flask_babel import gettext as _
+
+from seminars.core.timezone import utcnow
+from seminars.housekeeping.services import run
+
+
+@click.command("housekeeping")
+def housekeeping_command() -> None:
+    """Expire holds and offers, send reminders, send the outbox."""
+    report = run(utcnow())
+    click.echo(
+        _("Abgelaufen: %(expired)d, Erinnerungen: %(reminders)d, E-Mails gesendet: %(sent)d, "
+          "fehlgeschlagen: %(failed)d",
+          expired=report.expired, reminders=report.reminders,
+          sent=report.mail.sent, failed=report.mail.failed)
+    )  # fmt: skip

@@ -1,0 +1,95 @@
+"""What ``flask --app wsgi housekeeping`` does, in small committed steps.
+
+Every step is idempotent and safe when several copies run at once: seat changes lock their
+seminar, a reminder is claimed by a conditional update before its mail is queued, and the
+outbox claims messages with ``FOR UPDATE SKIP LOCKED`` (PostgreSQL) or a lease.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import and_, func, or_, select, update
+
+from seminars.catalogue.models import STATUS_PUBLISHED, Seminar, SeminarSession
+from seminars.extensions import db
+from seminars.outbox.services import DeliveryReport, deliver
+from seminars.registrations import allocation, mails
+from seminars.registrations.models import (
+    STATUS_CONFIRMED,
+    STATUS_OFFERED,
+    STATUS_PENDING,
+    Registration,
+)
+
+
+@dataclass
+class HousekeepingReport:
+    expired: int = 0
+    reminders: int = 0
+    mail: DeliveryReport = field(default_factory=DeliveryReport)
+
+
+def expire_overdue(now: datetime) -> int:
+    overdue = or_(
+        and_(Registration.status == STATUS_PENDING, Registration.hold_expires_at <= now),
+        and_(Registration.status == STATUS_OFFERED, Registration.offer_expires_at <= now),
+    )
+    seminar_ids = list(
+        db.session.scalars(select(Registration.seminar_id).where(overdue).distinct())
+    )
+    db.session.commit()
+    expired = 0
+    for seminar_id in seminar_ids:
+        expired += allocation.expire_due(seminar_id, now=now)
+        db.session.commit()
+    return expired
+
+
+def send_reminders(now: datetime) -> int:
+    horizon = now + timedelta(days=current_app.config["REMINDER_DAYS"])
+    first_start = (
+        select(SeminarSession.seminar_id, func.min(SeminarSession.starts_at).label("starts_at"))
+        .group_by(SeminarSession.seminar_id)
+        .subquery()
+    )
+    due = list(
+        db.session.scalars(
+            select(Registration.id)
+            .join(Seminar, Seminar.id == Registration.seminar_id)
+            .join(first_start, first_start.c.seminar_id == Seminar.id)
+            .where(
+                Registration.status == STATUS_CONFIRMED,
+                Registration.reminder_sent_at.is_(None),
+                Seminar.status == STATUS_PUBLISHED,
+                first_start.c.starts_at > now,
+                first_start.c.starts_at <= horizon,
+            )
+            .order_by(Registration.id)
+        )
+    )
+    db.session.commit()
+    sent = 0
+    for registration_id in due:
+        # Claim the reminder; a second runner's update finds nothing left to claim.
+        claimed = db.session.execute(
+            update(Registration)
+            .where(Registration.id == registration_id, Registration.reminder_sent_at.is_(None))
+            .values(reminder_sent_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if claimed:
+            mails.queue(db.session.get(Registration, registration_id), mails.REMINDER)
+            sent += 1
+        db.session.commit()
+    return sent
+
+
+def run(now: datetime) -> HousekeepingReport:
+    report = HousekeepingReport()
+    report.expired = expire_overdue(now)
+    report.reminders = send_reminders(now)
+    report.mail = deliver()
+    return report

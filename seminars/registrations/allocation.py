@@ -1,0 +1,411 @@
+"""The one place that decides who holds a seat.
+
+Every change of seat use goes through a function here: a new registration, a confirmation, a
+cancellation, an accepted, declined or expired offer, an expired confirmation hold, a change of
+capacity, a cancelled seminar. Each one
+
+1. locks the seminar row (``lock_row``: ``FOR UPDATE`` on PostgreSQL, ``BEGIN IMMEDIATE`` on
+   SQLite),
+2. loads the seminar's active registrations fresh, inside the lock, and counts,
+3. writes, and passes any freed seat on to the waitlist (``_offer_free_seats``),
+4. queues the mails the change promises, in the same transaction.
+
+Functions flush but never commit: the caller commits once. The waitlist is served in order of
+registration (``created_at``, then ``id``, both assigned inside the lock).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from seminars.catalogue import availability as av
+from seminars.catalogue.models import STATUS_CANCELLED as SEMINAR_CANCELLED
+from seminars.catalogue.models import STATUS_PUBLISHED, Seminar, SeminarSession
+from seminars.core.errors import DomainError, NotFoundError
+from seminars.core.locking import lock_row
+from seminars.extensions import db
+from seminars.registrations import mails, tokens
+from seminars.registrations.models import (
+    ACTIVE_STATUSES,
+    STATUS_CANCELLED,
+    STATUS_CONFIRMED,
+    STATUS_EXPIRED,
+    STATUS_OFFERED,
+    STATUS_PENDING,
+    STATUS_WAITLISTED,
+    Registration,
+)
+
+
+class RegistrationClosed(DomainError):
+    status_code = 409
+    default_message = _l("Für dieses Seminar ist keine Anmeldung möglich.")
+
+
+class NotPossible(DomainError):
+    status_code = 409
+    default_message = _l("Das ist bei dieser Anmeldung nicht (mehr) möglich.")
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """What a volunteer (or staff on their behalf) enters; plain values only."""
+
+    first_name: str
+    last_name: str
+    email: str
+    organisation: str = ""
+    county: str | None = None
+    phone: str = ""
+    need_sign_language: bool = False
+    need_speech_to_text: bool = False
+    need_step_free: bool = False
+    need_hearing_loop: bool = False
+    need_personal_assistant: bool = False
+    needs_other: str = ""
+    remarks: str = ""
+    locale: str = "de"
+
+    @property
+    def seats(self) -> int:
+        return 2 if self.need_personal_assistant else 1
+
+
+@dataclass
+class SeatState:
+    """The seminar's active registrations, counted inside the lock."""
+
+    seminar: Seminar
+    starts_at: datetime | None
+    active: list[Registration] = field(default_factory=list)
+
+    @property
+    def seats_taken(self) -> int:
+        return sum(r.seats for r in self.active if r.holds_seat)
+
+    @property
+    def free_seats(self) -> int:
+        return self.seminar.capacity - self.seats_taken
+
+    @property
+    def queue(self) -> list[Registration]:
+        """Everyone holding a waitlist place, confirmed or not, in order of registration."""
+        return [
+            r
+            for r in self.active
+            if r.status == STATUS_WAITLISTED or (r.status == STATUS_PENDING and not r.holds_seat)
+        ]
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _config_hours(name: str) -> timedelta:
+    return timedelta(hours=current_app.config[name])
+
+
+def _lock(seminar_id: int) -> SeatState:
+    seminar = lock_row(Seminar, seminar_id)
+    if seminar is None:
+        raise NotFoundError()
+    starts_at = db.session.scalar(
+        select(SeminarSession.starts_at)
+        .where(SeminarSession.seminar_id == seminar_id)
+        .order_by(SeminarSession.starts_at)
+        .limit(1)
+    )
+    active = list(
+        db.session.scalars(
+            select(Registration)
+            .where(Registration.seminar_id == seminar_id, Registration.status.in_(ACTIVE_STATUSES))
+            .order_by(Registration.created_at, Registration.id)
+            .execution_options(populate_existing=True)
+        )
+    )
+    return SeatState(seminar, starts_at, active)
+
+
+def _lock_for_registration(registration_id: int) -> tuple[SeatState, Registration]:
+    seminar_id = db.session.scalar(
+        select(Registration.seminar_id).where(Registration.id == registration_id)
+    )
+    if seminar_id is None:
+        raise NotFoundError()
+    state = _lock(seminar_id)
+    registration = db.session.scalars(
+        select(Registration)
+        .where(Registration.id == registration_id)
+        .execution_options(populate_existing=True)
+    ).one()
+    return state, registration
+
+
+def waitlist_position(state: SeatState, registration: Registration) -> int | None:
+    for position, entry in enumerate(state.queue, start=1):
+        if entry.id == registration.id:
+            return position
+    return None
+
+
+# -- registering -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegisterResult:
+    registration: Registration
+    created: bool
+
+
+def register(seminar_id: int, applicant: Applicant, *, now: datetime) -> RegisterResult:
+    """Hold a seat (or a waitlist place) for a new, unconfirmed registration.
+
+    An address that already has an active registration for the seminar gets no second one;
+    its owner is mailed the existing link instead. The caller shows the same answer either way.
+    """
+    state = _lock(seminar_id)
+    seminar = state.seminar
+    if seminar.status not in (STATUS_PUBLISHED, SEMINAR_CANCELLED):
+        raise NotFoundError()
+    _expire_overdue(state, now)  # seats behind run-out holds are free again
+    email = normalise_email(applicant.email)
+    for existing in state.active:
+        if existing.email_normalized == email:
+            mails.queue(existing, mails.ALREADY_REGISTERED)
+            return RegisterResult(existing, created=False)
+
+    availability = av.availability_of(
+        cancelled=seminar.status == SEMINAR_CANCELLED,
+        capacity=seminar.capacity,
+        seats_taken=state.seats_taken,
+        waiting=len(state.queue),
+        waitlist_capacity=seminar.waitlist_capacity,
+        opens_at=seminar.registration_opens_at,
+        closes_at=seminar.registration_closes_at,
+        starts_at=state.starts_at,
+        now=now,
+    )
+    if availability.state == av.NOT_YET_OPEN:
+        raise RegistrationClosed(_l("Die Anmeldung für dieses Seminar ist noch nicht geöffnet."))
+    if availability.state in (av.REGISTRATION_CLOSED, av.CANCELLED):
+        raise RegistrationClosed()
+    seat = state.free_seats >= applicant.seats and not state.queue
+    if not seat and len(state.queue) >= seminar.waitlist_capacity:
+        raise RegistrationClosed(_l("Das Seminar ist ausgebucht und die Warteliste ist voll."))
+
+    registration = Registration(
+        seminar_id=seminar.id,
+        status=STATUS_PENDING,
+        holds_seat=seat,
+        first_name=applicant.first_name,
+        last_name=applicant.last_name,
+        email=applicant.email.strip(),
+        email_normalized=email,
+        phone=applicant.phone,
+        organisation=applicant.organisation,
+        county=applicant.county,
+        locale=applicant.locale,
+        need_sign_language=applicant.need_sign_language,
+        need_speech_to_text=applicant.need_speech_to_text,
+        need_step_free=applicant.need_step_free,
+        need_hearing_loop=applicant.need_hearing_loop,
+        need_personal_assistant=applicant.need_personal_assistant,
+        needs_other=applicant.needs_other,
+        remarks=applicant.remarks,
+        consent_at=now,
+        token_salt=tokens.new_salt(),
+        created_at=now,
+        hold_expires_at=now + _config_hours("CONFIRMATION_HOURS"),
+    )
+    db.session.add(registration)
+    db.session.flush()
+    registration.token_hash = tokens.token_hash(
+        tokens.token_for(registration.id, registration.token_salt)
+    )
+    db.session.flush()
+    mails.queue(registration, mails.CONFIRM_REQUEST)
+    return RegisterResult(registration, created=True)
+
+
+# -- the volunteer's own actions -----------------------------------------------------------
+
+
+def confirm(registration_id: int, *, now: datetime) -> Registration:
+    """Confirm the e-mail address: seat holders are confirmed, the others join the waitlist.
+
+    A hold that has run out is expired here (its seat passed on) and returned as expired.
+    """
+    state, registration = _lock_for_registration(registration_id)
+    if registration.status != STATUS_PENDING:
+        return registration  # confirming twice changes nothing
+    if registration.hold_expires_at is not None and registration.hold_expires_at <= now:
+        _expire(state, registration, now)
+        _offer_free_seats(state, now)
+        return registration
+    registration.confirmed_at = now
+    registration.hold_expires_at = None
+    if registration.holds_seat:
+        registration.status = STATUS_CONFIRMED
+        mails.queue(registration, mails.CONFIRMED)
+    else:
+        registration.status = STATUS_WAITLISTED
+        db.session.flush()
+        offered = _offer_free_seats(state, now)
+        if registration not in offered:
+            mails.queue(
+                registration, mails.WAITLISTED, position=waitlist_position(state, registration)
+            )
+    db.session.flush()
+    return registration
+
+
+def cancel(registration_id: int, *, now: datetime) -> Registration:
+    """The registrant withdraws; a seat they held goes to the waitlist."""
+    state, registration = _lock_for_registration(registration_id)
+    if registration.status not in ACTIVE_STATUSES:
+        raise NotPossible(_l("Diese Anmeldung ist nicht mehr aktiv."))
+    _leave(registration, STATUS_CANCELLED, now)
+    registration.cancelled_at = now
+    mails.queue(registration, mails.CANCELLED_BY_YOU)
+    db.session.flush()
+    _offer_free_seats(state, now)
+    return registration
+
+
+def accept_offer(registration_id: int, *, now: datetime) -> Registration:
+    state, registration = _lock_for_registration(registration_id)
+    if registration.status != STATUS_OFFERED:
+        raise NotPossible(_l("Für diese Anmeldung liegt kein Platzangebot vor."))
+    if registration.offer_expires_at is not None and registration.offer_expires_at <= now:
+        _expire(state, registration, now)
+        _offer_free_seats(state, now)
+        return registration
+    registration.status = STATUS_CONFIRMED
+    registration.offer_expires_at = None
+    mails.queue(registration, mails.CONFIRMED)
+    db.session.flush()
+    return registration
+
+
+def decline_offer(registration_id: int, *, now: datetime) -> Registration:
+    """Declining an offered seat withdraws the registration; the seat goes to the next person."""
+    state, registration = _lock_for_registration(registration_id)
+    if registration.status != STATUS_OFFERED:
+        raise NotPossible(_l("Für diese Anmeldung liegt kein Platzangebot vor."))
+    _leave(registration, STATUS_CANCELLED, now)
+    registration.cancelled_at = now
+    mails.queue(registration, mails.CANCELLED_BY_YOU)
+    db.session.flush()
+    _offer_free_seats(state, now)
+    return registration
+
+
+# -- the clock and staff -------------------------------------------------------------------
+
+
+def expire_due(seminar_id: int, *, now: datetime) -> int:
+    """Expire run-out confirmation holds and seat offers of one seminar; pass seats on."""
+    state = _lock(seminar_id)
+    expired = _expire_overdue(state, now)
+    _offer_free_seats(state, now)
+    return expired
+
+
+def change_capacity(seminar_id: int, capacity: int, *, now: datetime) -> list[Registration]:
+    """More seats are offered to the waitlist; fewer never remove anyone, they stop new ones."""
+    if capacity < 0:
+        raise DomainError(_l("Die Zahl der Plätze darf nicht negativ sein."))
+    state = _lock(seminar_id)
+    state.seminar.capacity = capacity
+    db.session.flush()
+    return _offer_free_seats(state, now)
+
+
+def cancel_seminar(seminar_id: int, *, now: datetime) -> int:
+    """Cancel a seminar: everyone still registered is released and told."""
+    state = _lock(seminar_id)
+    state.seminar.status = SEMINAR_CANCELLED
+    for registration in state.active:
+        _leave(registration, STATUS_CANCELLED, now)
+        registration.cancelled_at = now
+        mails.queue(registration, mails.SEMINAR_CANCELLED)
+    db.session.flush()
+    return len(state.active)
+
+
+# -- internals -----------------------------------------------------------------------------
+
+
+def _past(deadline: datetime | None, now: datetime) -> bool:
+    return deadline is not None and deadline <= now
+
+
+def _expire_overdue(state: SeatState, now: datetime) -> int:
+    overdue = [
+        r
+        for r in state.active
+        if (r.status == STATUS_PENDING and _past(r.hold_expires_at, now))
+        or (r.status == STATUS_OFFERED and _past(r.offer_expires_at, now))
+    ]
+    for registration in overdue:
+        _expire(state, registration, now)
+    return len(overdue)
+
+
+def _leave(registration: Registration, status: str, now: datetime) -> None:
+    registration.status = status
+    registration.holds_seat = False
+    registration.hold_expires_at = None
+    registration.offer_expires_at = None
+
+
+def _expire(state: SeatState, registration: Registration, now: datetime) -> None:
+    was_offer = registration.status == STATUS_OFFERED
+    _leave(registration, STATUS_EXPIRED, now)
+    registration.expired_at = now
+    state.active.remove(registration)
+    if was_offer:
+        mails.queue(registration, mails.OFFER_EXPIRED)
+    db.session.flush()
+
+
+def offer_window(state: SeatState, now: datetime) -> datetime | None:
+    """Until when a seat offered now may be accepted, or None when too little time is left."""
+    if state.starts_at is None or state.seminar.status != STATUS_PUBLISHED:
+        return None
+    deadline = min(now + _config_hours("OFFER_HOURS"), state.starts_at)
+    if deadline - now < _config_hours("OFFER_MIN_HOURS"):
+        return None  # the seat stays free for staff to give to someone at the door
+    return deadline
+
+
+def _offer_free_seats(state: SeatState, now: datetime) -> list[Registration]:
+    """Offer free seats to confirmed people on the waitlist, strictly in order.
+
+    Someone who needs two seats (with a personal assistant) and is first in line is not
+    skipped: the seat waits until a second one is free, so nobody loses their turn.
+    """
+    state.active = [r for r in state.active if r.status in ACTIVE_STATUSES]
+    deadline = offer_window(state, now)
+    if deadline is None:
+        return []
+    offered = []
+    free = state.free_seats
+    for registration in state.queue:
+        if registration.status != STATUS_WAITLISTED:
+            continue  # not confirmed yet: keeps the place, cannot take an offer
+        if registration.seats > free:
+            break
+        registration.status = STATUS_OFFERED
+        registration.holds_seat = True
+        registration.offer_expires_at = deadline
+        free -= registration.seats
+        mails.queue(registration, mails.SEAT_OFFERED)
+        offered.append(registration)
+    db.session.flush()
+    return offered

@@ -1,0 +1,148 @@
+"""The registration form: what a volunteer enters, checked field by field."""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+
+from seminars.registrations.counties import COUNTY_KEYS, ELSEWHERE, SAXONY, THURINGIA
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]{2,}")
+
+
+def _one_line(value):
+    if value is None:
+        return value
+    return " ".join(_CONTROL.sub("", str(value)).split())
+
+
+def _multi_line(value):
+    if value is None:
+        return value
+    return _CONTROL.sub("", str(value)).replace("\r\n", "\n").strip()
+
+
+def _valid_email(form, field) -> None:
+    if field.data and not _EMAIL.fullmatch(field.data):
+        raise ValidationError(
+            _l("Bitte geben Sie eine vollständige E-Mail-Adresse an, z. B. name@beispiel.de.")
+        )
+
+
+def _known_county(form, field) -> None:
+    if field.data and field.data not in COUNTY_KEYS:
+        field.data = ""
+        raise ValidationError(_l("Bitte wählen Sie einen Eintrag aus der Liste."))
+
+
+def county_groups():
+    """(group label, [(key, name)]) for the county list, rendered with optgroups."""
+    return [
+        (_l("Thüringen"), THURINGIA),
+        (_l("Sachsen"), SAXONY),
+        (_l("Anderswo"), [(ELSEWHERE, _l("außerhalb von Thüringen und Sachsen"))]),
+    ]
+
+
+class RegistrationForm(FlaskForm):
+    first_name = StringField(
+        _l("Vorname"),
+        filters=[_one_line],
+        validators=[
+            DataRequired(_l("Bitte geben Sie Ihren Vornamen an.")),
+            Length(max=100, message=_l("Höchstens %(max)d Zeichen.")),
+        ],
+        render_kw={"autocomplete": "given-name"},
+    )
+    last_name = StringField(
+        _l("Nachname"),
+        filters=[_one_line],
+        validators=[
+            DataRequired(_l("Bitte geben Sie Ihren Nachnamen an.")),
+            Length(max=100, message=_l("Höchstens %(max)d Zeichen.")),
+        ],
+        render_kw={"autocomplete": "family-name"},
+    )
+    email = StringField(
+        _l("E-Mail-Adresse"),
+        filters=[_one_line],
+        validators=[
+            DataRequired(_l("Bitte geben Sie Ihre E-Mail-Adresse an.")),
+            Length(max=254, message=_l("Höchstens %(max)d Zeichen.")),
+            _valid_email,
+        ],
+        render_kw={"autocomplete": "email", "type": "email", "inputmode": "email"},
+    )
+    organisation = StringField(
+        _l("Selbsthilfegruppe oder Organisation"),
+        filters=[_one_line],
+        validators=[
+            DataRequired(_l("Bitte nennen Sie Ihre Selbsthilfegruppe oder Organisation.")),
+            Length(max=200, message=_l("Höchstens %(max)d Zeichen.")),
+        ],
+        render_kw={"autocomplete": "organization"},
+    )
+    # Rendered as a select with groups (see the template); checked against the known keys.
+    county = StringField(
+        _l("Landkreis oder kreisfreie Stadt (freiwillig)"),
+        filters=[_one_line],
+        validators=[_known_county],
+    )
+    phone = StringField(
+        _l("Telefon (freiwillig, für Rückfragen)"),
+        filters=[_one_line],
+        validators=[
+            Optional(),
+            Length(max=40, message=_l("Höchstens %(max)d Zeichen.")),
+            Regexp(
+                r"^[0-9+()/ -]{3,40}$",
+                message=_l("Bitte nur Ziffern, Leerzeichen und + ( ) / - verwenden."),
+            ),
+        ],
+        render_kw={"autocomplete": "tel", "type": "tel", "inputmode": "tel"},
+    )
+    need_sign_language = BooleanField(_l("Gebärdensprachdolmetschung"))
+    need_speech_to_text = BooleanField(_l("Schriftdolmetschung"))
+    need_step_free = BooleanField(_l("Stufenloser Zugang"))
+    need_hearing_loop = BooleanField(_l("Induktive Höranlage"))
+    need_personal_assistant = BooleanField(
+        _l("Ich komme mit persönlicher Assistenz (braucht einen eigenen Platz)")
+    )
+    needs_other = TextAreaField(
+        _l("Was brauchen Sie sonst, um gut teilnehmen zu können? (freiwillig)"),
+        filters=[_multi_line],
+        validators=[Length(max=500, message=_l("Höchstens %(max)d Zeichen."))],
+    )
+    remarks = TextAreaField(
+        _l("Anmerkungen (freiwillig)"),
+        filters=[_multi_line],
+        validators=[Length(max=1000, message=_l("Höchstens %(max)d Zeichen."))],
+    )
+    consent = BooleanField(
+        _l(
+            "Ich bin einverstanden, dass die Akademie meine Angaben für die Durchführung des "
+            "Seminars verarbeitet, auch Angaben zu meiner Gesundheit oder Behinderung "
+            "(Art. 9 DSGVO). Ich kann die Einwilligung jederzeit widerrufen."
+        ),
+        validators=[DataRequired(_l("Ohne Ihre Einwilligung können wir Sie nicht anmelden."))],
+    )
+    # Left empty by people; filled in by form-filling robots. Hidden from view and from
+    # assistive technology, so it never needs to be answered.
+    website = StringField(_l("Bitte leer lassen"), filters=[_one_line])
+
+    @property
+    def is_robot(self) -> bool:
+        return bool(self.website.data)
+
+    NEED_FIELDS = (
+        "need_sign_language",
+        "need_speech_to_text",
+        "need_step_free",
+        "need_hearing_loop",
+        "need_personal_assistant",
+    )

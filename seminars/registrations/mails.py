@@ -1,0 +1,133 @@
+"""Mails to registrants, written to the outbox in the registrant's language.
+
+Each kind has one plain-text template (``templates/mail/<kind>.txt``); the HTML part is made
+from the same text (paragraphs and clickable links), so both parts always say the same.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from seminars.catalogue.models import Seminar
+from seminars.core.urls import external_url
+from seminars.extensions import db
+from seminars.feeds.ical import calendar_for
+from seminars.outbox.services import Attachment, queue_mail
+from seminars.registrations import tokens
+from seminars.registrations.models import Registration
+
+CONFIRM_REQUEST = "confirm_request"
+ALREADY_REGISTERED = "already_registered"
+CONFIRMED = "confirmed"
+WAITLISTED = "waitlisted"
+SEAT_OFFERED = "seat_offered"
+OFFER_EXPIRED = "offer_expired"
+CANCELLED_BY_YOU = "cancelled_by_you"
+SEMINAR_CANCELLED = "seminar_cancelled"
+SEMINAR_CHANGED = "seminar_changed"
+REMINDER = "reminder"
+KINDS = (
+    CONFIRM_REQUEST,
+    ALREADY_REGISTERED,
+    CONFIRMED,
+    WAITLISTED,
+    SEAT_OFFERED,
+    OFFER_EXPIRED,
+    CANCELLED_BY_YOU,
+    SEMINAR_CANCELLED,
+    SEMINAR_CHANGED,
+    REMINDER,
+)
+
+
+def _subject(kind: str, title: str) -> str:
+    subjects = {
+        CONFIRM_REQUEST: _("Bitte bestätigen Sie Ihre Anmeldung: %(title)s", title=title),
+        ALREADY_REGISTERED: _("Sie sind bereits angemeldet: %(title)s", title=title),
+        CONFIRMED: _("Anmeldung bestätigt: %(title)s", title=title),
+        WAITLISTED: _("Sie stehen auf der Warteliste: %(title)s", title=title),
+        SEAT_OFFERED: _("Ein Platz ist für Sie frei: %(title)s", title=title),
+        OFFER_EXPIRED: _("Platzangebot abgelaufen: %(title)s", title=title),
+        CANCELLED_BY_YOU: _("Abmeldung bestätigt: %(title)s", title=title),
+        SEMINAR_CANCELLED: _("Seminar abgesagt: %(title)s", title=title),
+        SEMINAR_CHANGED: _("Änderung beim Seminar: %(title)s", title=title),
+        REMINDER: _("Erinnerung: %(title)s", title=title),
+    }
+    return subjects[kind]
+
+
+def manage_url(registration: Registration) -> str:
+    token = tokens.token_for(registration.id, registration.token_salt)
+    return external_url("registrations.manage", token=token)
+
+
+def _seminar_for_mail(seminar_id: int) -> Seminar:
+    return db.session.scalars(
+        select(Seminar)
+        .where(Seminar.id == seminar_id)
+        .options(
+            joinedload(Seminar.topic),
+            joinedload(Seminar.venue),
+            selectinload(Seminar.sessions),
+            selectinload(Seminar.instructors),
+        )
+    ).one()
+
+
+_URL = re.compile(r"https?://[^\s<>\"]+")
+
+
+def text_to_html(text: str) -> Markup:
+    """Paragraphs and clickable links from plain text, everything else escaped."""
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        escaped = str(escape(block))
+        linked = _URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', escaped)
+        paragraphs.append("<p>" + linked.replace("\n", "<br>\n") + "</p>")
+    return Markup("\n".join(paragraphs))
+
+
+def queue(registration: Registration, kind: str, **extra) -> None:
+    """Write the mail of ``kind`` for ``registration`` to the outbox (same transaction)."""
+    seminar = _seminar_for_mail(registration.seminar_id)
+    with force_locale(registration.locale or "de"):
+        context = {
+            "registration": registration,
+            "seminar": seminar,
+            "manage_url": manage_url(registration),
+            "seminar_url": external_url("catalogue.detail", seminar_id=seminar.id),
+            "academy": current_app.config["ACADEMY_NAME"],
+            "academy_email": current_app.config["ACADEMY_EMAIL"],
+            "academy_phone": current_app.config["ACADEMY_PHONE"],
+            **extra,
+        }
+        subject = _subject(kind, seminar.title)
+        body_text = render_template(f"mail/{kind}.txt", **context).strip() + "\n"
+        body_html = render_template(
+            "mail/layout.html", subject=subject, body=text_to_html(body_text)
+        )
+        attachments = []
+        if kind == CONFIRMED:
+            attachments.append(
+                Attachment("seminar.ics", "text/calendar", calendar_for([seminar]).decode())
+            )
+    queue_mail(
+        kind=kind,
+        recipient=registration.email,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        attachments=attachments,
+        registration_id=registration.id,
+    )
+
+
+def queue_seminar_changed(registration: Registration, changes: list[str]) -> None:
+    queue(registration, SEMINAR_CHANGED, changes=changes)

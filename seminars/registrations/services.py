@@ -1,0 +1,138 @@
+"""What the registrant's link can do: look up, confirm, cancel, accept or decline an offer.
+
+The seat decisions themselves are made in ``allocation``; this module turns a token from a
+link into a registration and gathers what the management page shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from seminars.catalogue.models import FORMAT_IN_PERSON, Seminar
+from seminars.core.errors import DomainError, NotFoundError
+from seminars.extensions import db
+from seminars.registrations import allocation, tokens
+from seminars.registrations.models import (
+    STATUS_CANCELLED,
+    STATUS_CONFIRMED,
+    STATUS_EXPIRED,
+    STATUS_PENDING,
+    STATUS_WAITLISTED,
+    Registration,
+)
+
+
+class LinkGone(DomainError):
+    """The link belonged to a registration that has ended."""
+
+    status_code = 410
+    default_message = _l("Diese Anmeldung ist nicht mehr aktiv.")
+
+
+class UnknownLink(NotFoundError):
+    default_message = _l(
+        "Diesen Link kennen wir nicht. Bitte prüfen Sie, ob er vollständig aus der E-Mail "
+        "übernommen wurde."
+    )
+
+
+def find_by_token(token: str) -> Registration:
+    if not tokens.looks_like_token(token):
+        raise UnknownLink()
+    registration = db.session.scalars(
+        select(Registration).where(Registration.token_hash == tokens.token_hash(token))
+    ).one_or_none()
+    if registration is None:
+        raise UnknownLink()
+    return registration
+
+
+@dataclass(frozen=True)
+class Overview:
+    registration: Registration
+    seminar: Seminar
+    waitlist_position: int | None
+    meeting_url: str | None
+    meeting_link_from: datetime | None
+
+    @property
+    def gone(self) -> bool:
+        return self.registration.status in (STATUS_CANCELLED, STATUS_EXPIRED)
+
+
+def _waitlist_position(registration: Registration) -> int | None:
+    in_queue = or_(
+        Registration.status == STATUS_WAITLISTED,
+        and_(Registration.status == STATUS_PENDING, Registration.holds_seat.is_(False)),
+    )
+    if registration.holds_seat or registration.status not in (STATUS_WAITLISTED, STATUS_PENDING):
+        return None
+    ahead = db.session.scalar(
+        select(func.count())
+        .select_from(Registration)
+        .where(
+            Registration.seminar_id == registration.seminar_id,
+            in_queue,
+            or_(
+                Registration.created_at < registration.created_at,
+                and_(
+                    Registration.created_at == registration.created_at,
+                    Registration.id < registration.id,
+                ),
+            ),
+        )
+    )
+    return ahead + 1
+
+
+def overview(token: str, *, now: datetime) -> Overview:
+    registration = find_by_token(token)
+    seminar = db.session.scalars(
+        select(Seminar)
+        .where(Seminar.id == registration.seminar_id)
+        .options(
+            joinedload(Seminar.topic),
+            joinedload(Seminar.venue),
+            selectinload(Seminar.sessions),
+            selectinload(Seminar.instructors),
+        )
+    ).one()
+    meeting_url = None
+    link_from = None
+    if seminar.format != FORMAT_IN_PERSON and seminar.meeting_url and seminar.sessions:
+        link_from = seminar.sessions[0].starts_at - timedelta(
+            hours=current_app.config["MEETING_LINK_HOURS"]
+        )
+        still_running = now <= max(s.ends_at for s in seminar.sessions)
+        if registration.status == STATUS_CONFIRMED and link_from <= now and still_running:
+            meeting_url = seminar.meeting_url
+    return Overview(registration, seminar, _waitlist_position(registration), meeting_url, link_from)
+
+
+def _active(token: str) -> Registration:
+    registration = find_by_token(token)
+    if registration.status in (STATUS_CANCELLED, STATUS_EXPIRED):
+        raise LinkGone()
+    return registration
+
+
+def confirm_by_token(token: str, *, now: datetime) -> Registration:
+    return allocation.confirm(_active(token).id, now=now)
+
+
+def cancel_by_token(token: str, *, now: datetime) -> Registration:
+    return allocation.cancel(_active(token).id, now=now)
+
+
+def accept_by_token(token: str, *, now: datetime) -> Registration:
+    return allocation.accept_offer(_active(token).id, now=now)
+
+
+def decline_by_token(token: str, *, now: datetime) -> Registration:
+    return allocation.decline_offer(_active(token).id, now=now)
