@@ -138,3 +138,26 @@ def fill(item: Seminar, seats: int, *, waitlisted: int = 0) -> None:
     for _ in range(waitlisted):
         registration(item, status="waitlisted", commit=False)
     db.session.commit()
+
+
+def applicant(number: int | None = None, **fields):
+    from seminars.registrations.allocation import Applicant
+
+    number = number if number is not None else next(_numbers)
+    values = {
+        "first_name": "Erika",
+        "last_name": f"Muster{number}",
+        "email": f"erika{number}@example.org",
+        "organisation": "SHG Test",
+    }
+    values.update(fields)
+    return Applicant(**values)
+
+
+def outbox_kinds(registration_id: int | None = None) -> list[str]:
+    from seminars.outbox.models import OutboxMessage
+
+    stmt = select(OutboxMessage.kind).order_by(OutboxMessage.id)
+    if registration_id is not None:
+        stmt = stmt.where(OutboxMessage.registration_id == registration_id)
+    return list(db.session.scalars(stmt))

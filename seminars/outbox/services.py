@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_mail import BadHeaderError
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
@@ -32,6 +33,15 @@ from seminars.outbox.models import (
 from seminars.outbox.smtp import MailTransport, MailTransportError
 
 log = logging.getLogger(__name__)
+
+# Errors that concern one message only; the connection is still good for the next.
+_MESSAGE_ERRORS = (
+    BadHeaderError,
+    smtplib.SMTPRecipientsRefused,
+    smtplib.SMTPSenderRefused,
+    smtplib.SMTPDataError,
+    UnicodeError,
+)
 
 _QUEUED = "outbox_queued_ids"
 _COMMITTED = "outbox_committed_ids"
@@ -199,22 +209,32 @@ def deliver(
         with transport.connect() as connection:
             while remaining:
                 message = remaining[0]
-                connection.send(message)
+                try:
+                    connection.send(message)
+                except _MESSAGE_ERRORS as exc:
+                    # This message is at fault (a bad address, say): the others still go.
+                    remaining.pop(0)
+                    report.failed += 1
+                    report.given_up += _mark_failed(message, _describe(exc), utcnow())
+                    continue
                 remaining.pop(0)
                 _mark_sent(message.id, utcnow())
                 report.sent += 1
-    except (TimeoutError, MailTransportError, smtplib.SMTPException, OSError) as exc:
-        error = f"{type(exc).__name__}: {exc}"
+    except (MailTransportError, smtplib.SMTPException, OSError) as exc:
         log.warning("mail delivery failed (%s); %d message(s) stay in the outbox",
                     type(exc).__name__, len(remaining))  # fmt: skip
         # The message that failed counts an attempt; the others were never tried.
         for index, message in enumerate(remaining):
             if index == 0:
                 report.failed += 1
-                report.given_up += _mark_failed(message, error, utcnow())
+                report.given_up += _mark_failed(message, _describe(exc), utcnow())
             else:
                 _release(message.id)
     return report
+
+
+def _describe(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"
 
 
 def _release(message_id: int) -> None:
