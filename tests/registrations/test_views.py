@@ -75,7 +75,7 @@ def test_end_to_end_with_a_real_smtp_server(client, smtp_server):
     assert "Bitte bestätigen Sie Ihre Anmeldung" in sent_page
     [request_mail] = smtp_server.messages
     assert request_mail["To"] == "erika@example.org"
-    assert "Bitte bestätigen Sie Ihre Anmeldung: Gruppen leiten" == request_mail["Subject"]
+    assert request_mail["Subject"] == "Bitte bestätigen Sie Ihre Anmeldung: Gruppen leiten"
     html_part = request_mail.get_body(preferencelist=("html",)).get_content()
     path = manage_path(request_mail)
     assert f'href="http://seminare.test{path}"' in html_part
