@@ -44,15 +44,26 @@ def _start_sqlite_write_transaction(session: Session) -> None:
     session.info[_HOLDS_WRITE_LOCK] = True
 
 
+def begin_write() -> None:
+    """Make the current transaction a write transaction from its first statement on.
+
+    On SQLite a transaction that reads first and writes later fails at once ("database is
+    locked") when another writer committed in between; one that starts with ``BEGIN
+    IMMEDIATE`` waits its turn instead. PostgreSQL needs nothing here.
+    """
+    session = db.session()
+    if session.get_bind().dialect.name == "sqlite":
+        _start_sqlite_write_transaction(session)
+
+
 def lock_row(model, row_id: int):
     """Lock one row for the rest of the transaction and return it freshly loaded.
 
     PostgreSQL: ``SELECT … FOR UPDATE``. SQLite: the transaction (re)starts with
     ``BEGIN IMMEDIATE``, which serialises all writers.
     """
+    begin_write()
     session = db.session()
-    if session.get_bind().dialect.name == "sqlite":
-        _start_sqlite_write_transaction(session)
     stmt = (
         select(model)
         .where(model.id == row_id)

@@ -14,6 +14,7 @@ from flask import current_app
 from sqlalchemy import and_, func, or_, select, update
 
 from seminars.catalogue.models import STATUS_PUBLISHED, Seminar, SeminarSession
+from seminars.core.locking import begin_write
 from seminars.extensions import db
 from seminars.outbox.services import DeliveryReport, deliver
 from seminars.registrations import allocation, mails
@@ -74,6 +75,7 @@ def send_reminders(now: datetime) -> int:
     sent = 0
     for registration_id in due:
         # Claim the reminder; a second runner's update finds nothing left to claim.
+        begin_write()
         claimed = db.session.execute(
             update(Registration)
             .where(Registration.id == registration_id, Registration.reminder_sent_at.is_(None))

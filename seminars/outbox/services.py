@@ -21,6 +21,7 @@ from flask_mail import BadHeaderError
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
+from seminars.core.locking import begin_write
 from seminars.core.timezone import utcnow
 from seminars.extensions import db
 from seminars.outbox.models import (
@@ -134,6 +135,7 @@ def _due(now: datetime):
 
 
 def _claim(ids: Sequence[int] | None, now: datetime, limit: int) -> list[OutboxMessage]:
+    begin_write()
     stmt = select(OutboxMessage.id).where(_due(now)).order_by(OutboxMessage.id).limit(limit)
     if ids is not None:
         stmt = stmt.where(OutboxMessage.id.in_(ids))
@@ -165,6 +167,7 @@ def _backoff(attempts: int) -> timedelta:
 
 
 def _mark_sent(message_id: int, now: datetime) -> None:
+    begin_write()
     db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id)
@@ -176,6 +179,7 @@ def _mark_sent(message_id: int, now: datetime) -> None:
 
 def _mark_failed(message: OutboxMessage, error: str, now: datetime) -> bool:
     """Record a failed attempt; returns True when the message is given up."""
+    begin_write()
     attempts = message.attempts + 1
     give_up = attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]
     db.session.execute(
@@ -238,6 +242,7 @@ def _describe(exc: Exception) -> str:
 
 
 def _release(message_id: int) -> None:
+    begin_write()
     db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id, OutboxMessage.status == STATUS_SENDING)

@@ -15,6 +15,7 @@ from seminars.catalogue.models import (
     Topic,
     Venue,
 )
+from seminars.core.locking import begin_write
 from seminars.extensions import db
 from seminars.programme_import.readers import UnreadableFile, read_programme_file
 from seminars.programme_import.rows import ImportProblem, ProgrammeRow, VenueData, check_sheet
@@ -69,6 +70,7 @@ def import_programme(filename: str, data: bytes) -> ImportResult:
 
 
 def _apply(rows: list[ProgrammeRow]) -> ImportResult:
+    begin_write()
     result = ImportResult()
     topics = {t.key: t for t in db.session.scalars(select(Topic))}
     codes = [row.code for row in rows]

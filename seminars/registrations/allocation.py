@@ -11,7 +11,9 @@ capacity, a cancelled seminar. Each one
 4. queues the mails the change promises, in the same transaction.
 
 Functions flush but never commit: the caller commits once. The waitlist is served in order of
-registration (``created_at``, then ``id``, both assigned inside the lock).
+registration: by ``id``, which the database assigns at the insert, inside the lock, so it
+follows the order in which the lock was granted (``created_at`` comes from the caller's clock
+and may differ by microseconds between concurrent requests).
 """
 
 from __future__ import annotations
@@ -124,7 +126,7 @@ def _lock(seminar_id: int) -> SeatState:
         db.session.scalars(
             select(Registration)
             .where(Registration.seminar_id == seminar_id, Registration.status.in_(ACTIVE_STATUSES))
-            .order_by(Registration.created_at, Registration.id)
+            .order_by(Registration.id)
             .execution_options(populate_existing=True)
         )
     )

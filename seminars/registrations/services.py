@@ -79,13 +79,7 @@ def _waitlist_position(registration: Registration) -> int | None:
         .where(
             Registration.seminar_id == registration.seminar_id,
             in_queue,
-            or_(
-                Registration.created_at < registration.created_at,
-                and_(
-                    Registration.created_at == registration.created_at,
-                    Registration.id < registration.id,
-                ),
-            ),
+            Registration.id < registration.id,  # ids follow the order of registration
         )
     )
     return ahead + 1
