@@ -35,9 +35,17 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     csrf.init_app(app)
     mail.init_app(app)
 
+    from flask_babel import refresh as refresh_babel
+
     from seminars.core.i18n import select_locale
 
     babel.init_app(app, locale_selector=select_locale)
+
+    @app.before_request
+    def choose_language_per_request():
+        # A request may run inside an application context that is already active (tests,
+        # scripts); a language cached there must not carry over to this request.
+        refresh_babel()
 
     _register_models()
     _register_outbox(app)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, jsonify, render_template
+from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -38,3 +38,30 @@ def robots():
 @bp.get("/datenschutz")
 def privacy():
     return render_template("core/privacy.html")
+
+
+LANGUAGE_COOKIE_DAYS = 365
+
+
+def _local_path(target: str | None) -> str:
+    """Only paths on this site: never redirect elsewhere (no open redirect)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+@bp.post("/sprache")
+def set_language():
+    """Remember the chosen language in a cookie and go back to the page it was chosen on."""
+    response = redirect(_local_path(request.form.get("next")), code=303)
+    language = request.form.get("lang", "")
+    if language in current_app.config["LANGUAGES"]:
+        response.set_cookie(
+            "lang",
+            language,
+            max_age=LANGUAGE_COOKIE_DAYS * 24 * 3600,
+            samesite="Lax",
+            secure=request.is_secure,
+            httponly=True,
+        )
+    return response

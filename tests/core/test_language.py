@@ -1,0 +1,54 @@
+import pytest
+
+from tests import factories
+from tests.conftest import csrf_token_from
+
+
+@pytest.fixture
+def two_languages(app):
+    app.config["LANGUAGES"] = ["de", "en"]
+    yield
+    app.config["LANGUAGES"] = ["de"]
+
+
+def token(client) -> str:
+    seminar = factories.seminar()
+    return csrf_token_from(client.get(f"/seminare/{seminar.id}").get_data(as_text=True))
+
+
+def test_switch_remembers_the_language_and_goes_back(client, two_languages):
+    response = client.post(
+        "/sprache", data={"lang": "en", "next": "/archiv?q=x", "csrf_token": token(client)}
+    )
+    assert response.status_code == 303 and response.headers["Location"] == "/archiv?q=x"
+    assert (
+        "lang=en" in response.headers["Set-Cookie"] and "HttpOnly" in response.headers["Set-Cookie"]
+    )
+    assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example", "/\\\\evil", None])
+def test_switch_never_redirects_elsewhere(client, two_languages, target):
+    data = {"lang": "de", "csrf_token": token(client)}
+    if target is not None:
+        data["next"] = target
+    response = client.post("/sprache", data=data)
+    assert response.headers["Location"] == "/"
+
+
+def test_unknown_language_is_ignored(client, two_languages):
+    response = client.post(
+        "/sprache", data={"lang": "xx", "next": "/", "csrf_token": token(client)}
+    )
+    assert response.status_code == 303 and "Set-Cookie" not in response.headers
+
+
+def test_accept_language_is_the_default(client, two_languages):
+    page = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.8"}).get_data(as_text=True)
+    assert '<html lang="en">' in page
+    page = client.get("/", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert '<html lang="de">' in page
+
+
+def test_switch_needs_csrf(client, two_languages):
+    assert client.post("/sprache", data={"lang": "en"}).status_code == 400
