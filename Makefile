@@ -36,6 +36,7 @@ format: $(STAMP)
 ## Benchmarks (PostgreSQL on 127.0.0.1 and wrk needed; see bench/README.md).
 bench: $(STAMP)
 	$(BIN)/python -m bench.catalogue_throughput
+	$(BIN)/python -m bench.registration_rush
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

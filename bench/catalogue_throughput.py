@@ -21,47 +21,24 @@ import random
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
-from contextlib import contextmanager
 from datetime import time as clock
 from datetime import timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from bench.harness import WORKERS, analyse, fresh_database_url, gunicorn
 
 SEMINARS = 300
 REGISTRATIONS = 5000
-WORKERS = 4
 DURATION = os.environ.get("BENCH_DURATION", "10s")
 CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "16")
 TITLES = ("Gruppen leiten", "Datenschutz", "Pressearbeit", "Moderation", "Resilienz")
-DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/sid_bench"
-
-
-def _database_url(workdir: Path) -> str:
-    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_PG)
-    if url.startswith("sqlite"):
-        return url
-    admin_url = sa.engine.make_url(url).set(database="postgres")
-    try:
-        engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-        with engine.connect() as connection:
-            name = sa.engine.make_url(url).database
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        engine.dispose()
-        return url
-    except sa.exc.OperationalError:
-        print("PostgreSQL not reachable; using SQLite", file=sys.stderr)
-        return f"sqlite:///{workdir / 'bench.sqlite3'}"
 
 
 def build_database(url: str) -> None:
@@ -125,48 +102,7 @@ def build_database(url: str) -> None:
                 )
             )
         db.session.commit()
-        if db.engine.dialect.name == "postgresql":
-            # Fresh tables have no statistics yet; production's autovacuum would have them.
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(sa.text("ANALYZE"))
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def gunicorn(url: str, cache_seconds: int):
-    port = _free_port()
-    env = dict(
-        os.environ,
-        DATABASE_URL=url,
-        APP_ENV="production",
-        SECRET_KEY=secrets.token_hex(32),
-        FLASK_CATALOGUE_CACHE_SECONDS=str(cache_seconds),
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", str(WORKERS), "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning", "wsgi:app"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("gunicorn did not start")
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    analyse(url)
 
 
 def wrk(url: str) -> float:
@@ -253,7 +189,7 @@ def main() -> None:
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
     workdir = Path(tempfile.mkdtemp(prefix="sid-bench-"))
-    url = _database_url(workdir)
+    url = fresh_database_url(workdir)
     started = time.monotonic()
     build_database(url)
     backend = sa.engine.make_url(url).get_backend_name()

@@ -1,0 +1,235 @@
+"""Registration rush: 200 volunteers register and confirm at once for a 20-seat seminar.
+
+Serves the app with gunicorn (4 sync workers) on PostgreSQL, with a real SMTP server (aiosmtpd,
+in this process) receiving the mail. Each volunteer opens the seminar page, sends the form,
+takes the link from the mail it receives and confirms. Afterwards the database must hold
+exactly 20 confirmed seats and 180 waitlisted registrations in order of registration.
+
+For comparison the same harness sends the same number of form posts, at once, to a trivial
+POST route of the same server (the language switch: a CSRF check and a cookie).
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from datetime import timedelta
+from email import message_from_bytes, policy
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import requests
+from aiosmtpd.controller import Controller
+
+from bench.harness import free_port, fresh_database_url, gunicorn
+
+VOLUNTEERS = 200
+SEATS = 20
+_CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+_LINK = re.compile(r"https?://\S+?(/anmeldung/[A-Za-z0-9_-]+)")
+
+
+class Mailbox:
+    def __init__(self) -> None:
+        self.links: dict[str, str] = {}
+        self.arrived = threading.Condition()
+
+    async def handle_DATA(self, server, session, envelope):
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        body = message.get_body(preferencelist=("plain",)).get_content()
+        match = _LINK.search(body)
+        if match and message["Subject"].startswith("Bitte bestätigen"):
+            with self.arrived:
+                self.links[str(message["To"])] = match.group(1)
+                self.arrived.notify_all()
+        return "250 OK"
+
+    def wait_for(self, address: str, timeout: float = 120) -> str:
+        with self.arrived:
+            self.arrived.wait_for(lambda: address in self.links, timeout=timeout)
+            return self.links[address]
+
+
+def build_database(url: str) -> int:
+    from flask_migrate import upgrade
+
+    from seminars import create_app
+    from seminars.catalogue.models import Seminar, SeminarSession, Topic
+    from seminars.core.timezone import utcnow
+    from seminars.extensions import db
+
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade()
+        start = utcnow() + timedelta(days=14)
+        seminar = Seminar(
+            code="RUSH-1",
+            title="Gruppen leiten – Grundlagen",
+            topic=db.session.query(Topic).first(),
+            format="online",
+            capacity=SEATS,
+            waitlist_capacity=VOLUNTEERS,
+            status="published",
+            sessions=[SeminarSession(starts_at=start, ends_at=start + timedelta(hours=2))],
+        )
+        db.session.add(seminar)
+        db.session.commit()
+        return seminar.id
+
+
+class Wave:
+    """Many clients that get ready, then post at the same moment; timings of the posts."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.released = 0.0
+        self.finished: list[float] = []
+        self.durations: list[float] = []
+        self.errors: list[str] = []
+        self.lock = threading.Lock()
+        self.barrier = threading.Barrier(count, action=self._release)
+
+    def _release(self) -> None:
+        self.released = time.perf_counter()
+
+    def post(self, session: requests.Session, url: str, data: dict) -> requests.Response:
+        started = time.perf_counter()
+        response = session.post(url, data=data, timeout=120, allow_redirects=False)
+        ended = time.perf_counter()
+        with self.lock:
+            self.durations.append(ended - started)
+            self.finished.append(ended)
+        if response.status_code != 303:
+            raise RuntimeError(f"{url}: HTTP {response.status_code}")
+        return response
+
+    def run(self, worker) -> None:
+        def guarded(number: int) -> None:
+            try:
+                worker(number)
+            except Exception as exc:
+                with self.lock:
+                    self.errors.append(f"{number}: {exc}")
+                self.barrier.abort()
+
+        threads = [threading.Thread(target=guarded, args=(n,)) for n in range(self.count)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    @property
+    def rate(self) -> float:
+        return len(self.finished) / (max(self.finished) - self.released)
+
+    @property
+    def p95_ms(self) -> float:
+        return statistics.quantiles(self.durations, n=20)[-1] * 1000
+
+
+def csrf_token(session: requests.Session, url: str) -> str:
+    return _CSRF.search(session.get(url, timeout=120).text).group(1)
+
+
+def registration_rush(base: str, seminar_id: int, mailbox: Mailbox) -> tuple[Wave, Wave]:
+    registering, confirming = Wave(VOLUNTEERS), Wave(VOLUNTEERS)
+    seminar_url = f"{base}/seminare/{seminar_id}"
+
+    def volunteer(number: int) -> None:
+        session = requests.Session()
+        address = f"person{number:03d}@example.org"
+        token = csrf_token(session, seminar_url)
+        registering.barrier.wait()
+        registering.post(session, f"{seminar_url}/anmeldung", {
+            "csrf_token": token, "first_name": "Vorname", "last_name": f"Nummer {number}",
+            "email": address, "organisation": "SHG Test", "consent": "y", "website": "",
+        })  # fmt: skip
+        path = mailbox.wait_for(address)
+        token = csrf_token(session, base + path)
+        confirming.barrier.wait()
+        confirming.post(session, f"{base}{path}/bestaetigen", {"csrf_token": token})
+
+    registering.run(volunteer)
+    confirming.errors = registering.errors
+    return registering, confirming
+
+
+def trivial_posts(base: str, seminar_id: int) -> Wave:
+    wave = Wave(VOLUNTEERS)
+
+    def client(number: int) -> None:
+        session = requests.Session()
+        token = csrf_token(session, f"{base}/seminare/{seminar_id}")
+        wave.barrier.wait()
+        wave.post(session, f"{base}/sprache", {"csrf_token": token, "lang": "de", "next": "/"})
+
+    wave.run(client)
+    return wave
+
+
+def check_database(url: str, seminar_id: int) -> tuple[int, int, bool]:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.text(
+                "SELECT id, status, holds_seat FROM registration WHERE seminar_id = :s ORDER BY id"
+            ),
+            {"s": seminar_id},
+        ).all()
+    engine.dispose()
+    confirmed = [r for r in rows if r.status == "confirmed"]
+    waitlisted = [r for r in rows if r.status == "waitlisted"]
+    in_order = [r.id for r in rows[:SEATS]] == [r.id for r in confirmed] and all(
+        r.status == "waitlisted" for r in rows[SEATS:]
+    )
+    return len(confirmed), len(waitlisted), in_order
+
+
+def main() -> None:
+    workdir = Path(tempfile.mkdtemp(prefix="sid-rush-"))
+    url = fresh_database_url(workdir)
+    seminar_id = build_database(url)
+    mailbox = Mailbox()
+    smtp_port = free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    try:
+        with gunicorn(url, MAIL_SERVER="127.0.0.1", MAIL_PORT=str(smtp_port),
+                      BASE_URL="http://bench.invalid") as base:  # fmt: skip
+            registering, confirming = registration_rush(base, seminar_id, mailbox)
+            trivial = trivial_posts(base, seminar_id)
+    finally:
+        controller.stop()
+
+    errors = registering.errors + trivial.errors
+    confirmed, waitlisted, in_order = check_database(url, seminar_id)
+    backend = urlsplit(url).scheme.split("+")[0]
+    print(f"volunteers: {VOLUNTEERS}, seats: {SEATS}; gunicorn 4 sync workers, {backend}, "
+          "real SMTP server (each request sends its mail after the commit)")  # fmt: skip
+    print(f"confirmed: {confirmed}, waitlisted: {waitlisted}, waitlist in order: {in_order}, "
+          f"errors: {len(errors)}")  # fmt: skip
+    for error in errors[:5]:
+        print("  ", error)
+    if errors:
+        sys.exit(1)
+    ratio = registering.rate / trivial.rate
+    print()
+    print(f"{'':34} {'req/s':>8} {'p95 ms':>8}")
+    print(f"{'register (form post + mail)':34} {registering.rate:8.1f} {registering.p95_ms:8.0f}")
+    print(f"{'confirm (link post + mail)':34} {confirming.rate:8.1f} {confirming.p95_ms:8.0f}")
+    print(f"{'trivial post (/sprache)':34} {trivial.rate:8.1f} {trivial.p95_ms:8.0f}")
+    print(f"ratio register / trivial: {ratio:.2f} (goal: at least 0.10)")
+    ok = confirmed == SEATS and waitlisted == VOLUNTEERS - SEATS and in_order and ratio >= 0.1
+    print("goal reached" if ok else "goal NOT reached")
+    if not ok:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
