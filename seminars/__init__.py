@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask_babel import refresh as refresh_babel
 
 from config import DEFAULT_SECRET_KEY, config_for, normalise_database_url
 from seminars.extensions import babel, csrf, db, mail, migrate
@@ -34,8 +35,6 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     mail.init_app(app)
-
-    from flask_babel import refresh as refresh_babel
 
     from seminars.core.i18n import select_locale
 

@@ -18,6 +18,16 @@ from seminars.registrations.models import STATUS_EXPIRED
 bp = Blueprint("registrations", __name__)
 
 
+@bp.after_request
+def keep_personal_pages_private(response):
+    # Pages behind a personal link: never cached, never indexed, and the link (it is the key)
+    # never leaves in a Referer header, e.g. when the online-meeting link is followed.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
 def _applicant(form: RegistrationForm) -> allocation.Applicant:
     return allocation.Applicant(
         first_name=form.first_name.data,

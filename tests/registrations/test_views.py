@@ -285,3 +285,12 @@ def test_registration_path_rejects_the_wrong_host_in_links(client, smtp_server):
     assert (
         urlsplit(re.search(r"https?://\S+/anmeldung/\S+", body).group(0)).netloc == "seminare.test"
     )
+
+
+def test_personal_pages_keep_the_link_private(client, smtp_server):
+    seminar = factories.seminar(capacity=5)
+    post_form(client, seminar)
+    response = client.get(manage_path(smtp_server.messages[0]))
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["X-Robots-Tag"] == "noindex"
