@@ -5,7 +5,9 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench install clean
+.PHONY: run test lint format bench install clean translations
+PO_FILES := $(wildcard translations/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,14 +17,25 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Compiled catalogues are build output (not in git); made from the .po files when needed.
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile -i $< -o $@
+
+## Extract every translatable string, update the catalogues, compile them.
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --add-location=file \
+		--sort-by-file -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+	$(BIN)/pybabel compile -d translations --statistics
+
 ## Serve the demo programme on http://127.0.0.1:5000 (SQLite under instance/).
-run: $(STAMP)
+run: $(STAMP) $(MO_FILES)
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 	$(FLASK) run --host 127.0.0.1 --port 5000 --debug
 
 ## The whole test suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set).
-test: $(STAMP)
+test: $(STAMP) $(MO_FILES)
 	$(BIN)/pytest -q -rs
 
 lint: $(STAMP)

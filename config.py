@@ -56,17 +56,23 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SQLALCHEMY_RECORD_QUERIES = False
 
-    # Languages: German first. English joins once its catalogue is complete.
+    # Languages: German first, English second.
     LANGUAGES = [
-        lang.strip() for lang in os.environ.get("LANGUAGES", "de").split(",") if lang.strip()
+        lang.strip() for lang in os.environ.get("LANGUAGES", "de,en").split(",") if lang.strip()
     ]
     BABEL_DEFAULT_LOCALE = "de"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
     BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
 
     # The academy that runs the programme (shown in the footer, the feeds and later documents).
     ACADEMY_NAME = os.environ.get("ACADEMY_NAME", "Paritätische Akademie Thüringen")
     ACADEMY_EMAIL = os.environ.get("ACADEMY_EMAIL", "seminare@example.org")
     ACADEMY_PHONE = os.environ.get("ACADEMY_PHONE", "0361 000000")
+    # Where people report accessibility barriers (shown in the accessibility statement).
+    ACCESSIBILITY_CONTACT = os.environ.get(
+        "ACCESSIBILITY_CONTACT", os.environ.get("ACADEMY_EMAIL", "seminare@example.org")
+    )
+    ACCESSIBILITY_STATEMENT_DATE = os.environ.get("ACCESSIBILITY_STATEMENT_DATE", "2026-11-22")
     # Host name used in the stable UIDs of calendar events.
     CALENDAR_UID_DOMAIN = os.environ.get("CALENDAR_UID_DOMAIN", "selbsthilfe-im-dialog.example")
 

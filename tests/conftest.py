@@ -22,6 +22,22 @@ from seminars import create_app
 from seminars.catalogue.page_cache import page_cache
 from seminars.extensions import db
 
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations() -> None:
+    """Tests see the catalogues as they are in the .po files (``make`` does the same)."""
+    from pathlib import Path
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po_path in Path(__file__).resolve().parent.parent.glob("translations/*/LC_MESSAGES/*.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
+            with po_path.open("rb") as po_file, mo_path.open("wb") as mo_file:
+                write_mo(mo_file, read_po(po_file))
+
+
 # Reference rows the migrations insert; tests keep them.
 KEEP_TABLES = {"topic", "alembic_version"}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request
 from sqlalchemy import text
@@ -38,6 +39,19 @@ def robots():
 @bp.get("/datenschutz")
 def privacy():
     return render_template("core/privacy.html")
+
+
+@bp.get("/barrierefreiheit")
+def accessibility():
+    return render_template(
+        "core/accessibility.html",
+        statement_date=date.fromisoformat(current_app.config["ACCESSIBILITY_STATEMENT_DATE"]),
+    )
+
+
+@bp.get("/leichte-sprache")
+def easy_language():
+    return render_template("core/easy_language.html")
 
 
 LANGUAGE_COOKIE_DAYS = 365

@@ -6,9 +6,10 @@ from tests.conftest import csrf_token_from
 
 @pytest.fixture
 def two_languages(app):
+    saved = app.config["LANGUAGES"]
     app.config["LANGUAGES"] = ["de", "en"]
     yield
-    app.config["LANGUAGES"] = ["de"]
+    app.config["LANGUAGES"] = saved
 
 
 def token(client) -> str:
