@@ -1,0 +1,204 @@
+"""Journeys through the real app in Chromium, audited page by page.
+
+The tests in this module run in order: the journeys collect the pages they visit; the reflow
+and HTML checks at the end look at every one of them.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+
+import pytest
+
+from tests.browser.conftest import ARTIFACTS, DESKTOP, PHONE, VNU_JAR, unavailable
+
+pytestmark = pytest.mark.browser
+
+VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
+VARIANTS = [(language, size) for language in ("de", "en") for size in ("desktop", "phone")]
+_people = iter(range(1, 10_000))
+
+
+def wait_for_link(live_server, address: str, count: int = 1, timeout: float = 15) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        links = live_server.links_for(address)
+        if len(links) >= count:
+            return links[-1]
+        time.sleep(0.1)
+    raise AssertionError(f"no mail with a link reached {address}")
+
+
+def choose_language(page, language: str) -> None:
+    if language == "en":
+        page.select_option("#lang", "en")
+        page.click("form.language-switch button")
+        page.wait_for_selector('html[lang="en"]')
+
+
+@pytest.mark.parametrize(("language", "size"), VARIANTS)
+def test_volunteer_finds_registers_confirms_and_cancels(
+    live_server, new_page, audit, language, size
+):
+    page = new_page(VIEWPORTS[size])
+    tag = f"{language}-{size}"
+    page.goto(live_server.url + "/")
+    choose_language(page, language)
+    audit.check(page, f"catalogue-{tag}")
+
+    page.select_option("#format", "in_person")
+    page.check("#free")
+    page.click(".filter-form button[type=submit]")
+    assert "free=1" in page.url
+    audit.check(page, f"catalogue-filtered-{tag}")
+
+    page.click(".seminar-card h3 a >> nth=0")
+    page.wait_for_selector("h1")
+    audit.check(page, f"seminar-{tag}")
+
+    page.click(".registration-form button[type=submit]")
+    page.wait_for_selector(".error-summary")
+    assert page.get_attribute("#first_name", "aria-invalid") == "true"
+    audit.check(page, f"registration-errors-{tag}")
+
+    address = f"volunteer{next(_people)}@example.org"
+    page.fill("#first_name", "Erika")
+    page.fill("#last_name", "Mustermann")
+    page.fill("#email", address)
+    page.fill("#organisation", "SHG Morbus Crohn Erfurt")
+    page.select_option("#county", "th-erfurt")
+    page.check("#need_step_free")
+    page.check("#consent")
+    page.click(".registration-form button[type=submit]")
+    page.wait_for_url("**/gesendet*")
+    audit.check(page, f"registration-sent-{tag}")
+
+    page.goto(live_server.url + wait_for_link(live_server, address))
+    audit.check(page, f"registration-pending-{tag}")
+    page.click("form[action$='/bestaetigen'] button")
+    page.wait_for_selector(".status--ok")
+    audit.check(page, f"registration-confirmed-{tag}")
+
+    page.click("a[href$='/abmelden']")
+    audit.check(page, f"registration-cancel-step-{tag}")
+    page.click("form[action$='/abmelden'] button")
+    page.wait_for_selector(".status--gone")
+    audit.check(page, f"registration-cancelled-{tag}")
+
+    subjects = [
+        str(m["Subject"]).strip() for m in live_server.mailbox.messages if str(m["To"]) == address
+    ]
+    first_word = "Please confirm" if language == "en" else "Bitte bestätigen"
+    assert subjects[0].startswith(first_word) and len(subjects) == 3
+
+
+@pytest.mark.parametrize(("language", "size"), VARIANTS)
+def test_every_other_page(live_server, new_page, audit, language, size):
+    page = new_page(VIEWPORTS[size])
+    tag = f"{language}-{size}"
+    page.goto(live_server.url + "/")
+    choose_language(page, language)
+    for path, name in [
+        ("/archiv", "archive"),
+        ("/?page=2", "catalogue-page-2"),
+        ("/?topic=unbekannt&month=bald", "catalogue-bad-filters"),
+        ("/datenschutz", "privacy"),
+        ("/barrierefreiheit", "accessibility-statement"),
+        ("/leichte-sprache", "easy-language"),
+        ("/seminare/999999", "not-found"),
+        ("/anmeldung/" + "x" * 43, "unknown-link"),
+    ]:
+        page.goto(live_server.url + path)
+        audit.check(page, f"{name}-{tag}")
+
+
+def tab_to(page, selector: str, limit: int = 250) -> None:
+    """Press Tab until the element has the focus; it must show a visible focus indicator."""
+    target = page.locator(selector)
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if target.evaluate("element => element === document.activeElement"):
+            outline = target.evaluate(
+                "element => { const s = getComputedStyle(element);"
+                " return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2; }"
+            )
+            assert outline, f"{selector} has no visible focus indicator"
+            return
+    raise AssertionError(f"{selector} cannot be reached with the Tab key")
+
+
+def test_registration_with_the_keyboard_alone(live_server, new_page, audit):
+    page = new_page(DESKTOP)
+    page.goto(live_server.url + "/?free=1&format=in_person")
+    tab_to(page, ".skip-link")
+    assert page.locator(".skip-link").bounding_box()["y"] >= 0  # shown when focused
+    page.keyboard.press("Enter")
+    tab_to(page, ".seminar-card h3 a >> nth=0")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".registration-form")
+
+    address = f"keyboard{next(_people)}@example.org"
+    for selector, text in [("#first_name", "Karl"), ("#last_name", "Tastatur"),
+                           ("#email", address), ("#organisation", "SHG Tinnitus Gera")]:  # fmt: skip
+        tab_to(page, selector)
+        page.keyboard.type(text)
+    tab_to(page, "#county")
+    page.keyboard.press("ArrowDown")
+    tab_to(page, "#need_hearing_loop")
+    page.keyboard.press("Space")
+    tab_to(page, "#consent")
+    page.keyboard.press("Space")
+    tab_to(page, ".registration-form button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/gesendet*")
+
+    page.goto(live_server.url + wait_for_link(live_server, address))
+    tab_to(page, "form[action$='/bestaetigen'] button")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".status--ok")
+    tab_to(page, "a[href$='/abmelden']")
+    page.keyboard.press("Enter")
+    tab_to(page, "form[action$='/abmelden'] button")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".status--gone")
+    audit.check(page, "keyboard-cancelled")
+
+
+_SCROLLS_SIDEWAYS = "document.documentElement.scrollWidth > window.innerWidth"
+_WIDE_ELEMENTS = """Array.from(document.querySelectorAll('body *'))
+    .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+    .slice(0, 5).map(e => e.tagName + '.' + e.className).join(', ')"""
+
+
+def test_no_page_scrolls_sideways_at_320_px_or_with_200_percent_text(new_page, audit):
+    if not audit.urls:
+        pytest.skip("no pages were visited (run the whole module)")
+    narrow = new_page({"width": 320, "height": 640})
+    wide = new_page(DESKTOP)
+    overflowing = []
+    for url in sorted(audit.urls):
+        narrow.goto(url)
+        if narrow.evaluate(_SCROLLS_SIDEWAYS):
+            overflowing.append(f"320 px: {url}: {narrow.evaluate(_WIDE_ELEMENTS)}")
+        wide.goto(url)
+        wide.evaluate("document.documentElement.style.fontSize = '200%'")
+        if wide.evaluate(_SCROLLS_SIDEWAYS):
+            overflowing.append(f"200 % text: {url}: {wide.evaluate(_WIDE_ELEMENTS)}")
+    assert overflowing == [], "\n".join(overflowing)
+
+
+def test_every_visited_page_is_valid_html(audit):
+    if not audit.pages:
+        pytest.skip("no pages were visited (run the whole module)")
+    if shutil.which("java") is None or not VNU_JAR.exists():
+        unavailable(f"the Nu Html Checker needs java and {VNU_JAR} (npm ci)")
+    files = [str(ARTIFACTS / "html" / name) for name in sorted(audit.pages)]
+    result = subprocess.run(
+        ["java", "-jar", str(VNU_JAR), "--errors-only", *files],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0 and not result.stderr.strip(), result.stderr[:5000]
