@@ -140,8 +140,13 @@ def test_registration_with_the_keyboard_alone(live_server, new_page, audit):
     page.wait_for_selector(".registration-form")
 
     address = f"keyboard{next(_people)}@example.org"
-    for selector, text in [("#first_name", "Karl"), ("#last_name", "Tastatur"),
-                           ("#email", address), ("#organisation", "SHG Tinnitus Gera")]:  # fmt: skip
+    fields = [
+        ("#first_name", "Karl"),
+        ("#last_name", "Tastatur"),
+        ("#email", address),
+        ("#organisation", "SHG Tinnitus Gera"),
+    ]
+    for selector, text in fields:
         tab_to(page, selector)
         page.keyboard.type(text)
     tab_to(page, "#county")
