@@ -65,6 +65,7 @@ def _local_path(target: str | None) -> str:
 
 
 @bp.post("/sprache")
+@csrf.exempt  # choosing a language changes nothing stored; the form stays cacheable
 def set_language():
     """Remember the chosen language in a cookie and go back to the page it was chosen on."""
     response = redirect(_local_path(request.form.get("next")), code=303)

@@ -51,5 +51,11 @@ def test_accept_language_is_the_default(client, two_languages):
     assert '<html lang="de">' in page
 
 
-def test_switch_needs_csrf(client, two_languages):
-    assert client.post("/sprache", data={"lang": "en"}).status_code == 400
+def test_public_list_pages_carry_no_session_and_no_token(client, two_languages):
+    # They are cached and shared between visitors: nothing personal may be in them.
+    factories.seminar()
+    for path in ("/", "/archiv"):
+        response = client.get(path)
+        assert "csrf_token" not in response.get_data(as_text=True)
+        assert "Set-Cookie" not in response.headers
+    assert client.post("/sprache", data={"lang": "en"}).status_code == 303
