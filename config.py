@@ -95,6 +95,15 @@ class Config:
     # Links in mails always point here, never to whatever Host header a request carried.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 
+    # Logins and rate limits (Flask-Limiter). Use Redis when several workers run:
+    # RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = False
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;30 per hour")
+    # Interpreters must be booked this many days before a seminar.
+    INTERPRETER_LEAD_DAYS = _env_int("INTERPRETER_LEAD_DAYS", 21)
+
     # Registration rules.
     CONFIRMATION_HOURS = _env_int("CONFIRMATION_HOURS", 24)
     OFFER_HOURS = _env_int("OFFER_HOURS", 48)
@@ -130,6 +139,7 @@ class TestingConfig(Config):
     MAIL_SERVER = "127.0.0.1"
     MAIL_PORT = 9
     MAIL_TIMEOUT = 2
+    LOGIN_RATE_LIMIT = "1000 per minute"  # the test of the limit sets its own
     CATALOGUE_CACHE_SECONDS = 0
     WTF_CSRF_ENABLED = True
 

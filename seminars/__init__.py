@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, g
 from flask_babel import refresh as refresh_babel
 
 from config import DEFAULT_SECRET_KEY, config_for, normalise_database_url
-from seminars.extensions import babel, csrf, db, mail, migrate
+from seminars.extensions import babel, csrf, db, limiter, mail, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,19 +35,27 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     mail.init_app(app)
+    limiter.init_app(app)
 
     from seminars.core.i18n import select_locale
 
     babel.init_app(app, locale_selector=select_locale)
 
     @app.before_request
-    def choose_language_per_request():
+    def start_with_fresh_request_state():
         # A request may run inside an application context that is already active (tests,
-        # scripts); a language cached there must not carry over to this request.
+        # scripts). Nothing cached there for an earlier request may carry over to this one:
+        # not the language, not the CSRF token, not the logged-in user.
         refresh_babel()
+        for cached in ("csrf_token", "_login_user"):
+            g.pop(cached, None)
 
     _register_models()
     _register_outbox(app)
+
+    from seminars.accounts.access import init_access
+
+    init_access(app)
     _register_blueprints(app)
     _register_template_helpers(app)
     _register_cli(app)
@@ -69,6 +77,8 @@ def _check_production_settings(app: Flask) -> None:
 
 def _register_models() -> None:
     # Import every model so that metadata (and migrations) know all tables.
+    import seminars.accounts.models  # noqa: F401
+    import seminars.audit.models  # noqa: F401
     import seminars.catalogue.models  # noqa: F401
     import seminars.core.locking  # noqa: F401  (session hooks)
     import seminars.core.sqlite  # noqa: F401  (engine hooks)
@@ -91,7 +101,9 @@ def _register_outbox(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from seminars.accounts.views import bp as accounts_bp
     from seminars.api.views import bp as api_bp
+    from seminars.backoffice.views import bp as backoffice_bp
     from seminars.catalogue.views import bp as catalogue_bp
     from seminars.core.views import bp as core_bp
     from seminars.feeds.views import bp as feeds_bp
@@ -104,9 +116,14 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(feeds_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(dev_mail_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(backoffice_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:
+    from flask_babel import format_percent
+
+    from seminars.accounts.labels import role_label
     from seminars.catalogue.labels import availability_label, format_label
     from seminars.core import i18n
 
@@ -117,17 +134,21 @@ def _register_template_helpers(app: Flask) -> None:
         format_moment=i18n.format_moment,
         format_label=format_label,
         availability_label=availability_label,
+        role_label=role_label,
+        format_percent=format_percent,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
 
 def _register_cli(app: Flask) -> None:
+    from seminars.accounts.cli import create_user_command
     from seminars.demo.cli import seed_demo_command
     from seminars.housekeeping.cli import housekeeping_command
     from seminars.outbox.cli import outbox_cli
     from seminars.programme_import.cli import import_programme_command
 
+    app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(import_programme_command)
     app.cli.add_command(housekeeping_command)

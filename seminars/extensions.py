@@ -1,6 +1,8 @@
 """Flask extensions, created once and bound to the app in ``create_app``."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -21,3 +23,5 @@ migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()
 mail = Mail()
+# Limits are set per view; storage comes from RATELIMIT_STORAGE_URI (memory by default).
+limiter = Limiter(key_func=get_remote_address)

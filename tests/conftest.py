@@ -88,8 +88,11 @@ def _app(database_url):
 
 @pytest.fixture
 def app(_app):
-    """The app with a clean database (reference data kept) and an empty page cache."""
+    """The app with a clean database (reference data kept), empty caches and rate limits."""
+    from seminars.extensions import limiter
+
     page_cache.clear()
+    limiter.reset()
     with _app.app_context():
         yield _app
         db.session.rollback()
@@ -235,3 +238,25 @@ def csrf_token_from(html: str) -> str:
     )
     assert match, "no CSRF token on the page"
     return match.group(1)
+
+
+@pytest.fixture
+def login(client):
+    """``login(role)`` creates an account of that role and logs the test client in."""
+    from tests import factories
+
+    def log_in(role: str = "staff"):
+        account = factories.user(role)
+        page = client.get("/verwaltung/anmelden").get_data(as_text=True)
+        response = client.post(
+            "/verwaltung/anmelden",
+            data={
+                "email": account.email,
+                "password": factories.STRONG_PASSWORD,
+                "csrf_token": csrf_token_from(page),
+            },
+        )
+        assert response.status_code == 303, response.get_data(as_text=True)[:500]
+        return account
+
+    return log_in

@@ -161,3 +161,21 @@ def outbox_kinds(registration_id: int | None = None) -> list[str]:
     if registration_id is not None:
         stmt = stmt.where(OutboxMessage.registration_id == registration_id)
     return list(db.session.scalars(stmt))
+
+
+STRONG_PASSWORD = "Blaue Gießkanne tanzt im Novemberregen"
+
+
+def user(role: str = "staff", email: str | None = None, password: str = STRONG_PASSWORD):
+    from seminars.accounts.models import User
+    from seminars.accounts.passwords import hash_password
+
+    account = User(
+        email=email or f"{role}{next(_numbers)}@akademie.example",
+        name=f"{role.title()} Person",
+        role=role,
+        password_hash=hash_password(password),
+    )
+    db.session.add(account)
+    db.session.commit()
+    return account

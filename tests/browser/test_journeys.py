@@ -114,6 +114,46 @@ def test_every_other_page(live_server, new_page, audit, language, size):
         audit.check(page, f"{name}-{tag}")
 
 
+def staff_login(live_server, page, role: str = "admin") -> None:
+    from tests import factories
+
+    with live_server.app.app_context():
+        account = factories.user(role)
+        email = account.email
+    page.goto(live_server.url + "/verwaltung/")
+    page.wait_for_url("**/verwaltung/anmelden")
+    page.fill("#email", email)
+    page.fill("#password", factories.STRONG_PASSWORD)
+    page.click("form.registration-form button[type=submit]")
+    page.wait_for_url("**/verwaltung/")
+
+
+@pytest.mark.parametrize(("language", "size"), VARIANTS)
+def test_staff_logs_in_and_finds_the_back_office(live_server, new_page, audit, language, size):
+    page = new_page(VIEWPORTS[size])
+    tag = f"{language}-{size}"
+    page.goto(live_server.url + "/")
+    choose_language(page, language)
+    page.goto(live_server.url + "/verwaltung/anmelden")
+    audit.check(page, f"staff-login-{tag}")
+    page.fill("#email", "niemand@akademie.example")
+    page.fill("#password", "falsch")
+    page.click("form.registration-form button[type=submit]")
+    audit.check(page, f"staff-login-failed-{tag}")
+    staff_login(live_server, page)
+    audit.check(page, f"staff-dashboard-{tag}")
+    for path, name in [
+        ("/verwaltung/passwort", "staff-password"),
+        ("/verwaltung/benutzer", "staff-users"),
+        ("/verwaltung/benutzer/neu", "staff-user-new"),
+        ("/verwaltung/benutzer/1", "staff-user-edit"),
+    ]:
+        page.goto(live_server.url + path)
+        audit.check(page, f"{name}-{tag}")
+    page.click(".staff-nav form button")
+    page.wait_for_url("**/verwaltung/anmelden")
+
+
 def tab_to(page, selector: str, limit: int = 250) -> None:
     """Press Tab until the element has the focus; it must show a visible focus indicator."""
     target = page.locator(selector)

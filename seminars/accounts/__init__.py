@@ -1,0 +1,1 @@
+"""Staff accounts: roles, passwords, login, logout that really ends the session."""

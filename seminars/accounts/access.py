@@ -1,0 +1,96 @@
+"""Who may open which page: one declared matrix, enforced before every request.
+
+Every endpoint of the app must have an entry in ``ACCESS``; an endpoint without one is refused
+to everybody (and a test fails). Anonymous visitors of a protected page are sent to the login;
+logged-in users without the role get 403.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, abort, redirect, request, session, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager, current_user
+
+from seminars.accounts.models import ROLE_ADMIN, ROLE_STAFF, ROLE_STEERING, User
+from seminars.extensions import db
+
+PUBLIC = "public"
+ANY_STAFF = frozenset({ROLE_ADMIN, ROLE_STAFF, ROLE_STEERING})
+PERSONAL_DATA = frozenset({ROLE_ADMIN, ROLE_STAFF})
+ADMIN_ONLY = frozenset({ROLE_ADMIN})
+
+ACCESS: dict[str, str | frozenset[str]] = {
+    "static": PUBLIC,
+    # core
+    "core.healthz": PUBLIC,
+    "core.robots": PUBLIC,
+    "core.privacy": PUBLIC,
+    "core.accessibility": PUBLIC,
+    "core.easy_language": PUBLIC,
+    "core.set_language": PUBLIC,
+    # public programme, feeds, API
+    "catalogue.index": PUBLIC,
+    "catalogue.archive": PUBLIC,
+    "catalogue.detail": PUBLIC,
+    "feeds.programme_calendar": PUBLIC,
+    "feeds.seminar_calendar": PUBLIC,
+    "api.seminars": PUBLIC,
+    "api.seminar": PUBLIC,
+    "api.openapi": PUBLIC,
+    # volunteers, through their personal link
+    "registrations.register": PUBLIC,
+    "registrations.sent": PUBLIC,
+    "registrations.manage": PUBLIC,
+    "registrations.confirm": PUBLIC,
+    "registrations.cancel_form": PUBLIC,
+    "registrations.cancel": PUBLIC,
+    "registrations.accept": PUBLIC,
+    "registrations.decline": PUBLIC,
+    "registrations.calendar": PUBLIC,
+    "dev_mail.index": PUBLIC,  # exists only in debug mode
+    # accounts
+    "accounts.login": PUBLIC,
+    "accounts.logout": ANY_STAFF,
+    "accounts.password": ANY_STAFF,
+    "accounts.users": ADMIN_ONLY,
+    "accounts.user_new": ADMIN_ONLY,
+    "accounts.user_edit": ADMIN_ONLY,
+    # back office
+    "backoffice.dashboard": ANY_STAFF,
+}
+
+login_manager = LoginManager()
+login_manager.login_view = "accounts.login"
+login_manager.login_message = _l("Bitte melden Sie sich an, um diese Seite zu sehen.")
+login_manager.login_message_category = "warning"
+login_manager.session_protection = "basic"
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    raw_id, _, raw_version = user_id.partition(":")
+    if not raw_id.isdigit() or not raw_version.isdigit():
+        return None
+    user = db.session.get(User, int(raw_id))
+    if user is None or not user.active or user.session_version != int(raw_version):
+        return None  # logged out elsewhere, password changed, or deactivated
+    return user
+
+
+def _enforce_access():
+    if request.endpoint is None:
+        return None  # 404 and 405 are answered by the error handlers
+    rule = ACCESS.get(request.endpoint)
+    if rule == PUBLIC:
+        return None
+    if not current_user.is_authenticated:
+        session["next_path"] = request.full_path if request.method == "GET" else None
+        return redirect(url_for("accounts.login"))
+    if rule is None or current_user.role not in rule:
+        abort(403)
+    return None
+
+
+def init_access(app: Flask) -> None:
+    login_manager.init_app(app)
+    app.before_request(_enforce_access)

@@ -1,0 +1,43 @@
+"""Password hashing (Argon2id) and the password rules."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import lazy_gettext as _l
+from zxcvbn import zxcvbn
+
+MIN_LENGTH = 12
+MAX_LENGTH = 200
+_hasher = PasswordHasher()  # Argon2id with the library's current recommended parameters
+# Verified when an address is unknown, so that a wrong address takes as long as a wrong password.
+_DUMMY_HASH = _hasher.hash("no account has this password, it only costs time")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    return _hasher.check_needs_rehash(password_hash)
+
+
+def password_problem(password: str, user_inputs: tuple[str, ...] = ()):
+    """Why a new password is refused, or None. Common and guessable passwords are refused."""
+    if len(password) < MIN_LENGTH:
+        return _l("Das Passwort muss mindestens %(n)d Zeichen lang sein.", n=MIN_LENGTH)
+    if len(password) > MAX_LENGTH:
+        return _l("Das Passwort darf höchstens %(n)d Zeichen lang sein.", n=MAX_LENGTH)
+    if zxcvbn(password[:100], user_inputs=list(user_inputs))["score"] < 3:
+        return _l(
+            "Dieses Passwort ist zu leicht zu erraten (zum Beispiel ein häufiges Passwort). "
+            "Nehmen Sie besser mehrere Wörter, die nicht zusammengehören."
+        )
+    return None

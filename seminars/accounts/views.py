@@ -1,0 +1,114 @@
+"""Login, logout, own password, and (for admins) the user accounts."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from seminars.accounts import services
+from seminars.accounts.forms import ChangePasswordForm, EditUserForm, LoginForm, NewUserForm
+from seminars.core.errors import DomainError
+from seminars.core.timezone import utcnow
+from seminars.extensions import db, limiter
+
+bp = Blueprint("accounts", __name__, url_prefix="/verwaltung")
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/verwaltung") and not target.startswith("//"):
+        return target
+    return url_for("backoffice.dashboard")
+
+
+@bp.route("/anmelden", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data, now=utcnow())
+        if user is not None:
+            db.session.commit()
+            target = _safe_next(session.get("next_path"))
+            session.clear()  # a new session at login
+            login_user(user)
+            return redirect(target, code=303)
+        db.session.rollback()
+        # The same answer for unknown addresses, wrong passwords and inactive accounts.
+        form.password.errors.append(_("E-Mail-Adresse oder Passwort stimmen nicht."))
+    return render_template("accounts/login.html", form=form), 200 if not form.errors else 422
+
+
+@bp.post("/abmelden")
+def logout():
+    services.end_sessions(current_user._get_current_object())
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("Sie sind abgemeldet."), "success")
+    return redirect(url_for("accounts.login"), code=303)
+
+
+@bp.route("/passwort", methods=["GET", "POST"])
+def password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            services.change_own_password(user, current=form.current.data, new=form.new.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.new.errors.append(str(error.message))
+        else:
+            db.session.commit()
+            login_user(user)  # this session continues with the new version
+            flash(_("Ihr Passwort ist geändert. Andere Sitzungen sind beendet."), "success")
+            return redirect(url_for("backoffice.dashboard"), code=303)
+    return render_template("accounts/password.html", form=form), 200 if not form.errors else 422
+
+
+@bp.get("/benutzer")
+def users():
+    return render_template("accounts/users.html", users=services.list_users())
+
+
+@bp.route("/benutzer/neu", methods=["GET", "POST"])
+def user_new():
+    form = NewUserForm()
+    if form.validate_on_submit():
+        try:
+            services.create_user(
+                email=form.email.data, name=form.name.data or "", role=form.role.data,
+                password=form.password.data, actor=current_user._get_current_object(),
+            )  # fmt: skip
+        except DomainError as error:
+            db.session.rollback()
+            form.email.errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("Das Konto ist angelegt."), "success")
+            return redirect(url_for("accounts.users"), code=303)
+    return render_template("accounts/user_new.html", form=form), 200 if not form.errors else 422
+
+
+@bp.route("/benutzer/<int:user_id>", methods=["GET", "POST"])
+def user_edit(user_id: int):
+    user = services.find_user(user_id)
+    form = EditUserForm(obj=user)
+    if form.validate_on_submit():
+        actor = current_user._get_current_object()
+        try:
+            if form.active.data != user.active:
+                services.set_active(actor, user, active=form.active.data)
+            if form.new_password.data:
+                services.reset_password(actor, user, new=form.new_password.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.new_password.errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("Das Konto ist gespeichert."), "success")
+            return redirect(url_for("accounts.users"), code=303)
+    return render_template("accounts/user_edit.html", form=form, user=user), (
+        200 if not form.errors else 422
+    )

@@ -1,0 +1,1 @@
+"""The staff back office: start page, planning, registrations, attendance, exports."""

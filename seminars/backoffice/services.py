@@ -1,0 +1,111 @@
+"""The staff start page: upcoming seminars and what needs attention first (no names)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import and_, func, select
+
+from seminars.catalogue.models import STATUS_CANCELLED, Seminar, SeminarSession
+from seminars.core.timezone import berlin_date
+from seminars.extensions import db
+from seminars.registrations.models import (
+    ACTIVE_STATUSES,
+    STATUS_PENDING,
+    STATUS_WAITLISTED,
+    Registration,
+    seats_expression,
+)
+
+
+@dataclass(frozen=True)
+class SeminarStatus:
+    seminar: Seminar
+    starts_at: datetime
+    seats_taken: int
+    waitlist: int
+    unconfirmed: int
+    interpreting: int
+    other_needs: int
+    interpreter_deadline: date | None
+
+    @property
+    def fill_rate(self) -> float:
+        return self.seats_taken / self.seminar.capacity if self.seminar.capacity else 0.0
+
+    def attention(self, today: date) -> list[str]:
+        """Codes of what needs doing, most urgent first (the template words them)."""
+        items = []
+        if self.interpreter_deadline and self.interpreter_deadline <= today + timedelta(days=7):
+            items.append("interpreters")
+        if self.unconfirmed:
+            items.append("unconfirmed")
+        if self.waitlist and self.seats_taken < self.seminar.capacity:
+            items.append("free_seats_and_waitlist")
+        return items
+
+
+def upcoming(now: datetime, limit: int = 100) -> list[SeminarStatus]:
+    """Upcoming seminars with their figures: two queries whatever their number."""
+    first = (
+        select(SeminarSession.seminar_id, func.min(SeminarSession.starts_at).label("starts_at"))
+        .group_by(SeminarSession.seminar_id)
+        .subquery()
+    )
+    active = Registration.status.in_(ACTIVE_STATUSES)
+    interpreting = and_(
+        active, (Registration.need_sign_language | Registration.need_speech_to_text)
+    )
+    other_needs = and_(
+        active,
+        Registration.need_step_free
+        | Registration.need_hearing_loop
+        | Registration.need_personal_assistant
+        | (Registration.needs_other != ""),
+    )
+    figures = (
+        select(
+            Registration.seminar_id,
+            func.coalesce(func.sum(seats_expression).filter(Registration.holds_seat), 0).label(
+                "taken"
+            ),
+            func.count().filter(Registration.status == STATUS_WAITLISTED).label("waitlist"),
+            func.count().filter(Registration.status == STATUS_PENDING).label("unconfirmed"),
+            func.count().filter(interpreting).label("interpreting"),
+            func.count().filter(other_needs).label("other_needs"),
+        )
+        .group_by(Registration.seminar_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(
+            Seminar,
+            first.c.starts_at,
+            func.coalesce(figures.c.taken, 0),
+            func.coalesce(figures.c.waitlist, 0),
+            func.coalesce(figures.c.unconfirmed, 0),
+            func.coalesce(figures.c.interpreting, 0),
+            func.coalesce(figures.c.other_needs, 0),
+        )
+        .join(first, first.c.seminar_id == Seminar.id)
+        .outerjoin(figures, figures.c.seminar_id == Seminar.id)
+        .where(first.c.starts_at > now, Seminar.status != STATUS_CANCELLED)
+        .order_by(first.c.starts_at)
+        .limit(limit)
+    ).all()
+    lead = timedelta(days=current_app.config["INTERPRETER_LEAD_DAYS"])
+    return [
+        SeminarStatus(
+            seminar=seminar,
+            starts_at=starts_at,
+            seats_taken=int(taken),
+            waitlist=int(waitlist),
+            unconfirmed=int(unconfirmed),
+            interpreting=int(interp),
+            other_needs=int(other),
+            interpreter_deadline=berlin_date(starts_at - lead) if interp else None,
+        )
+        for seminar, starts_at, taken, waitlist, unconfirmed, interp, other in rows
+    ]
