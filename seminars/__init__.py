@@ -108,6 +108,7 @@ def _register_blueprints(app: Flask) -> None:
     from seminars.core.views import bp as core_bp
     from seminars.feeds.views import bp as feeds_bp
     from seminars.outbox.views import bp as dev_mail_bp
+    from seminars.planning.views import bp as planning_bp
     from seminars.registrations.views import bp as registrations_bp
 
     app.register_blueprint(core_bp)
@@ -118,13 +119,14 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(dev_mail_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(backoffice_bp)
+    app.register_blueprint(planning_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:
     from flask_babel import format_percent
 
     from seminars.accounts.labels import role_label
-    from seminars.catalogue.labels import availability_label, format_label
+    from seminars.catalogue.labels import availability_label, format_label, status_label
     from seminars.core import i18n
 
     app.jinja_env.globals.update(
@@ -135,6 +137,7 @@ def _register_template_helpers(app: Flask) -> None:
         format_label=format_label,
         availability_label=availability_label,
         role_label=role_label,
+        status_label=status_label,
         format_percent=format_percent,
     )
     app.jinja_env.trim_blocks = True

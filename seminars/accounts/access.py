@@ -57,6 +57,18 @@ ACCESS: dict[str, str | frozenset[str]] = {
     "accounts.user_edit": ADMIN_ONLY,
     # back office
     "backoffice.dashboard": ANY_STAFF,
+    # planning (links to registrations, so not for the steering committee)
+    "planning.seminars": PERSONAL_DATA,
+    "planning.seminar_new": PERSONAL_DATA,
+    "planning.seminar": PERSONAL_DATA,
+    "planning.seminar_edit": PERSONAL_DATA,
+    "planning.seminar_publish": PERSONAL_DATA,
+    "planning.seminar_unpublish": PERSONAL_DATA,
+    "planning.seminar_cancel": PERSONAL_DATA,
+    "planning.seminar_duplicate": PERSONAL_DATA,
+    "planning.seminar_delete": PERSONAL_DATA,
+    "planning.venues": PERSONAL_DATA,
+    "planning.venue_edit": PERSONAL_DATA,
 }
 
 login_manager = LoginManager()

@@ -19,6 +19,14 @@ def format_label(value: str) -> str:
     }.get(value, value)
 
 
+def status_label(value: str) -> str:
+    return {
+        "draft": _("Entwurf"),
+        "published": _("Veröffentlicht"),
+        "cancelled": _("Abgesagt"),
+    }.get(value, value)
+
+
 def availability_label(availability: av.Availability) -> str:
     state = availability.state
     if state == av.PLACES_FREE:

@@ -120,6 +120,10 @@ class Seminar(db.Model):
     status: Mapped[str] = mapped_column(String(20), default=STATUS_DRAFT, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Raised by every update: two people saving the same seminar cannot overwrite each other.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     topic: Mapped[Topic] = relationship(lazy="raise_on_sql")
     venue: Mapped[Venue | None] = relationship(lazy="raise_on_sql")

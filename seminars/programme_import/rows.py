@@ -20,6 +20,7 @@ from seminars.catalogue.models import (
     STATUS_DRAFT,
     STATUS_PUBLISHED,
 )
+from seminars.catalogue.session_text import parse_day, parse_sessions
 from seminars.core.timezone import berlin_to_utc
 from seminars.programme_import.readers import Sheet
 
@@ -82,15 +83,10 @@ LIMITS = {
 }
 MAX_CAPACITY = 1000
 MAX_TEACHING_UNITS = 200
-MAX_SESSIONS = 30
 
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _INT = re.compile(r"[0-9]{1,6}")
-_DATE_ISO = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
-_DATE_DE = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
-_TIME = re.compile(r"([0-9]{1,2})[:.]([0-9]{2})")
-_SESSION = re.compile(r"(?P<day>\S+)\s+(?P<start>[0-9.:]+)\s*[-–]\s*(?P<end>[0-9.:]+)(?:\s*Uhr)?")
 
 
 @dataclass(frozen=True)
@@ -143,28 +139,6 @@ class ProgrammeRow:
     instructors: list[str] = field(default_factory=list)
     meeting_url: str = ""
     venue: VenueData | None = None
-
-
-def parse_day(raw: str) -> date | None:
-    for pattern, order in ((_DATE_ISO, (1, 2, 3)), (_DATE_DE, (3, 2, 1))):
-        match = pattern.fullmatch(raw)
-        if match:
-            year, month, day = (int(match.group(i)) for i in order)
-            try:
-                return date(year, month, day)
-            except ValueError:
-                return None
-    return None
-
-
-def _parse_clock(raw: str) -> time | None:
-    match = _TIME.fullmatch(raw)
-    if not match:
-        return None
-    hour, minute = int(match.group(1)), int(match.group(2))
-    if hour > 23 or minute > 59:
-        return None
-    return time(hour, minute)
 
 
 class _RowChecker:
@@ -230,37 +204,10 @@ class _RowChecker:
         return value
 
     def sessions(self) -> list[tuple[datetime, datetime]]:
-        raw = self.cells.get("sessions", "").strip()
-        if not raw:
-            self.problem("sessions", _l("darf nicht leer sein"))
-            return []
-        parts = [part.strip() for part in re.split(r"[;\n]", raw) if part.strip()]
-        if len(parts) > MAX_SESSIONS:
-            self.problem("sessions", _l("höchstens %(n)d Termine je Seminar", n=MAX_SESSIONS))
-            return []
-        result: list[tuple[datetime, datetime]] = []
-        for part in parts:
-            match = _SESSION.fullmatch(part)
-            day = parse_day(match.group("day")) if match else None
-            start = _parse_clock(match.group("start")) if match else None
-            end = _parse_clock(match.group("end")) if match else None
-            if day is None or start is None or end is None:
-                self.problem(
-                    "sessions",
-                    _l("„%(value)s“ ist kein Termin der Form „2027-03-14 09:00-16:00“",
-                       value=part[:60]),
-                )  # fmt: skip
-                continue
-            if end <= start:
-                self.problem("sessions", _l("„%(value)s“ endet nicht nach dem Beginn", value=part))
-                continue
-            result.append((berlin_to_utc(day, start), berlin_to_utc(day, end)))
-        result.sort()
-        for (_, previous_end), (next_start, _) in zip(result, result[1:], strict=False):
-            if next_start < previous_end:
-                self.problem("sessions", _l("Termine überschneiden sich"))
-                break
-        return result
+        spans, problems = parse_sessions(self.cells.get("sessions", ""))
+        for problem in problems:
+            self.problem("sessions", problem)
+        return spans
 
     def url(self, column: str) -> str:
         value = self.text(column)

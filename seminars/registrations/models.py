@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text, case, text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    case,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from seminars.catalogue.models import Seminar
@@ -103,3 +113,23 @@ class Registration(db.Model):
 
 # Seats a registration takes, as an SQL expression for sums over many rows.
 seats_expression = case((Registration.need_personal_assistant, 2), else_=1)
+
+
+class Attendance(db.Model):
+    """Whether a registered person was there at one session; recorded apart from the status."""
+
+    __tablename__ = "attendance"
+    __table_args__ = (UniqueConstraint("registration_id", "session_id", name="uq_attendance_once"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registration.id", ondelete="CASCADE"), index=True
+    )
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("seminar_session.id", ondelete="CASCADE"), index=True
+    )
+    present: Mapped[bool] = mapped_column(Boolean, default=False)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )

@@ -38,9 +38,14 @@ def client_for(app, role):
         return client
     account = factories.user(role)
     page = client.get("/verwaltung/anmelden").get_data(as_text=True)
-    response = client.post("/verwaltung/anmelden", data={
-        "email": account.email, "password": factories.STRONG_PASSWORD,
-        "csrf_token": csrf_token_from(page)})  # fmt: skip
+    response = client.post(
+        "/verwaltung/anmelden",
+        data={
+            "email": account.email,
+            "password": factories.STRONG_PASSWORD,
+            "csrf_token": csrf_token_from(page),
+        },
+    )
     assert response.status_code == 303
     return client
 

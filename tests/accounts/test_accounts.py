@@ -44,11 +44,13 @@ def test_passwords_are_stored_as_argon2id(app):
 def test_duplicate_and_unknown_role_are_refused(app):
     factories.user("staff", email="a@akademie.example")
     with pytest.raises(DomainError):
-        services.create_user(email="A@akademie.example", role="staff",
-                             password=factories.STRONG_PASSWORD, actor=None)  # fmt: skip
+        services.create_user(
+            email="A@akademie.example", role="staff", password=factories.STRONG_PASSWORD, actor=None
+        )
     with pytest.raises(DomainError):
-        services.create_user(email="b@akademie.example", role="king",
-                             password=factories.STRONG_PASSWORD, actor=None)  # fmt: skip
+        services.create_user(
+            email="b@akademie.example", role="king", password=factories.STRONG_PASSWORD, actor=None
+        )
 
 
 def test_authenticate_gives_the_same_answer_for_every_failure(app):
@@ -89,9 +91,14 @@ def test_login_error_does_not_reveal_whether_the_account_exists(client):
     answers = []
     for email in ("da@akademie.example", "weg@akademie.example"):
         page = text(client.get("/verwaltung/anmelden"))
-        response = client.post("/verwaltung/anmelden", data={
-            "email": email, "password": "falsch falsch falsch", "csrf_token": csrf_token_from(page),
-        })  # fmt: skip
+        response = client.post(
+            "/verwaltung/anmelden",
+            data={
+                "email": email,
+                "password": "falsch falsch falsch",
+                "csrf_token": csrf_token_from(page),
+            },
+        )
         assert response.status_code == 422
         main = text(response).split("<main")[1].split("</main>")[0]
         answers.append(re.sub(r'value="[^"]*"', "", main))
@@ -128,13 +135,25 @@ def test_change_own_password_ends_other_sessions(client, login, app):
     assert other.get("/verwaltung/").status_code == 200
     page = text(client.get("/verwaltung/passwort"))
     new = "Grüne Laterne summt leise am Flussufer"
-    weak = client.post("/verwaltung/passwort", data={
-        "current": factories.STRONG_PASSWORD, "new": "passwort1234", "repeat": "passwort1234",
-        "csrf_token": csrf_token_from(page)})  # fmt: skip
+    weak = client.post(
+        "/verwaltung/passwort",
+        data={
+            "current": factories.STRONG_PASSWORD,
+            "new": "passwort1234",
+            "repeat": "passwort1234",
+            "csrf_token": csrf_token_from(page),
+        },
+    )
     assert weak.status_code == 422 and "zu leicht zu erraten" in text(weak)
-    done = client.post("/verwaltung/passwort", data={
-        "current": factories.STRONG_PASSWORD, "new": new, "repeat": new,
-        "csrf_token": csrf_token_from(page)})  # fmt: skip
+    done = client.post(
+        "/verwaltung/passwort",
+        data={
+            "current": factories.STRONG_PASSWORD,
+            "new": new,
+            "repeat": new,
+            "csrf_token": csrf_token_from(page),
+        },
+    )
     assert done.status_code == 303
     assert client.get("/verwaltung/").status_code == 200
     assert other.get("/verwaltung/").status_code == 302
@@ -143,17 +162,28 @@ def test_change_own_password_ends_other_sessions(client, login, app):
 def test_admin_creates_deactivates_and_resets(client, login):
     login("admin")
     page = text(client.get("/verwaltung/benutzer/neu"))
-    response = client.post("/verwaltung/benutzer/neu", data={
-        "email": "neu@akademie.example", "name": "Neu", "role": "steering",
-        "password": factories.STRONG_PASSWORD, "csrf_token": csrf_token_from(page)})  # fmt: skip
+    response = client.post(
+        "/verwaltung/benutzer/neu",
+        data={
+            "email": "neu@akademie.example",
+            "name": "Neu",
+            "role": "steering",
+            "password": factories.STRONG_PASSWORD,
+            "csrf_token": csrf_token_from(page),
+        },
+    )
     assert response.status_code == 303
     created = db.session.scalars(select(User).where(User.email == "neu@akademie.example")).one()
     assert created.role == "steering"
     assert "neu@akademie.example" in text(client.get("/verwaltung/benutzer"))
     page = text(client.get(f"/verwaltung/benutzer/{created.id}"))
-    response = client.post(f"/verwaltung/benutzer/{created.id}", data={
-        "new_password": "Rotes Fahrrad parkt hinter der Bibliothek",
-        "csrf_token": csrf_token_from(page)})  # fmt: skip
+    response = client.post(
+        f"/verwaltung/benutzer/{created.id}",
+        data={
+            "new_password": "Rotes Fahrrad parkt hinter der Bibliothek",
+            "csrf_token": csrf_token_from(page),
+        },
+    )
     assert response.status_code == 303
     db.session.refresh(created)
     assert created.active is False
@@ -164,10 +194,13 @@ def test_admin_creates_deactivates_and_resets(client, login):
 
 def test_create_user_command_reads_the_password_from_stdin(app):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["create-user", "cli@akademie.example", "--role", "admin"],
-                           input=factories.STRONG_PASSWORD + "\n")  # fmt: skip
+    result = runner.invoke(
+        args=["create-user", "cli@akademie.example", "--role", "admin"],
+        input=factories.STRONG_PASSWORD + "\n",
+    )
     assert result.exit_code == 0, result.output
-    weak = runner.invoke(args=["create-user", "cli2@akademie.example", "--role", "admin"],
-                         input="passwort1234\n")  # fmt: skip
+    weak = runner.invoke(
+        args=["create-user", "cli2@akademie.example", "--role", "admin"], input="passwort1234\n"
+    )
     assert weak.exit_code == 1
     assert db.session.scalars(select(User.email)).all() == ["cli@akademie.example"]

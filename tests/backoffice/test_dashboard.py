@@ -10,8 +10,9 @@ def test_dashboard_shows_figures_and_what_needs_attention(client, login, count_q
     login("staff")
     soon = factories.seminar("Bald mit Dolmetschung", capacity=2, starts_in=timedelta(days=10))
     for number, sign in ((1, True), (2, False), (3, False)):
-        allocation.register(soon.id, factories.applicant(number, need_sign_language=sign),
-                            now=utcnow())  # fmt: skip
+        allocation.register(
+            soon.id, factories.applicant(number, need_sign_language=sign), now=utcnow()
+        )
     db.session.commit()
     factories.seminar("Später", starts_in=timedelta(days=60))
     client.get("/verwaltung/")  # sends the mails the registrations above queued

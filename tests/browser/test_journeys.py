@@ -147,9 +147,20 @@ def test_staff_logs_in_and_finds_the_back_office(live_server, new_page, audit, l
         ("/verwaltung/benutzer", "staff-users"),
         ("/verwaltung/benutzer/neu", "staff-user-new"),
         ("/verwaltung/benutzer/1", "staff-user-edit"),
+        ("/verwaltung/seminare", "planning-seminars"),
+        ("/verwaltung/seminare/neu", "planning-seminar-new"),
+        ("/verwaltung/seminare/1", "planning-seminar"),
+        ("/verwaltung/seminare/1/bearbeiten", "planning-seminar-edit"),
+        ("/verwaltung/seminare/1/absagen", "planning-seminar-cancel-step"),
+        ("/verwaltung/orte", "planning-venues"),
+        ("/verwaltung/orte/neu", "planning-venue-new"),
+        ("/verwaltung/orte/1", "planning-venue-edit"),
     ]:
         page.goto(live_server.url + path)
         audit.check(page, f"{name}-{tag}")
+    page.goto(live_server.url + "/verwaltung/seminare/neu")
+    page.click("form.registration-form button[type=submit]")
+    audit.check(page, f"planning-seminar-errors-{tag}")
     page.click(".staff-nav form button")
     page.wait_for_url("**/verwaltung/anmelden")
 

@@ -9,9 +9,16 @@ NOW = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
 
 def state(**changes):
     values = dict(
-        cancelled=False, capacity=10, seats_taken=0, waiting=0, waitlist_capacity=5,
-        opens_at=None, closes_at=None, starts_at=NOW + timedelta(days=7), now=NOW,
-    )  # fmt: skip
+        cancelled=False,
+        capacity=10,
+        seats_taken=0,
+        waiting=0,
+        waitlist_capacity=5,
+        opens_at=None,
+        closes_at=None,
+        starts_at=NOW + timedelta(days=7),
+        now=NOW,
+    )
     values.update(changes)
     return av.availability_of(**values)
 

@@ -12,13 +12,25 @@ def parse(**args):
 
 
 def test_valid_values_are_taken():
-    filters, problems = parse(q=" Datenschutz ", topic="recht", format="online",
-                              month="2027-03", town="görlitz", free="1", page="2")  # fmt: skip
+    filters, problems = parse(
+        q=" Datenschutz ",
+        topic="recht",
+        format="online",
+        month="2027-03",
+        town="görlitz",
+        free="1",
+        page="2",
+    )
     assert problems == []
     assert filters == CatalogueFilters(
-        q="Datenschutz", topic="recht", format="online", month=(2027, 3), town="Görlitz",
-        free=True, page=2,
-    )  # fmt: skip
+        q="Datenschutz",
+        topic="recht",
+        format="online",
+        month=(2027, 3),
+        town="Görlitz",
+        free=True,
+        page=2,
+    )
 
 
 @pytest.mark.parametrize(

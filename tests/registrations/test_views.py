@@ -53,10 +53,22 @@ def test_form_is_on_the_seminar_page(client):
     seminar = factories.seminar()
     page = text(client.get(f"/seminare/{seminar.id}"))
     assert f'action="/seminare/{seminar.id}/anmeldung#anmeldung"' in page
-    for name in ("first_name", "last_name", "email", "organisation", "county", "phone",
-                 "need_sign_language", "need_speech_to_text", "need_step_free",
-                 "need_hearing_loop", "need_personal_assistant", "needs_other", "remarks",
-                 "consent"):  # fmt: skip
+    for name in (
+        "first_name",
+        "last_name",
+        "email",
+        "organisation",
+        "county",
+        "phone",
+        "need_sign_language",
+        "need_speech_to_text",
+        "need_step_free",
+        "need_hearing_loop",
+        "need_personal_assistant",
+        "needs_other",
+        "remarks",
+        "consent",
+    ):
         assert f'id="{name}"' in page and f'for="{name}"' in page
     assert 'href="/datenschutz"' in page
     assert 'class="trap" aria-hidden="true"' in page and 'tabindex="-1"' in page
@@ -158,8 +170,16 @@ def test_same_answer_for_a_known_address(client, smtp_server):
 
 def test_invalid_input_is_explained_next_to_each_field_and_kept(client):
     seminar = factories.seminar()
-    response = post_form(client, seminar, first_name="", email="kein-at-zeichen", consent="",
-                         phone="ruf mich an", county="atlantis", last_name="Ä" * 300)  # fmt: skip
+    response = post_form(
+        client,
+        seminar,
+        first_name="",
+        email="kein-at-zeichen",
+        consent="",
+        phone="ruf mich an",
+        county="atlantis",
+        last_name="Ä" * 300,
+    )
     assert response.status_code == 422
     page = text(response)
     assert "Bitte prüfen Sie Ihre Angaben" in page
@@ -243,8 +263,12 @@ def test_request_returns_within_the_timeout_when_smtp_hangs(client, app, hanging
 
 
 def test_meeting_link_only_for_confirmed_close_to_the_start(client, smtp_server):
-    seminar = factories.seminar(seminar_format="online", meeting_url="https://meet.example/raum",
-                                starts_in=timedelta(hours=30), capacity=5)  # fmt: skip
+    seminar = factories.seminar(
+        seminar_format="online",
+        meeting_url="https://meet.example/raum",
+        starts_in=timedelta(hours=30),
+        capacity=5,
+    )
     post_form(client, seminar)
     path = manage_path(smtp_server.messages[0])
     page = text(client.get(path))

@@ -1,0 +1,1 @@
+"""Seminar planning in the back office."""

@@ -1,0 +1,145 @@
+"""The planning forms: seminar and venue."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+from seminars.catalogue.models import FORMAT_HYBRID, FORMAT_IN_PERSON, FORMAT_ONLINE
+from seminars.catalogue.session_text import parse_sessions
+from seminars.core.timezone import berlin_to_utc
+from seminars.planning.services import SeminarData
+
+_LENGTH = _l("Höchstens %(max)d Zeichen.")
+
+
+def format_choices():
+    return [
+        (FORMAT_IN_PERSON, _l("Präsenzseminar")),
+        (FORMAT_ONLINE, _l("Online-Seminar")),
+        (FORMAT_HYBRID, _l("Hybrid (vor Ort oder online)")),
+    ]
+
+
+class SeminarForm(FlaskForm):
+    code = StringField(
+        _l("Kennung"),
+        validators=[
+            DataRequired(_l("Bitte geben Sie eine Kennung an.")),
+            Length(max=40, message=_LENGTH),
+            Regexp(
+                r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+                message=_l("Nur Buchstaben, Ziffern, Punkt, Binde- und Unterstrich."),
+            ),
+        ],  # fmt: skip
+    )
+    title = StringField(
+        _l("Titel"),
+        validators=[
+            DataRequired(_l("Bitte geben Sie einen Titel an.")),
+            Length(max=200, message=_LENGTH),
+        ],
+    )
+    topic_id = SelectField(_l("Themenbereich"), coerce=int)
+    format = SelectField(_l("Form"), choices=format_choices)
+    venue_id = SelectField(_l("Ort (für Präsenz und Hybrid)"), coerce=int)
+    meeting_url = StringField(
+        _l("Zugangslink für Online-Teilnahme (sehen nur bestätigte Teilnehmende)"),
+        validators=[Optional(), Length(max=500, message=_LENGTH),
+                    URL(require_tld=True, message=_l("Bitte eine vollständige Adresse mit https://"))],
+    )  # fmt: skip
+    sessions = TextAreaField(
+        _l("Termine (einer je Zeile, z. B. 2027-03-13 09:30-16:00)"),
+        validators=[DataRequired(_l("Bitte geben Sie mindestens einen Termin an."))],
+    )
+    capacity = IntegerField(
+        _l("Plätze"),
+        validators=[DataRequired(_l("Bitte geben Sie die Zahl der Plätze an.")),
+                    NumberRange(min=1, max=1000, message=_l("Zwischen 1 und 1000."))],
+    )  # fmt: skip
+    waitlist_capacity = IntegerField(
+        _l("Plätze auf der Warteliste"),
+        default=10,
+        validators=[Optional(), NumberRange(min=0, max=1000, message=_l("Zwischen 0 und 1000."))],
+    )
+    teaching_units = IntegerField(
+        _l("Unterrichtseinheiten"),
+        default=0,
+        validators=[Optional(), NumberRange(min=0, max=200, message=_l("Zwischen 0 und 200."))],
+    )
+    registration_opens = DateField(_l("Anmeldung ab (freiwillig)"), validators=[Optional()])
+    registration_closes = DateField(_l("Anmeldeschluss (freiwillig)"), validators=[Optional()])
+    summary = StringField(_l("Kurzbeschreibung"), validators=[Length(max=500, message=_LENGTH)])
+    description = TextAreaField(
+        _l("Beschreibung (Markdown)"), validators=[Length(max=20000, message=_LENGTH)]
+    )
+    instructors = StringField(
+        _l("Referentinnen und Referenten (mit ; getrennt)"),
+        validators=[Length(max=1000, message=_LENGTH)],
+    )
+    version = HiddenField()
+    notify = BooleanField(
+        _l("Bestätigte Teilnehmende über geänderte Termine, Ort oder Zugangslink informieren")
+    )
+
+    def validate_sessions(self, field) -> None:
+        spans, problems = parse_sessions(field.data or "")
+        if problems:
+            raise ValidationError(str(problems[0]))
+        self.parsed_sessions = spans
+
+    def data_for_service(self) -> SeminarData:
+        opens, closes = self.registration_opens.data, self.registration_closes.data
+        return SeminarData(
+            code=self.code.data.strip(),
+            title=self.title.data.strip(),
+            topic_id=self.topic_id.data,
+            format=self.format.data,
+            capacity=self.capacity.data,
+            sessions=self.parsed_sessions,
+            summary=(self.summary.data or "").strip(),
+            description=self.description.data or "",
+            venue_id=self.venue_id.data or None,
+            meeting_url=(self.meeting_url.data or "").strip(),
+            waitlist_capacity=self.waitlist_capacity.data or 0,
+            teaching_units=self.teaching_units.data or 0,
+            registration_opens_at=berlin_to_utc(opens, time(0)) if opens else None,
+            registration_closes_at=berlin_to_utc(closes, time(23, 59)) if closes else None,
+            instructors=[n.strip() for n in (self.instructors.data or "").split(";") if n.strip()],
+        )
+
+
+class VenueForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Bitte geben Sie einen Namen an.")),
+                                               Length(max=200, message=_LENGTH)])  # fmt: skip
+    street = StringField(_l("Straße und Hausnummer"), validators=[Length(max=200, message=_LENGTH)])
+    postcode = StringField(_l("Postleitzahl"), validators=[Length(max=10, message=_LENGTH)])
+    town = StringField(_l("Ort"), validators=[DataRequired(_l("Bitte geben Sie den Ort an.")),
+                                              Length(max=100, message=_LENGTH)])  # fmt: skip
+    step_free_access = BooleanField(_l("Stufenlos erreichbar"))
+    accessible_toilet = BooleanField(_l("Barrierefreie Toilette"))
+    hearing_loop = BooleanField(_l("Induktive Höranlage"))
+    accessible_parking = BooleanField(_l("Behindertenparkplatz"))
+    accessibility_notes = TextAreaField(_l("Hinweise zur Barrierefreiheit"),
+                                        validators=[Length(max=2000, message=_LENGTH)])  # fmt: skip
+    directions = TextAreaField(_l("Anfahrt"), validators=[Length(max=2000, message=_LENGTH)])

@@ -1,0 +1,338 @@
+"""Planning seminars in the back office: create, change, publish, cancel, duplicate, delete.
+
+Seat changes go through ``registrations.allocation``; every change is written to the audit log
+with what it was before; a seminar changed by someone else in the meantime is not overwritten.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from seminars.audit.services import changes, record
+from seminars.catalogue.models import (
+    FORMAT_ONLINE,
+    STATUS_CANCELLED,
+    STATUS_DRAFT,
+    STATUS_PUBLISHED,
+    Instructor,
+    Seminar,
+    SeminarSession,
+    Topic,
+    Venue,
+)
+from seminars.catalogue.session_text import Span
+from seminars.core.errors import DomainError, NotFoundError
+from seminars.core.locking import begin_write
+from seminars.core.timezone import BERLIN
+from seminars.extensions import db
+from seminars.registrations import allocation, mails
+from seminars.registrations.models import STATUS_CONFIRMED, Registration
+
+
+class PlanningError(DomainError):
+    status_code = 409
+
+
+class ChangedMeanwhile(PlanningError):
+    default_message = _l(
+        "Jemand anderes hat dieses Seminar inzwischen geändert. Ihre Änderungen wurden nicht "
+        "gespeichert; unten sehen Sie den neuen Stand."
+    )
+
+
+@dataclass
+class SeminarData:
+    """What the planning form holds, as plain values."""
+
+    code: str
+    title: str
+    topic_id: int
+    format: str
+    capacity: int
+    sessions: list[Span]
+    summary: str = ""
+    description: str = ""
+    venue_id: int | None = None
+    meeting_url: str = ""
+    waitlist_capacity: int = 10
+    teaching_units: int = 0
+    registration_opens_at: datetime | None = None
+    registration_closes_at: datetime | None = None
+    instructors: list[str] = field(default_factory=list)
+
+
+_FIELDS = (
+    "code", "title", "topic_id", "format", "summary", "description", "venue_id",
+    "meeting_url", "waitlist_capacity", "teaching_units", "registration_opens_at",
+    "registration_closes_at",
+)  # fmt: skip
+
+
+def get_seminar(seminar_id: int) -> Seminar:
+    seminar = db.session.scalars(
+        select(Seminar)
+        .where(Seminar.id == seminar_id)
+        .options(
+            joinedload(Seminar.topic),
+            joinedload(Seminar.venue),
+            selectinload(Seminar.sessions),
+            selectinload(Seminar.instructors),
+        )
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+    if seminar is None:
+        raise NotFoundError()
+    return seminar
+
+
+def list_seminars() -> list[tuple[Seminar, datetime | None]]:
+    """All seminars with their first session, newest first: two queries."""
+    first = (
+        select(SeminarSession.seminar_id, func.min(SeminarSession.starts_at).label("starts_at"))
+        .group_by(SeminarSession.seminar_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Seminar, first.c.starts_at)
+        .outerjoin(first, first.c.seminar_id == Seminar.id)
+        .options(joinedload(Seminar.topic))
+        .order_by(first.c.starts_at.desc().nulls_first(), Seminar.id.desc())
+    ).all()
+    return [(seminar, starts_at) for seminar, starts_at in rows]
+
+
+def choices() -> tuple[list[Topic], list[Venue]]:
+    topics = list(db.session.scalars(select(Topic).order_by(Topic.position, Topic.name_de)))
+    venues = list(db.session.scalars(select(Venue).order_by(Venue.town, Venue.name)))
+    return topics, venues
+
+
+def snapshot(seminar: Seminar) -> dict:
+    values = {name: getattr(seminar, name) for name in _FIELDS}
+    values["capacity"] = seminar.capacity
+    values["status"] = seminar.status
+    values["sessions"] = [(s.starts_at, s.ends_at) for s in seminar.sessions]
+    values["instructors"] = [i.name for i in seminar.instructors]
+    return values
+
+
+def _check(data: SeminarData, seminar_id: int | None) -> None:
+    clash = db.session.scalar(
+        select(func.count())
+        .select_from(Seminar)
+        .where(func.lower(Seminar.code) == data.code.lower(), Seminar.id != (seminar_id or 0))
+    )
+    if clash:
+        raise PlanningError(_l("Diese Kennung hat schon ein anderes Seminar."))
+    if data.format != FORMAT_ONLINE and data.venue_id is None:
+        raise PlanningError(_l("Präsenz- und Hybridseminare brauchen einen Ort."))
+
+
+def _instructors(names: list[str]) -> list[Instructor]:
+    known = {
+        i.name.casefold(): i
+        for i in db.session.scalars(select(Instructor).where(Instructor.name.in_(names)))
+    }
+    result = []
+    for name in names:
+        instructor = known.get(name.casefold())
+        if instructor is None:
+            instructor = Instructor(name=name, bio="")
+            db.session.add(instructor)
+            known[name.casefold()] = instructor
+        result.append(instructor)
+    return result
+
+
+def _set_sessions(seminar: Seminar, spans: list[Span]) -> None:
+    """Keep session rows where possible: attendance hangs on them."""
+    current = list(seminar.sessions)
+    for index, (starts_at, ends_at) in enumerate(spans):
+        if index < len(current):
+            current[index].starts_at, current[index].ends_at = starts_at, ends_at
+        else:
+            seminar.sessions.append(SeminarSession(starts_at=starts_at, ends_at=ends_at))
+    for extra in current[len(spans) :]:
+        seminar.sessions.remove(extra)
+
+
+def create_seminar(data: SeminarData, *, actor) -> Seminar:
+    begin_write()
+    _check(data, None)
+    seminar = Seminar(status=STATUS_DRAFT, capacity=data.capacity, sessions=[], instructors=[])
+    for name in _FIELDS:
+        setattr(seminar, name, getattr(data, name))
+    seminar.instructors = _instructors(data.instructors)
+    _set_sessions(seminar, data.sessions)
+    db.session.add(seminar)
+    db.session.flush()
+    record(actor, "seminar.create", seminar=seminar, after=snapshot(seminar))
+    return seminar
+
+
+def update_seminar(
+    seminar_id: int, data: SeminarData, *, version: int, notify: bool, actor, now: datetime
+) -> Seminar:
+    """Save the form. Capacity goes through the seat allocation (more seats are offered to the
+    waitlist). With ``notify``, confirmed participants hear of new dates, place or link."""
+    capacity_change = None
+    seminar = get_seminar(seminar_id)
+    if seminar.version != version:
+        raise ChangedMeanwhile()
+    before = snapshot(seminar)
+    if data.capacity != seminar.capacity:
+        capacity_change = data.capacity
+    db.session.rollback()  # the allocation takes the lock first; reload afterwards
+    if capacity_change is not None:
+        allocation.change_capacity(seminar_id, capacity_change, now=now)
+    else:
+        begin_write()
+    seminar = get_seminar(seminar_id)
+    if seminar.version != version + (1 if capacity_change is not None else 0):
+        raise ChangedMeanwhile()
+    _check(data, seminar_id)
+    for name in _FIELDS:
+        setattr(seminar, name, getattr(data, name))
+    seminar.instructors = _instructors(data.instructors)
+    _set_sessions(seminar, data.sessions)
+    db.session.flush()
+    after = snapshot(seminar)
+    old, new = changes(before, after)
+    if old or new:
+        record(actor, "seminar.update", seminar=seminar, before=old, after=new)
+    if notify:
+        _notify_confirmed(seminar, before, after)
+    return seminar
+
+
+def _notify_confirmed(seminar: Seminar, before: dict, after: dict) -> int:
+    described = []
+    if before["sessions"] != after["sessions"]:
+        described.append(_("Neue Termine"))
+    if before["venue_id"] != after["venue_id"]:
+        place = (
+            seminar.venue.name + ", " + seminar.venue.address_line if seminar.venue else _("online")
+        )
+        described.append(_("Neuer Ort: %(place)s", place=place))
+    if before["meeting_url"] != after["meeting_url"]:
+        described.append(_("Neuer Zugangslink zur Online-Teilnahme (auf Ihrer Anmeldeseite)"))
+    if not described:
+        return 0
+    confirmed = db.session.scalars(
+        select(Registration).where(
+            Registration.seminar_id == seminar.id, Registration.status == STATUS_CONFIRMED
+        )
+    ).all()
+    for registration in confirmed:
+        mails.queue_seminar_changed(registration, described)
+    return len(confirmed)
+
+
+def set_status(seminar_id: int, status: str, *, actor) -> Seminar:
+    if status not in (STATUS_DRAFT, STATUS_PUBLISHED):
+        raise PlanningError()
+    begin_write()
+    seminar = get_seminar(seminar_id)
+    if seminar.status == STATUS_CANCELLED:
+        raise PlanningError(_l("Ein abgesagtes Seminar kann nicht wieder veröffentlicht werden."))
+    if status == STATUS_PUBLISHED and not seminar.sessions:
+        raise PlanningError(_l("Ein Seminar ohne Termine kann nicht veröffentlicht werden."))
+    before = seminar.status
+    seminar.status = status
+    db.session.flush()
+    record(actor, "seminar.status", seminar=seminar, before={"status": before},
+           after={"status": status})  # fmt: skip
+    return seminar
+
+
+def cancel_seminar(seminar_id: int, *, actor, now: datetime) -> int:
+    """Cancel and tell everyone registered (through the allocation)."""
+    get_seminar(seminar_id)
+    db.session.rollback()
+    told = allocation.cancel_seminar(seminar_id, now=now)
+    record(actor, "seminar.cancel", seminar=db.session.get(Seminar, seminar_id),
+           after={"status": STATUS_CANCELLED, "told": told})  # fmt: skip
+    return told
+
+
+def duplicate_seminar(seminar_id: int, *, actor, shift_days: int = 364) -> Seminar:
+    """A draft copy, by default 52 weeks later (same weekday), e.g. for next year's programme."""
+    begin_write()
+    source = get_seminar(seminar_id)
+    shift = timedelta(days=shift_days)
+    if source.sessions:
+        year = (source.sessions[0].starts_at + shift).astimezone(BERLIN).year
+        code = _free_code(f"{source.code}-{year}")
+    else:
+        code = _free_code(f"{source.code}-kopie")
+    copy = Seminar(status=STATUS_DRAFT, capacity=source.capacity, sessions=[], instructors=[])
+    for name in _FIELDS:
+        setattr(copy, name, getattr(source, name))
+    copy.code = code
+    for attribute in ("registration_opens_at", "registration_closes_at"):
+        value = getattr(source, attribute)
+        setattr(copy, attribute, value + shift if value else None)
+    copy.instructors = list(source.instructors)
+    copy.sessions = [
+        SeminarSession(starts_at=s.starts_at + shift, ends_at=s.ends_at + shift)
+        for s in source.sessions
+    ]
+    db.session.add(copy)
+    db.session.flush()
+    record(actor, "seminar.duplicate", seminar=copy, after={"from": source.code, "code": code})
+    return copy
+
+
+def _free_code(wanted: str) -> str:
+    wanted = wanted[:36]
+    taken = set(db.session.scalars(select(Seminar.code).where(Seminar.code.like(f"{wanted}%"))))
+    if wanted not in taken:
+        return wanted
+    number = 2
+    while f"{wanted}-{number}" in taken:
+        number += 1
+    return f"{wanted}-{number}"
+
+
+def delete_seminar(seminar_id: int, *, actor) -> None:
+    begin_write()
+    seminar = get_seminar(seminar_id)
+    registered = db.session.scalar(
+        select(func.count()).select_from(Registration).where(Registration.seminar_id == seminar_id)
+    )
+    if registered:
+        raise PlanningError(
+            _l("Dieses Seminar hat Anmeldungen und kann nicht gelöscht werden. Sagen Sie es ab.")
+        )
+    record(actor, "seminar.delete", before=snapshot(seminar), note=seminar.code)
+    db.session.delete(seminar)
+    db.session.flush()
+
+
+VENUE_FIELDS = (
+    "name", "street", "postcode", "town", "step_free_access", "accessible_toilet",
+    "hearing_loop", "accessible_parking", "accessibility_notes", "directions",
+)  # fmt: skip
+
+
+def get_venue(venue_id: int) -> Venue:
+    venue = db.session.get(Venue, venue_id)
+    if venue is None:
+        raise NotFoundError()
+    return venue
+
+
+def save_venue(venue_id: int | None, values: dict) -> Venue:
+    begin_write()
+    venue = Venue() if venue_id is None else get_venue(venue_id)
+    for name in VENUE_FIELDS:
+        setattr(venue, name, values[name])
+    db.session.add(venue)
+    db.session.flush()
+    return venue

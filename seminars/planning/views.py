@@ -1,0 +1,200 @@
+"""Back-office pages for planning seminars and venues."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from seminars.audit.services import entries_for
+from seminars.catalogue.session_text import format_sessions
+from seminars.core.errors import DomainError
+from seminars.core.timezone import berlin_date, utcnow
+from seminars.extensions import db
+from seminars.planning import services
+from seminars.planning.forms import SeminarForm, VenueForm
+from seminars.planning.services import ChangedMeanwhile
+
+bp = Blueprint("planning", __name__, url_prefix="/verwaltung")
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+def _with_choices(form: SeminarForm) -> SeminarForm:
+    topics, venues = services.choices()
+    form.topic_id.choices = [(t.id, t.name_de) for t in topics]
+    form.venue_id.choices = [(0, _("– kein Ort (online) –"))] + [
+        (v.id, f"{v.name}, {v.town}") for v in venues
+    ]
+    return form
+
+
+def _fill_from(form: SeminarForm, seminar) -> None:
+    for name in ("code", "title", "topic_id", "format", "meeting_url", "capacity",
+                 "waitlist_capacity", "teaching_units", "summary", "description"):  # fmt: skip
+        getattr(form, name).data = getattr(seminar, name)
+    form.venue_id.data = seminar.venue_id or 0
+    form.sessions.data = format_sessions((s.starts_at, s.ends_at) for s in seminar.sessions)
+    form.instructors.data = "; ".join(i.name for i in seminar.instructors)
+    form.registration_opens.data = (
+        berlin_date(seminar.registration_opens_at) if seminar.registration_opens_at else None
+    )
+    form.registration_closes.data = (
+        berlin_date(seminar.registration_closes_at) if seminar.registration_closes_at else None
+    )
+    form.version.data = str(seminar.version)
+
+
+@bp.get("/seminare")
+def seminars():
+    return render_template("planning/seminars.html", rows=services.list_seminars())
+
+
+@bp.route("/seminare/neu", methods=["GET", "POST"])
+def seminar_new():
+    form = _with_choices(SeminarForm())
+    if form.validate_on_submit():
+        try:
+            seminar = services.create_seminar(form.data_for_service(), actor=_actor())
+        except DomainError as error:
+            db.session.rollback()
+            form.code.errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("Das Seminar ist als Entwurf angelegt."), "success")
+            return redirect(url_for("planning.seminar", seminar_id=seminar.id), code=303)
+    return render_template("planning/seminar_form.html", form=form, seminar=None), (
+        422 if form.errors else 200
+    )
+
+
+@bp.get("/seminare/<int:seminar_id>")
+def seminar(seminar_id: int):
+    item = services.get_seminar(seminar_id)
+    return render_template(
+        "planning/seminar.html", seminar=item, audit=entries_for(seminar_id=seminar_id)
+    )
+
+
+@bp.route("/seminare/<int:seminar_id>/bearbeiten", methods=["GET", "POST"])
+def seminar_edit(seminar_id: int):
+    item = services.get_seminar(seminar_id)
+    form = _with_choices(SeminarForm())
+    if request.method == "GET":
+        _fill_from(form, item)
+    elif form.validate_on_submit():
+        version = int(form.version.data) if (form.version.data or "").isdigit() else -1
+        try:
+            services.update_seminar(
+                seminar_id,
+                form.data_for_service(),
+                version=version,
+                notify=form.notify.data,
+                actor=_actor(),
+                now=utcnow(),
+            )
+        except ChangedMeanwhile as error:
+            db.session.rollback()
+            flash(str(error.message), "warning")
+            _fill_from(form, services.get_seminar(seminar_id))
+            return render_template("planning/seminar_form.html", form=form, seminar=item), 409
+        except DomainError as error:
+            db.session.rollback()
+            form.code.errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("Die Änderungen sind gespeichert."), "success")
+            return redirect(url_for("planning.seminar", seminar_id=seminar_id), code=303)
+    return render_template("planning/seminar_form.html", form=form, seminar=item), (
+        422 if form.errors else 200
+    )
+
+
+def _act(seminar_id: int, run, message: str):
+    """Run one planning action; report success or the reason it was refused."""
+    try:
+        run()
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "warning")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect(url_for("planning.seminar", seminar_id=seminar_id), code=303)
+
+
+@bp.post("/seminare/<int:seminar_id>/veroeffentlichen")
+def seminar_publish(seminar_id: int):
+    return _act(
+        seminar_id,
+        lambda: services.set_status(seminar_id, "published", actor=_actor()),
+        _("Das Seminar ist veröffentlicht."),
+    )
+
+
+@bp.post("/seminare/<int:seminar_id>/zurueckziehen")
+def seminar_unpublish(seminar_id: int):
+    return _act(
+        seminar_id,
+        lambda: services.set_status(seminar_id, "draft", actor=_actor()),
+        _("Das Seminar ist wieder ein Entwurf."),
+    )
+
+
+@bp.route("/seminare/<int:seminar_id>/absagen", methods=["GET", "POST"])
+def seminar_cancel(seminar_id: int):
+    if request.method == "GET":
+        return render_template(
+            "planning/seminar_cancel.html", seminar=services.get_seminar(seminar_id)
+        )
+    return _act(
+        seminar_id,
+        lambda: services.cancel_seminar(seminar_id, actor=_actor(), now=utcnow()),
+        _("Das Seminar ist abgesagt; alle Angemeldeten werden informiert."),
+    )
+
+
+@bp.post("/seminare/<int:seminar_id>/duplizieren")
+def seminar_duplicate(seminar_id: int):
+    copy = services.duplicate_seminar(seminar_id, actor=_actor())
+    db.session.commit()
+    flash(_("Die Kopie ist als Entwurf angelegt. Bitte prüfen Sie die Termine."), "success")
+    return redirect(url_for("planning.seminar_edit", seminar_id=copy.id), code=303)
+
+
+@bp.post("/seminare/<int:seminar_id>/loeschen")
+def seminar_delete(seminar_id: int):
+    try:
+        services.delete_seminar(seminar_id, actor=_actor())
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "warning")
+        return redirect(url_for("planning.seminar", seminar_id=seminar_id), code=303)
+    db.session.commit()
+    flash(_("Das Seminar ist gelöscht."), "success")
+    return redirect(url_for("planning.seminars"), code=303)
+
+
+@bp.get("/orte")
+def venues():
+    _topics, venues = services.choices()
+    return render_template("planning/venues.html", venues=venues)
+
+
+@bp.route("/orte/neu", methods=["GET", "POST"])
+@bp.route("/orte/<int:venue_id>", methods=["GET", "POST"])
+def venue_edit(venue_id: int | None = None):
+    venue = services.get_venue(venue_id) if venue_id else None
+    form = VenueForm(obj=venue)
+    if form.validate_on_submit():
+        values = {name: getattr(form, name).data for name in services.VENUE_FIELDS}
+        values = {k: (v if v is not None else "") for k, v in values.items()}
+        services.save_venue(venue_id, values)
+        db.session.commit()
+        flash(_("Der Ort ist gespeichert."), "success")
+        return redirect(url_for("planning.venues"), code=303)
+    return render_template("planning/venue_form.html", form=form, venue=venue), (
+        422 if form.errors else 200
+    )
