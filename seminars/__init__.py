@@ -106,9 +106,12 @@ def _register_blueprints(app: Flask) -> None:
     from seminars.backoffice.views import bp as backoffice_bp
     from seminars.catalogue.views import bp as catalogue_bp
     from seminars.core.views import bp as core_bp
+    from seminars.exports.views import bp as exports_bp
     from seminars.feeds.views import bp as feeds_bp
+    from seminars.mailing.views import bp as mailing_bp
     from seminars.outbox.views import bp as dev_mail_bp
     from seminars.planning.views import bp as planning_bp
+    from seminars.registrations.staff_views import bp as staff_registrations_bp
     from seminars.registrations.views import bp as registrations_bp
 
     app.register_blueprint(core_bp)
@@ -120,6 +123,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(backoffice_bp)
     app.register_blueprint(planning_bp)
+    app.register_blueprint(staff_registrations_bp)
+    app.register_blueprint(exports_bp)
+    app.register_blueprint(mailing_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:
@@ -128,6 +134,12 @@ def _register_template_helpers(app: Flask) -> None:
     from seminars.accounts.labels import role_label
     from seminars.catalogue.labels import availability_label, format_label, status_label
     from seminars.core import i18n
+    from seminars.registrations.labels import (
+        county_label,
+        need_label,
+        needs_text,
+        registration_status_label,
+    )
 
     app.jinja_env.globals.update(
         current_language=i18n.current_language,
@@ -138,6 +150,10 @@ def _register_template_helpers(app: Flask) -> None:
         availability_label=availability_label,
         role_label=role_label,
         status_label=status_label,
+        registration_status_label=registration_status_label,
+        need_label=need_label,
+        needs_text=needs_text,
+        county_label=county_label,
         format_percent=format_percent,
     )
     app.jinja_env.trim_blocks = True

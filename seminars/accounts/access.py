@@ -69,6 +69,19 @@ ACCESS: dict[str, str | frozenset[str]] = {
     "planning.seminar_delete": PERSONAL_DATA,
     "planning.venues": PERSONAL_DATA,
     "planning.venue_edit": PERSONAL_DATA,
+    # registrations, attendance, exports and mail to participants
+    "staff_registrations.registrations": PERSONAL_DATA,
+    "staff_registrations.register_by_phone": PERSONAL_DATA,
+    "staff_registrations.registration": PERSONAL_DATA,
+    "staff_registrations.cancel": PERSONAL_DATA,
+    "staff_registrations.move_ahead": PERSONAL_DATA,
+    "staff_registrations.resend": PERSONAL_DATA,
+    "staff_registrations.contact": PERSONAL_DATA,
+    "staff_registrations.attendance": PERSONAL_DATA,
+    "exports.participants": PERSONAL_DATA,
+    "exports.sign_in_sheet": PERSONAL_DATA,
+    "exports.seminar_overview": PERSONAL_DATA,
+    "mailing.compose": PERSONAL_DATA,
 }
 
 login_manager = LoginManager()

@@ -96,12 +96,19 @@ class SeatState:
 
     @property
     def queue(self) -> list[Registration]:
-        """Everyone holding a waitlist place, confirmed or not, in order of registration."""
-        return [
+        """Everyone holding a waitlist place, confirmed or not: those staff moved ahead first,
+        then in order of registration."""
+        waiting = [
             r
             for r in self.active
             if r.status == STATUS_WAITLISTED or (r.status == STATUS_PENDING and not r.holds_seat)
         ]
+        return sorted(waiting, key=queue_key)
+
+
+def queue_key(registration: Registration) -> tuple:
+    priority = registration.queue_priority
+    return (priority is None, priority or 0, registration.id)
 
 
 def normalise_email(email: str) -> str:
@@ -164,11 +171,15 @@ class RegisterResult:
     created: bool
 
 
-def register(seminar_id: int, applicant: Applicant, *, now: datetime) -> RegisterResult:
+def register(
+    seminar_id: int, applicant: Applicant, *, now: datetime, by_staff: bool = False
+) -> RegisterResult:
     """Hold a seat (or a waitlist place) for a new, unconfirmed registration.
 
     An address that already has an active registration for the seminar gets no second one;
     its owner is mailed the existing link instead. The caller shows the same answer either way.
+    Staff registering someone by phone (``by_staff``) need no e-mail confirmation: the
+    registration is confirmed or waitlisted at once.
     """
     state = _lock(seminar_id)
     seminar = state.seminar
@@ -178,6 +189,8 @@ def register(seminar_id: int, applicant: Applicant, *, now: datetime) -> Registe
     email = normalise_email(applicant.email)
     for existing in state.active:
         if existing.email_normalized == email:
+            if by_staff:
+                raise RegistrationClosed(_l("Diese Adresse ist für das Seminar schon angemeldet."))
             mails.queue(existing, mails.ALREADY_REGISTERED)
             return RegisterResult(existing, created=False)
 
@@ -220,6 +233,7 @@ def register(seminar_id: int, applicant: Applicant, *, now: datetime) -> Registe
         needs_other=applicant.needs_other,
         remarks=applicant.remarks,
         consent_at=now,
+        registered_by_staff=by_staff,
         token_salt=tokens.new_salt(),
         created_at=now,
         hold_expires_at=now + _config_hours("CONFIRMATION_HOURS"),
@@ -230,7 +244,10 @@ def register(seminar_id: int, applicant: Applicant, *, now: datetime) -> Registe
         tokens.token_for(registration.id, registration.token_salt)
     )
     db.session.flush()
-    mails.queue(registration, mails.CONFIRM_REQUEST)
+    if by_staff:
+        confirm(registration.id, now=now)
+    else:
+        mails.queue(registration, mails.CONFIRM_REQUEST)
     return RegisterResult(registration, created=True)
 
 
@@ -326,6 +343,19 @@ def change_capacity(seminar_id: int, capacity: int, *, now: datetime) -> list[Re
     state.seminar.capacity = capacity
     db.session.flush()
     return _offer_free_seats(state, now)
+
+
+def move_ahead(registration_id: int, *, now: datetime) -> Registration:
+    """Staff put someone first on the waitlist (the reason goes to the audit log); a free seat
+    is offered to them at once."""
+    state, registration = _lock_for_registration(registration_id)
+    if registration not in state.queue:
+        raise NotPossible(_l("Nur wer auf der Warteliste steht, kann vorgezogen werden."))
+    priorities = [r.queue_priority for r in state.queue if r.queue_priority is not None]
+    registration.queue_priority = min(priorities, default=0) - 1
+    db.session.flush()
+    _offer_free_seats(state, now)
+    return registration
 
 
 def cancel_seminar(seminar_id: int, *, now: datetime) -> int:

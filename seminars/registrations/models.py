@@ -13,10 +13,12 @@ from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
     Index,
+    Integer,
     String,
     Text,
     UniqueConstraint,
     case,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -102,6 +104,12 @@ class Registration(db.Model):
     offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     expired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set by staff to move someone ahead on the waitlist (lower goes first; None: in order).
+    queue_priority: Mapped[int | None] = mapped_column(Integer)
+    # True when staff registered the person (by phone) and recorded their consent.
+    registered_by_staff: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     seminar: Mapped[Seminar] = relationship(lazy="raise_on_sql")

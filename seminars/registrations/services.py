@@ -79,10 +79,26 @@ def _waitlist_position(registration: Registration) -> int | None:
         .where(
             Registration.seminar_id == registration.seminar_id,
             in_queue,
-            Registration.id < registration.id,  # ids follow the order of registration
+            _ahead_of(registration),
         )
     )
     return ahead + 1
+
+
+def _ahead_of(registration: Registration):
+    """Queue order: staff priorities first (lower first), then by id (order of registration)."""
+    if registration.queue_priority is not None:
+        return and_(
+            Registration.queue_priority.is_not(None),
+            or_(
+                Registration.queue_priority < registration.queue_priority,
+                and_(
+                    Registration.queue_priority == registration.queue_priority,
+                    Registration.id < registration.id,
+                ),
+            ),
+        )
+    return or_(Registration.queue_priority.is_not(None), Registration.id < registration.id)
 
 
 def overview(token: str, *, now: datetime) -> Overview:

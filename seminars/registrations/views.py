@@ -28,7 +28,7 @@ def keep_personal_pages_private(response):
     return response
 
 
-def _applicant(form: RegistrationForm) -> allocation.Applicant:
+def applicant_from(form: RegistrationForm, *, locale: str) -> allocation.Applicant:
     return allocation.Applicant(
         first_name=form.first_name.data,
         last_name=form.last_name.data,
@@ -43,7 +43,7 @@ def _applicant(form: RegistrationForm) -> allocation.Applicant:
         need_personal_assistant=form.need_personal_assistant.data,
         needs_other=form.needs_other.data or "",
         remarks=form.remarks.data or "",
-        locale=current_language(),
+        locale=locale,
     )
 
 
@@ -68,7 +68,7 @@ def register(seminar_id: int):
         return redirect(url_for(".sent", seminar_id=seminar_id), code=303)
     if not form.validate():
         return render_seminar_page(seminar_id, form, status=422)
-    allocation.register(seminar_id, _applicant(form), now=utcnow())
+    allocation.register(seminar_id, applicant_from(form, locale=current_language()), now=utcnow())
     db.session.commit()
     return redirect(url_for(".sent", seminar_id=seminar_id), code=303)
 

@@ -155,12 +155,22 @@ def test_staff_logs_in_and_finds_the_back_office(live_server, new_page, audit, l
         ("/verwaltung/orte", "planning-venues"),
         ("/verwaltung/orte/neu", "planning-venue-new"),
         ("/verwaltung/orte/1", "planning-venue-edit"),
+        ("/verwaltung/seminare/8/anmeldungen", "registrations-list"),
+        ("/verwaltung/seminare/8/anmeldungen/neu", "registrations-by-phone"),
+        ("/verwaltung/anmeldungen/1", "registration-detail"),
+        ("/verwaltung/seminare/8/anwesenheit", "attendance"),
+        ("/verwaltung/seminare/8/nachricht", "mail-participants"),
     ]:
         page.goto(live_server.url + path)
         audit.check(page, f"{name}-{tag}")
     page.goto(live_server.url + "/verwaltung/seminare/neu")
     page.click("form.registration-form button[type=submit]")
     audit.check(page, f"planning-seminar-errors-{tag}")
+    page.goto(live_server.url + "/verwaltung/seminare/8/nachricht")
+    page.fill("#subject", "Hinweis")
+    page.fill("#text", "Bitte bringen Sie Ihre Unterlagen mit.")
+    page.click("button[value=preview]")
+    audit.check(page, f"mail-participants-preview-{tag}")
     page.click(".staff-nav form button")
     page.wait_for_url("**/verwaltung/anmelden")
 

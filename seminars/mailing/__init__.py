@@ -1,0 +1,1 @@
+"""E-mail from staff to the participants of a seminar, through the outbox."""

@@ -1,0 +1,68 @@
+"""Writing a message to the participants of a seminar into the outbox."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from seminars.audit.services import record
+from seminars.catalogue.models import Seminar
+from seminars.core.errors import DomainError, NotFoundError
+from seminars.core.locking import begin_write
+from seminars.extensions import db
+from seminars.outbox.services import queue_mail
+from seminars.registrations.mails import manage_url, text_to_html
+from seminars.registrations.models import STATUS_CONFIRMED, STATUS_WAITLISTED, Registration
+
+AUDIENCES = {
+    "confirmed": (STATUS_CONFIRMED,),
+    "waitlisted": (STATUS_WAITLISTED,),
+    "all": (STATUS_CONFIRMED, STATUS_WAITLISTED),
+}
+
+
+def recipients(seminar_id: int, audience: str) -> list[Registration]:
+    if audience not in AUDIENCES:
+        raise DomainError(_l("Unbekannte Empfängergruppe."))
+    return list(
+        db.session.scalars(
+            select(Registration)
+            .where(
+                Registration.seminar_id == seminar_id,
+                Registration.status.in_(AUDIENCES[audience]),
+            )
+            .order_by(Registration.last_name, Registration.id)
+        )
+    )
+
+
+def body_for(registration: Registration, text: str) -> str:
+    """The staff text, addressed to the person and with their personal link."""
+    return (
+        f"{registration.first_name} {registration.last_name},\n\n{text.strip()}\n\n"
+        f"{manage_url(registration)}\n\n{current_app.config['ACADEMY_NAME']}\n"
+    )
+
+
+def send_to_participants(seminar_id: int, audience: str, subject: str, text: str, *, actor) -> int:
+    begin_write()
+    seminar = db.session.get(Seminar, seminar_id)
+    if seminar is None:
+        raise NotFoundError()
+    people = recipients(seminar_id, audience)
+    if not people:
+        raise DomainError(_l("In dieser Gruppe ist niemand."))
+    for registration in people:
+        body = body_for(registration, text)
+        queue_mail(
+            kind="staff_message",
+            recipient=registration.email,
+            subject=subject,
+            body_text=body,
+            body_html=str(text_to_html(body)),
+            registration_id=registration.id,
+        )
+    record(actor, "seminar.mail", seminar=seminar,
+           after={"audience": audience, "subject": subject, "recipients": len(people)})  # fmt: skip
+    return len(people)

@@ -1,0 +1,271 @@
+"""What academy staff do with the registrations of a seminar.
+
+Seat changes go through ``allocation``; every change is written to the audit log.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from seminars.audit.services import changes, record
+from seminars.catalogue.models import Seminar, SeminarSession
+from seminars.core.errors import DomainError, NotFoundError
+from seminars.core.locking import begin_write
+from seminars.core.timezone import berlin_date
+from seminars.extensions import db
+from seminars.registrations import allocation, mails
+from seminars.registrations.allocation import Applicant, normalise_email, queue_key
+from seminars.registrations.models import (
+    ACTIVE_STATUSES,
+    STATUS_CONFIRMED,
+    STATUS_OFFERED,
+    STATUS_PENDING,
+    STATUS_WAITLISTED,
+    Attendance,
+    Registration,
+)
+
+NEEDS = (
+    "need_sign_language",
+    "need_speech_to_text",
+    "need_step_free",
+    "need_hearing_loop",
+    "need_personal_assistant",
+)
+INTERPRETING = ("need_sign_language", "need_speech_to_text")
+
+
+@dataclass(frozen=True)
+class SeminarRegistrations:
+    seminar: Seminar
+    rows: list[Registration]
+    positions: dict[int, int]
+    needs: Counter
+    other_needs: int
+    interpreter_deadline: date | None
+
+    @property
+    def confirmed(self) -> list[Registration]:
+        return [r for r in self.rows if r.status == STATUS_CONFIRMED]
+
+
+def registrations_of(seminar_id: int) -> SeminarRegistrations:
+    """All registrations of a seminar with waitlist positions and the needs summary: 3 queries."""
+    seminar = db.session.get(Seminar, seminar_id)
+    if seminar is None:
+        raise NotFoundError()
+    rows = list(
+        db.session.scalars(
+            select(Registration)
+            .where(Registration.seminar_id == seminar_id)
+            .order_by(Registration.id)
+        )
+    )
+    queue = sorted(
+        (
+            r
+            for r in rows
+            if r.status == STATUS_WAITLISTED or (r.status == STATUS_PENDING and not r.holds_seat)
+        ),
+        key=queue_key,
+    )
+    active = [r for r in rows if r.status in ACTIVE_STATUSES]
+    needs = Counter(name for r in active for name in NEEDS if getattr(r, name))
+    first_start = db.session.scalar(
+        select(func.min(SeminarSession.starts_at)).where(SeminarSession.seminar_id == seminar_id)
+    )
+    deadline = None
+    if first_start and any(needs[name] for name in INTERPRETING):
+        lead = timedelta(days=current_app.config["INTERPRETER_LEAD_DAYS"])
+        deadline = berlin_date(first_start - lead)
+    return SeminarRegistrations(
+        seminar=seminar,
+        rows=rows,
+        positions={r.id: position for position, r in enumerate(queue, start=1)},
+        needs=needs,
+        other_needs=sum(1 for r in active if r.needs_other),
+        interpreter_deadline=deadline,
+    )
+
+
+def get_registration(registration_id: int) -> Registration:
+    registration = db.session.get(Registration, registration_id)
+    if registration is None:
+        raise NotFoundError()
+    return registration
+
+
+def register_by_phone(seminar_id: int, applicant: Applicant, *, actor, now: datetime):
+    """No double opt-in: staff took the registration and recorded the person's consent."""
+    result = allocation.register(seminar_id, applicant, now=now, by_staff=True)
+    record(
+        actor,
+        "registration.create_by_staff",
+        registration=result.registration,
+        after={"status": result.registration.status, "email": applicant.email},
+    )
+    return result.registration
+
+
+def cancel(registration_id: int, *, reason: str, actor, now: datetime) -> Registration:
+    before = get_registration(registration_id).status
+    registration = allocation.cancel(registration_id, now=now)
+    record(
+        actor,
+        "registration.cancel",
+        registration=registration,
+        before={"status": before},
+        after={"status": registration.status},
+        note=reason,
+    )
+    return registration
+
+
+def move_ahead(registration_id: int, *, reason: str, actor, now: datetime) -> Registration:
+    if not reason.strip():
+        raise DomainError(_l("Bitte geben Sie einen Grund an."))
+    registration = allocation.move_ahead(registration_id, now=now)
+    record(
+        actor,
+        "registration.move_ahead",
+        registration=registration,
+        after={"status": registration.status},
+        note=reason,
+    )
+    return registration
+
+
+_MAIL_FOR_STATUS = {
+    STATUS_PENDING: mails.CONFIRM_REQUEST,
+    STATUS_CONFIRMED: mails.CONFIRMED,
+    STATUS_WAITLISTED: mails.WAITLISTED,
+    STATUS_OFFERED: mails.SEAT_OFFERED,
+}
+
+
+def resend_mail(registration_id: int, *, actor) -> str:
+    begin_write()
+    registration = get_registration(registration_id)
+    kind = _MAIL_FOR_STATUS.get(registration.status)
+    if kind is None:
+        raise DomainError(_l("Für diese Anmeldung gibt es keine E-Mail zum erneuten Senden."))
+    extra = {}
+    if kind == mails.WAITLISTED:
+        extra["position"] = registrations_of(registration.seminar_id).positions.get(registration.id)
+    mails.queue(registration, kind, **extra)
+    record(actor, "registration.resend_mail", registration=registration, after={"mail": kind})
+    return kind
+
+
+CONTACT_FIELDS = ("first_name", "last_name", "email", "phone", "organisation")
+
+
+def correct_contact(registration_id: int, values: dict, *, actor) -> Registration:
+    begin_write()
+    registration = get_registration(registration_id)
+    before = {name: getattr(registration, name) for name in CONTACT_FIELDS}
+    email = normalise_email(values["email"])
+    if email != registration.email_normalized and registration.status in ACTIVE_STATUSES:
+        clash = db.session.scalar(
+            select(func.count())
+            .select_from(Registration)
+            .where(
+                Registration.seminar_id == registration.seminar_id,
+                Registration.email_normalized == email,
+                Registration.status.in_(ACTIVE_STATUSES),
+                Registration.id != registration.id,
+            )
+        )
+        if clash:
+            raise DomainError(_l("Mit dieser Adresse ist schon jemand für das Seminar angemeldet."))
+    for name in CONTACT_FIELDS:
+        setattr(registration, name, values[name].strip())
+    registration.email_normalized = email
+    db.session.flush()
+    old, new = changes(before, {name: getattr(registration, name) for name in CONTACT_FIELDS})
+    if new:
+        record(actor, "registration.update", registration=registration, before=old, after=new)
+    return registration
+
+
+# -- attendance ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AttendanceSheet:
+    seminar: Seminar
+    sessions: list[SeminarSession]
+    people: list[Registration]
+    present: set[tuple[int, int]]  # (registration id, session id)
+
+    @property
+    def rate(self) -> float | None:
+        possible = len(self.sessions) * len(self.people)
+        return len(self.present) / possible if possible else None
+
+
+def attendance_of(seminar_id: int) -> AttendanceSheet:
+    seminar = db.session.get(Seminar, seminar_id)
+    if seminar is None:
+        raise NotFoundError()
+    sessions = list(
+        db.session.scalars(
+            select(SeminarSession)
+            .where(SeminarSession.seminar_id == seminar_id)
+            .order_by(SeminarSession.starts_at)
+        )
+    )
+    people = list(
+        db.session.scalars(
+            select(Registration)
+            .where(Registration.seminar_id == seminar_id, Registration.status == STATUS_CONFIRMED)
+            .order_by(Registration.last_name, Registration.first_name, Registration.id)
+        )
+    )
+    present = {
+        (registration_id, session_id)
+        for registration_id, session_id in db.session.execute(
+            select(Attendance.registration_id, Attendance.session_id)
+            .join(SeminarSession, SeminarSession.id == Attendance.session_id)
+            .where(SeminarSession.seminar_id == seminar_id, Attendance.present.is_(True))
+        )
+    }
+    return AttendanceSheet(seminar, sessions, people, present)
+
+
+def record_attendance(
+    seminar_id: int, session_id: int, present_ids: set[int], *, actor, now: datetime
+) -> int:
+    """Set who was at one session (everyone else confirmed: absent). Returns how many were."""
+    begin_write()
+    sheet = attendance_of(seminar_id)
+    if session_id not in {s.id for s in sheet.sessions}:
+        raise NotFoundError()
+    confirmed = {r.id for r in sheet.people}
+    existing = {
+        a.registration_id: a
+        for a in db.session.scalars(select(Attendance).where(Attendance.session_id == session_id))
+    }
+    for registration_id in confirmed:
+        mark = existing.get(registration_id)
+        if mark is None:
+            mark = Attendance(registration_id=registration_id, session_id=session_id)
+            db.session.add(mark)
+        mark.present = registration_id in present_ids
+        mark.recorded_at = now
+        mark.recorded_by_id = getattr(actor, "id", None)
+    db.session.flush()
+    count = len(confirmed & present_ids)
+    record(
+        actor,
+        "attendance.record",
+        seminar=sheet.seminar,
+        after={"session_id": session_id, "present": count, "of": len(confirmed)},
+    )
+    return count

@@ -1,0 +1,65 @@
+"""Forms staff use for registrations."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from seminars.registrations.forms import RegistrationForm, _one_line, _valid_email
+
+
+class PhoneRegistrationForm(RegistrationForm):
+    consent = BooleanField(
+        _l(
+            "Die Person hat eingewilligt, dass die Akademie ihre Angaben für das Seminar "
+            "verarbeitet, auch Angaben zu Gesundheit oder Behinderung (Art. 9 DSGVO)."
+        ),
+        validators=[DataRequired(_l("Ohne Einwilligung keine Anmeldung."))],
+    )
+
+
+class ReasonForm(FlaskForm):
+    reason = StringField(
+        _l("Grund (kommt ins Änderungsprotokoll)"),
+        filters=[_one_line],
+        validators=[DataRequired(_l("Bitte geben Sie einen Grund an.")), Length(max=300)],
+    )
+
+
+class ContactForm(FlaskForm):
+    first_name = StringField(
+        _l("Vorname"),
+        filters=[_one_line],
+        validators=[DataRequired(_l("Bitte geben Sie den Vornamen an.")), Length(max=100)],
+    )
+    last_name = StringField(
+        _l("Nachname"),
+        filters=[_one_line],
+        validators=[DataRequired(_l("Bitte geben Sie den Nachnamen an.")), Length(max=100)],
+    )
+    email = StringField(
+        _l("E-Mail-Adresse"),
+        filters=[_one_line],
+        validators=[
+            DataRequired(_l("Bitte geben Sie die E-Mail-Adresse an.")),
+            Length(max=254),
+            _valid_email,
+        ],
+    )
+    phone = StringField(
+        _l("Telefon"),
+        filters=[_one_line],
+        validators=[
+            Optional(),
+            Length(max=40),
+            Regexp(
+                r"^[0-9+()/ -]{3,40}$",
+                message=_l("Bitte nur Ziffern, Leerzeichen und + ( ) / - verwenden."),
+            ),
+        ],
+    )
+    organisation = StringField(
+        _l("Selbsthilfegruppe oder Organisation"), filters=[_one_line], validators=[Length(max=200)]
+    )

@@ -1,0 +1,169 @@
+"""Back-office pages for the registrations and the attendance of a seminar."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from seminars.audit.services import entries_for
+from seminars.core.errors import DomainError
+from seminars.core.i18n import current_language
+from seminars.core.timezone import utcnow
+from seminars.extensions import db
+from seminars.registrations import staff
+from seminars.registrations.forms import county_groups
+from seminars.registrations.staff_forms import ContactForm, PhoneRegistrationForm, ReasonForm
+from seminars.registrations.views import applicant_from
+
+bp = Blueprint("staff_registrations", __name__, url_prefix="/verwaltung")
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+@bp.get("/seminare/<int:seminar_id>/anmeldungen")
+def registrations(seminar_id: int):
+    return render_template(
+        "registrations/staff_list.html", overview=staff.registrations_of(seminar_id)
+    )
+
+
+@bp.route("/seminare/<int:seminar_id>/anmeldungen/neu", methods=["GET", "POST"])
+def register_by_phone(seminar_id: int):
+    overview = staff.registrations_of(seminar_id)
+    form = PhoneRegistrationForm()
+    if form.validate_on_submit():
+        try:
+            registration = staff.register_by_phone(
+                seminar_id,
+                applicant_from(form, locale=current_language()),
+                actor=_actor(),
+                now=utcnow(),
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form.email.errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("Die Anmeldung ist eingetragen."), "success")
+            return redirect(url_for(".registration", registration_id=registration.id), code=303)
+    return render_template(
+        "registrations/staff_new.html",
+        overview=overview,
+        form=form,
+        county_groups=county_groups(),
+    ), 422 if form.errors else 200
+
+
+@bp.get("/anmeldungen/<int:registration_id>")
+def registration(registration_id: int):
+    item = staff.get_registration(registration_id)
+    return render_template(
+        "registrations/staff_detail.html",
+        registration=item,
+        overview=staff.registrations_of(item.seminar_id),
+        contact=ContactForm(obj=item),
+        reason=ReasonForm(),
+        audit=entries_for(registration_id=registration_id),
+    )
+
+
+def _done(registration_id: int, message: str, run):
+    try:
+        run()
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "warning")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect(url_for(".registration", registration_id=registration_id), code=303)
+
+
+def _reason_or_back(registration_id: int) -> str | None:
+    form = ReasonForm()
+    if form.validate_on_submit():
+        return form.reason.data
+    flash(_("Bitte geben Sie einen Grund an."), "warning")
+    return None
+
+
+@bp.post("/anmeldungen/<int:registration_id>/absagen")
+def cancel(registration_id: int):
+    reason = _reason_or_back(registration_id)
+    if reason is None:
+        return redirect(url_for(".registration", registration_id=registration_id), code=303)
+    return _done(
+        registration_id,
+        _("Die Anmeldung ist abgesagt."),
+        lambda: staff.cancel(registration_id, reason=reason, actor=_actor(), now=utcnow()),
+    )
+
+
+@bp.post("/anmeldungen/<int:registration_id>/vorziehen")
+def move_ahead(registration_id: int):
+    reason = _reason_or_back(registration_id)
+    if reason is None:
+        return redirect(url_for(".registration", registration_id=registration_id), code=303)
+    return _done(
+        registration_id,
+        _("Die Person steht jetzt vorn auf der Warteliste."),
+        lambda: staff.move_ahead(registration_id, reason=reason, actor=_actor(), now=utcnow()),
+    )
+
+
+@bp.post("/anmeldungen/<int:registration_id>/mail")
+def resend(registration_id: int):
+    return _done(
+        registration_id,
+        _("Die E-Mail ist erneut verschickt."),
+        lambda: staff.resend_mail(registration_id, actor=_actor()),
+    )
+
+
+@bp.post("/anmeldungen/<int:registration_id>/kontakt")
+def contact(registration_id: int):
+    form = ContactForm()
+    if not form.validate_on_submit():
+        item = staff.get_registration(registration_id)
+        return render_template(
+            "registrations/staff_detail.html",
+            registration=item,
+            overview=staff.registrations_of(item.seminar_id),
+            contact=form,
+            reason=ReasonForm(),
+            audit=entries_for(registration_id=registration_id),
+        ), 422
+    values = {name: getattr(form, name).data or "" for name in staff.CONTACT_FIELDS}
+    return _done(
+        registration_id,
+        _("Die Kontaktdaten sind korrigiert."),
+        lambda: staff.correct_contact(registration_id, values, actor=_actor()),
+    )
+
+
+@bp.route("/seminare/<int:seminar_id>/anwesenheit", methods=["GET", "POST"])
+def attendance(seminar_id: int):
+    if request.method == "POST":
+        session_id = request.form.get("session_id", type=int) or 0
+        everyone = "all" in request.form
+        sheet = staff.attendance_of(seminar_id)
+        present = (
+            {r.id for r in sheet.people}
+            if everyone
+            else {int(v) for v in request.form.getlist("present") if v.isdigit()}
+        )
+        try:
+            count = staff.record_attendance(
+                seminar_id, session_id, present, actor=_actor(), now=utcnow()
+            )
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error.message), "warning")
+        else:
+            db.session.commit()
+            flash(_("Anwesenheit gespeichert: %(n)d anwesend.", n=count), "success")
+        return redirect(url_for(".attendance", seminar_id=seminar_id), code=303)
+    return render_template("registrations/attendance.html", sheet=staff.attendance_of(seminar_id))
