@@ -143,3 +143,27 @@ class VenueForm(FlaskForm):
     accessibility_notes = TextAreaField(_l("Hinweise zur Barrierefreiheit"),
                                         validators=[Length(max=2000, message=_LENGTH)])  # fmt: skip
     directions = TextAreaField(_l("Anfahrt"), validators=[Length(max=2000, message=_LENGTH)])
+
+
+class TopicForm(FlaskForm):
+    key = StringField(
+        _l("Schlüssel (für Import und Links; später nicht mehr änderbar)"),
+        validators=[
+            DataRequired(_l("Bitte geben Sie einen Schlüssel an.")),
+            Length(max=40, message=_LENGTH),
+            Regexp(r"^[a-z0-9-]+$", message=_l("Nur Kleinbuchstaben, Ziffern und Bindestrich.")),
+        ],
+    )
+    name_de = StringField(
+        _l("Name (Deutsch)"),
+        validators=[DataRequired(_l("Bitte geben Sie einen Namen an.")), Length(max=120)],
+    )
+    name_en = StringField(
+        _l("Name (Englisch)"),
+        validators=[DataRequired(_l("Bitte geben Sie einen Namen an.")), Length(max=120)],
+    )
+    position = IntegerField(
+        _l("Reihenfolge"),
+        default=100,
+        validators=[Optional(), NumberRange(min=0, max=10000, message=_l("Zwischen 0 und 10000."))],
+    )

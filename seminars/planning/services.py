@@ -336,3 +336,29 @@ def save_venue(venue_id: int | None, values: dict) -> Venue:
     db.session.add(venue)
     db.session.flush()
     return venue
+
+
+def list_topics() -> list[Topic]:
+    return list(db.session.scalars(select(Topic).order_by(Topic.position, Topic.name_de)))
+
+
+def save_topic(topic_id: int | None, *, key: str, name_de: str, name_en: str, position: int,
+               actor) -> Topic:  # fmt: skip
+    """Topics keep their key (imports and links use it); names and order may change."""
+    begin_write()
+    if topic_id is None:
+        clash = db.session.scalar(select(func.count()).select_from(Topic).where(Topic.key == key))
+        if clash:
+            raise PlanningError(_l("Diesen Schlüssel hat schon ein Themenbereich."))
+        topic = Topic(key=key)
+        db.session.add(topic)
+    else:
+        topic = db.session.get(Topic, topic_id)
+        if topic is None:
+            raise NotFoundError()
+    before = {"name_de": topic.name_de, "name_en": topic.name_en, "position": topic.position}
+    topic.name_de, topic.name_en, topic.position = name_de, name_en, position
+    db.session.flush()
+    after = {"name_de": name_de, "name_en": name_en, "position": position}
+    record(actor, "topic.save", before=before if topic_id else {}, after=after, note=topic.key)
+    return topic

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,7 +12,7 @@ from seminars.core.errors import DomainError
 from seminars.core.timezone import berlin_date, utcnow
 from seminars.extensions import db
 from seminars.planning import services
-from seminars.planning.forms import SeminarForm, VenueForm
+from seminars.planning.forms import SeminarForm, TopicForm, VenueForm
 from seminars.planning.services import ChangedMeanwhile
 
 bp = Blueprint("planning", __name__, url_prefix="/verwaltung")
@@ -196,5 +196,41 @@ def venue_edit(venue_id: int | None = None):
         flash(_("Der Ort ist gespeichert."), "success")
         return redirect(url_for("planning.venues"), code=303)
     return render_template("planning/venue_form.html", form=form, venue=venue), (
+        422 if form.errors else 200
+    )
+
+
+@bp.get("/themen")
+def topics():
+    return render_template("planning/topics.html", topics=services.list_topics())
+
+
+@bp.route("/themen/neu", methods=["GET", "POST"])
+@bp.route("/themen/<int:topic_id>", methods=["GET", "POST"])
+def topic_edit(topic_id: int | None = None):
+    topic = next((t for t in services.list_topics() if t.id == topic_id), None)
+    if topic_id is not None and topic is None:
+        abort(404)
+    form = TopicForm(obj=topic)
+    if topic is not None:
+        form.key.data = topic.key  # the key never changes
+    if form.validate_on_submit():
+        try:
+            services.save_topic(
+                topic_id,
+                key=form.key.data,
+                name_de=form.name_de.data.strip(),
+                name_en=form.name_en.data.strip(),
+                position=form.position.data or 0,
+                actor=_actor(),
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form.key.errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("Der Themenbereich ist gespeichert."), "success")
+            return redirect(url_for("planning.topics"), code=303)
+    return render_template("planning/topic_form.html", form=form, topic=topic), (
         422 if form.errors else 200
     )

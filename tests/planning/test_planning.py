@@ -229,3 +229,46 @@ def test_walk_through_the_planning_pages(client, login):
     overview = client.get(f"/verwaltung/seminare/{seminar.id}").get_data(as_text=True)
     assert "seminar.update" in overview and "Pressearbeit kompakt" in overview
     assert "SID-WEB-1" in client.get("/verwaltung/seminare").get_data(as_text=True)
+
+
+def test_topics_can_be_added_and_renamed_but_keep_their_key(client, login):
+    from seminars.catalogue.models import Topic
+
+    login("staff")
+    token = csrf_token_from(client.get("/verwaltung/themen/neu").get_data(as_text=True))
+    try:
+        response = client.post(
+            "/verwaltung/themen/neu",
+            data={
+                "key": "digitales",
+                "name_de": "Digitale Selbsthilfe",
+                "name_en": "Digital self-help",
+                "position": "60",
+                "csrf_token": token,
+            },
+        )
+        assert response.status_code == 303
+        topic = db.session.scalars(select(Topic).where(Topic.key == "digitales")).one()
+        again = client.post(
+            "/verwaltung/themen/neu",
+            data={"key": "digitales", "name_de": "X", "name_en": "X", "csrf_token": token},
+        )
+        assert again.status_code == 422
+        client.post(
+            f"/verwaltung/themen/{topic.id}",
+            data={
+                "key": "anders",
+                "name_de": "Digitales",
+                "name_en": "Digital",
+                "position": "5",
+                "csrf_token": token,
+            },
+        )
+        db.session.expire_all()
+        topic = db.session.get(Topic, topic.id)
+        assert (topic.key, topic.name_de, topic.position) == ("digitales", "Digitales", 5)
+        assert "Digitales" in client.get("/verwaltung/themen").get_data(as_text=True)
+    finally:
+        db.session.rollback()
+        db.session.execute(Topic.__table__.delete().where(Topic.key == "digitales"))
+        db.session.commit()
