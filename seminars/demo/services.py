@@ -22,6 +22,7 @@ from seminars.catalogue.models import (
 from seminars.core.timezone import berlin_date, berlin_to_utc
 from seminars.demo import data
 from seminars.extensions import db
+from seminars.registrations import tokens
 from seminars.registrations.models import (
     STATUS_CONFIRMED,
     STATUS_WAITLISTED,
@@ -186,5 +187,14 @@ def seed_demo(now: datetime, *, seed: int = 2027) -> DemoSummary:
         db.session.add(seminar)
         seminars += 1
         registrations += _registrations(rng, seminar, confirmed, waiting, now)
+    db.session.flush()
+    # Give every demo registration a working personal link, as real ones have.
+    for registration in db.session.scalars(
+        select(Registration).where(Registration.token_hash.is_(None))
+    ):
+        registration.token_salt = tokens.new_salt()
+        registration.token_hash = tokens.token_hash(
+            tokens.token_for(registration.id, registration.token_salt)
+        )
     db.session.flush()
     return DemoSummary(seminars, registrations)

@@ -33,6 +33,10 @@ def test_demo_programme_is_realistic(app):
     assert nearly_full
     assert any(a.state == av.WAITLIST_OPEN for a in states)
     assert any(a.state == av.NOT_YET_OPEN for a in states)
+    from seminars.registrations.models import Registration
+
+    hashes = db.session.scalars(select(Registration.token_hash)).all()
+    assert None not in hashes and len(set(hashes)) == len(hashes)
 
 
 def test_seed_demo_command_only_fills_an_empty_database(app):
