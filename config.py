@@ -104,6 +104,17 @@ class Config:
     # Interpreters must be booked this many days before a seminar.
     INTERPRETER_LEAD_DAYS = _env_int("INTERPRETER_LEAD_DAYS", 21)
 
+    # Certificates of attendance.
+    # Sessions a person must have attended for a certificate; 0 means all of them.
+    CERTIFICATE_MIN_ATTENDANCE = _env_int("CERTIFICATE_MIN_ATTENDANCE", 0)
+    CERTIFICATE_LOGO = os.environ.get("CERTIFICATE_LOGO", "")  # a file in static/, e.g. logo.png
+    CERTIFICATE_SIGNATURE_NAME = os.environ.get("CERTIFICATE_SIGNATURE_NAME", "Seminarleitung")
+    CERTIFICATE_SIGNATURE_ROLE = os.environ.get(
+        "CERTIFICATE_SIGNATURE_ROLE", "Paritätische Akademie Thüringen"
+    )
+    CERTIFICATE_PLACE = os.environ.get("CERTIFICATE_PLACE", "Erfurt")
+    VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute")
+
     # Registration rules.
     CONFIRMATION_HOURS = _env_int("CONFIRMATION_HOURS", 24)
     OFFER_HOURS = _env_int("OFFER_HOURS", 48)

@@ -80,6 +80,7 @@ def _register_models() -> None:
     import seminars.accounts.models  # noqa: F401
     import seminars.audit.models  # noqa: F401
     import seminars.catalogue.models  # noqa: F401
+    import seminars.certificates.models  # noqa: F401
     import seminars.core.locking  # noqa: F401  (session hooks)
     import seminars.core.sqlite  # noqa: F401  (engine hooks)
     import seminars.outbox.models  # noqa: F401
@@ -105,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
     from seminars.api.views import bp as api_bp
     from seminars.backoffice.views import bp as backoffice_bp
     from seminars.catalogue.views import bp as catalogue_bp
+    from seminars.certificates.views import bp as certificates_bp
     from seminars.core.views import bp as core_bp
     from seminars.exports.views import bp as exports_bp
     from seminars.feeds.views import bp as feeds_bp
@@ -126,6 +128,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(staff_registrations_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(mailing_bp)
+    app.register_blueprint(certificates_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:
@@ -146,6 +149,8 @@ def _register_template_helpers(app: Flask) -> None:
         format_session_range=i18n.format_session_range,
         format_day=i18n.format_day,
         format_moment=i18n.format_moment,
+        format_date_only=i18n.format_date_only,
+        iso_date=i18n.iso_date,
         format_label=format_label,
         availability_label=availability_label,
         role_label=role_label,

@@ -84,6 +84,14 @@ ACCESS: dict[str, str | frozenset[str]] = {
     "exports.sign_in_sheet": PERSONAL_DATA,
     "exports.seminar_overview": PERSONAL_DATA,
     "mailing.compose": PERSONAL_DATA,
+    # certificates
+    "certificates.verify": PUBLIC,
+    "certificates.download_own": PUBLIC,  # behind the personal link
+    "certificates.issue_one": PERSONAL_DATA,
+    "certificates.issue_all": PERSONAL_DATA,
+    "certificates.download": PERSONAL_DATA,
+    "certificates.download_all": PERSONAL_DATA,
+    "certificates.revoke": PERSONAL_DATA,
 }
 
 login_manager = LoginManager()

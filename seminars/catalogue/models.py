@@ -117,6 +117,8 @@ class Seminar(db.Model):
     registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     teaching_units: Mapped[int] = mapped_column(Integer, default=0)
+    # Sessions needed for a certificate; None: CERTIFICATE_MIN_ATTENDANCE (0 there: all).
+    certificate_min_sessions: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(20), default=STATUS_DRAFT, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

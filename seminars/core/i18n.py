@@ -49,3 +49,13 @@ def format_moment(value) -> str:
         "day": format_date(value, "full"),
         "time": format_time(value, "HH:mm"),
     }
+
+
+def format_date_only(value) -> str:
+    return format_date(value, "long")
+
+
+def iso_date(value: str):
+    from datetime import datetime
+
+    return datetime.fromisoformat(value)

@@ -33,6 +33,7 @@ CANCELLED_BY_YOU = "cancelled_by_you"
 SEMINAR_CANCELLED = "seminar_cancelled"
 SEMINAR_CHANGED = "seminar_changed"
 REMINDER = "reminder"
+CERTIFICATE = "certificate"
 KINDS = (
     CONFIRM_REQUEST,
     ALREADY_REGISTERED,
@@ -44,6 +45,7 @@ KINDS = (
     SEMINAR_CANCELLED,
     SEMINAR_CHANGED,
     REMINDER,
+    CERTIFICATE,
 )
 
 
@@ -59,6 +61,7 @@ def _subject(kind: str, title: str) -> str:
         SEMINAR_CANCELLED: _("Seminar abgesagt: %(title)s", title=title),
         SEMINAR_CHANGED: _("Änderung beim Seminar: %(title)s", title=title),
         REMINDER: _("Erinnerung: %(title)s", title=title),
+        CERTIFICATE: _("Ihre Teilnahmebescheinigung: %(title)s", title=title),
     }
     return subjects[kind]
 
@@ -103,6 +106,10 @@ def queue(registration: Registration, kind: str, **extra) -> None:
             "seminar": seminar,
             "manage_url": manage_url(registration),
             "seminar_url": external_url("catalogue.detail", seminar_id=seminar.id),
+            "certificate_url": external_url(
+                "certificates.download_own",
+                token=tokens.token_for(registration.id, registration.token_salt),
+            ),
             "academy": current_app.config["ACADEMY_NAME"],
             "academy_email": current_app.config["ACADEMY_EMAIL"],
             "academy_phone": current_app.config["ACADEMY_PHONE"],

@@ -60,6 +60,7 @@ class Overview:
     waitlist_position: int | None
     meeting_url: str | None
     meeting_link_from: datetime | None
+    has_certificate: bool = False
 
     @property
     def gone(self) -> bool:
@@ -122,7 +123,16 @@ def overview(token: str, *, now: datetime) -> Overview:
         still_running = now <= max(s.ends_at for s in seminar.sessions)
         if registration.status == STATUS_CONFIRMED and link_from <= now and still_running:
             meeting_url = seminar.meeting_url
-    return Overview(registration, seminar, _waitlist_position(registration), meeting_url, link_from)
+    from seminars.certificates.services import active_certificate
+
+    return Overview(
+        registration,
+        seminar,
+        _waitlist_position(registration),
+        meeting_url,
+        link_from,
+        has_certificate=active_certificate(registration.id) is not None,
+    )
 
 
 def _active(token: str) -> Registration:

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from seminars.audit.services import entries_for
+from seminars.certificates.services import certificates_of
 from seminars.core.errors import DomainError
 from seminars.core.i18n import current_language
 from seminars.core.timezone import utcnow
@@ -67,6 +68,7 @@ def registration(registration_id: int):
         contact=ContactForm(obj=item),
         reason=ReasonForm(),
         audit=entries_for(registration_id=registration_id),
+        certificates=certificates_of(registration_id),
     )
 
 
@@ -135,6 +137,7 @@ def contact(registration_id: int):
             contact=form,
             reason=ReasonForm(),
             audit=entries_for(registration_id=registration_id),
+            certificates=certificates_of(registration_id),
         ), 422
     values = {name: getattr(form, name).data or "" for name in staff.CONTACT_FIELDS}
     return _done(

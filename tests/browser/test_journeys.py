@@ -109,6 +109,8 @@ def test_every_other_page(live_server, new_page, audit, language, size):
         ("/leichte-sprache", "easy-language"),
         ("/seminare/999999", "not-found"),
         ("/anmeldung/" + "x" * 43, "unknown-link"),
+        ("/pruefen", "verify-form"),
+        ("/pruefen/ABCD-EFGH-JKLM", "verify-unknown"),
     ]:
         page.goto(live_server.url + path)
         audit.check(page, f"{name}-{tag}")

@@ -1,0 +1,1 @@
+"""Certificates of attendance (Teilnahmebescheinigungen) and their public verification."""

@@ -1,0 +1,251 @@
+"""Issuing, revoking and verifying certificates of attendance."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from seminars.audit.services import record
+from seminars.catalogue.models import Seminar
+from seminars.certificates.models import Certificate
+from seminars.core.errors import DomainError, NotFoundError
+from seminars.core.i18n import format_session_range
+from seminars.core.locking import begin_write
+from seminars.extensions import db
+from seminars.planning.services import get_seminar
+from seminars.registrations import mails
+from seminars.registrations.models import STATUS_CONFIRMED, Attendance, Registration
+
+# Unambiguous letters and digits for codes people may type from paper.
+_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+class NotEligible(DomainError):
+    status_code = 409
+
+
+def new_code() -> str:
+    raw = "".join(secrets.choice(_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def normalise_code(code: str) -> str:
+    cleaned = "".join(ch for ch in code.upper() if ch in _ALPHABET)
+    if len(cleaned) != 12:
+        return ""
+    return f"{cleaned[:4]}-{cleaned[4:8]}-{cleaned[8:]}"
+
+
+def required_sessions(seminar: Seminar) -> int:
+    """Sessions a person must have attended: the seminar's own setting, else the
+    configured one (``CERTIFICATE_MIN_ATTENDANCE``, 0 meaning all)."""
+    total = len(seminar.sessions)
+    wanted = seminar.certificate_min_sessions
+    if wanted is None:
+        wanted = current_app.config["CERTIFICATE_MIN_ATTENDANCE"] or total
+    return min(max(wanted, 1), total) if total else 1
+
+
+def attended(registration_id: int) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Attendance)
+        .where(Attendance.registration_id == registration_id, Attendance.present.is_(True))
+    )
+
+
+def why_not_eligible(registration: Registration, seminar: Seminar) -> str | None:
+    if registration.status != STATUS_CONFIRMED:
+        return str(_l("Nur bestätigte Teilnehmende bekommen eine Bescheinigung."))
+    needed, present = required_sessions(seminar), attended(registration.id)
+    if present < needed:
+        return str(
+            _l(
+                "Anwesend bei %(present)d von %(needed)d nötigen Terminen.",
+                present=present,
+                needed=needed,
+            )
+        )
+    return None
+
+
+def _snapshot(registration: Registration, seminar: Seminar) -> dict:
+    with force_locale(registration.locale or "de"):
+        dates = [format_session_range(s.starts_at, s.ends_at) for s in seminar.sessions]
+        place = (
+            f"{seminar.venue.name}, {seminar.venue.postcode} {seminar.venue.town}"
+            if seminar.venue
+            else _("Online")
+        )
+        topic = seminar.topic.name(registration.locale or "de")
+    return {
+        "name": f"{registration.first_name} {registration.last_name}",
+        "title": seminar.title,
+        "code": seminar.code,
+        "topic": topic,
+        "dates": dates,
+        "last_day": seminar.sessions[-1].starts_at.isoformat() if seminar.sessions else "",
+        "place": place,
+        "teaching_units": seminar.teaching_units,
+        "contents": [line for line in (seminar.summary or "").split("\n") if line.strip()],
+    }
+
+
+def active_certificate(registration_id: int) -> Certificate | None:
+    return db.session.scalars(
+        select(Certificate).where(
+            Certificate.registration_id == registration_id, Certificate.revoked_at.is_(None)
+        )
+    ).first()
+
+
+def issue(registration_id: int, *, actor, now: datetime, send_mail: bool = True) -> Certificate:
+    """Issue (or re-issue after a correction) the certificate of one participant."""
+    begin_write()
+    registration = db.session.get(Registration, registration_id)
+    if registration is None:
+        raise NotFoundError()
+    seminar = get_seminar(registration.seminar_id)
+    reason = why_not_eligible(registration, seminar)
+    if reason:
+        raise NotEligible(reason)
+    snapshot = _snapshot(registration, seminar)
+    current = active_certificate(registration_id)
+    if current is not None and current.snapshot == snapshot:
+        return current  # nothing changed: the certificate stands
+    certificate = Certificate(
+        code=new_code(),
+        registration_id=registration.id,
+        seminar_id=seminar.id,
+        locale=registration.locale or "de",
+        snapshot=snapshot,
+        issued_at=now,
+        issued_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(certificate)
+    db.session.flush()
+    if current is not None:
+        current.revoked_at = now
+        current.revoked_reason = f"replaced by {certificate.code}"
+    record(
+        actor,
+        "certificate.issue",
+        registration=registration,
+        after={"code": certificate.code, "replaces": current.code if current else None},
+    )
+    if send_mail:
+        mails.queue(registration, mails.CERTIFICATE)
+    db.session.flush()
+    return certificate
+
+
+@dataclass
+class BatchResult:
+    issued: int = 0
+    skipped: int = 0
+
+
+def issue_all(seminar_id: int, *, actor, now: datetime) -> BatchResult:
+    """Every eligible confirmed participant without a current certificate gets one."""
+    seminar = get_seminar(seminar_id)
+    ids = list(
+        db.session.scalars(
+            select(Registration.id).where(
+                Registration.seminar_id == seminar.id, Registration.status == STATUS_CONFIRMED
+            )
+        )
+    )
+    result = BatchResult()
+    for registration_id in ids:
+        try:
+            before = active_certificate(registration_id)
+            after = issue(registration_id, actor=actor, now=now)
+        except NotEligible:
+            result.skipped += 1
+            continue
+        result.issued += after is not before
+    return result
+
+
+def revoke(certificate_id: int, *, reason: str, actor, now: datetime) -> Certificate:
+    if not reason.strip():
+        raise DomainError(_l("Bitte geben Sie einen Grund an."))
+    begin_write()
+    certificate = db.session.get(Certificate, certificate_id)
+    if certificate is None:
+        raise NotFoundError()
+    if certificate.revoked_at is None:
+        certificate.revoked_at = now
+        certificate.revoked_reason = reason.strip()[:300]
+        record(
+            actor,
+            "certificate.revoke",
+            after={"code": certificate.code},
+            note=reason,
+            registration=db.session.get(Registration, certificate.registration_id)
+            if certificate.registration_id
+            else None,
+        )
+        db.session.flush()
+    return certificate
+
+
+def for_seminar(seminar_id: int) -> list[Certificate]:
+    return list(
+        db.session.scalars(
+            select(Certificate)
+            .where(Certificate.seminar_id == seminar_id, Certificate.revoked_at.is_(None))
+            .order_by(Certificate.id)
+        )
+    )
+
+
+def get_certificate(certificate_id: int) -> Certificate:
+    certificate = db.session.get(Certificate, certificate_id)
+    if certificate is None:
+        raise NotFoundError()
+    return certificate
+
+
+@dataclass(frozen=True)
+class Verification:
+    state: str  # "valid", "revoked" or "unknown"
+    name: str = ""
+    title: str = ""
+    last_day: str = ""
+
+
+def verify(code: str) -> Verification:
+    """What the public check says: only name, seminar and date, never more."""
+    normalised = normalise_code(code or "")
+    if not normalised:
+        return Verification("unknown")
+    certificate = db.session.scalars(
+        select(Certificate).where(Certificate.code == normalised)
+    ).one_or_none()
+    if certificate is None:
+        return Verification("unknown")
+    snap = certificate.snapshot
+    return Verification(
+        "valid" if certificate.valid else "revoked",
+        snap.get("name", ""),
+        snap.get("title", ""),
+        snap.get("last_day", ""),
+    )
+
+
+def certificates_of(registration_id: int) -> list[Certificate]:
+    return list(
+        db.session.scalars(
+            select(Certificate)
+            .where(Certificate.registration_id == registration_id)
+            .order_by(Certificate.id.desc())
+        )
+    )

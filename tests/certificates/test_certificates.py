@@ -1,0 +1,210 @@
+import io
+import subprocess
+import zipfile
+from datetime import timedelta
+
+import pytest
+from pypdf import PdfReader
+
+from seminars.certificates import pdf, services
+from seminars.certificates.services import NotEligible
+from seminars.core.timezone import utcnow
+from seminars.extensions import db, limiter
+from seminars.registrations import allocation, staff
+from tests import factories
+from tests.conftest import csrf_token_from
+
+
+def attended_seminar(sessions=2, present_at=None, **fields):
+    """A past seminar with one confirmed person who attended ``present_at`` sessions."""
+    seminar = factories.seminar(
+        "Gruppen leiten",
+        starts_in=timedelta(days=-5),
+        sessions=sessions,
+        summary="Rollen in der Gruppe\nKonflikte lösen",
+        **fields,
+    )
+    earlier = utcnow() - timedelta(days=20)
+    registration = allocation.register(
+        seminar.id, factories.applicant(1, first_name="Jürgen", last_name="Müller"), now=earlier
+    ).registration
+    db.session.commit()
+    allocation.confirm(registration.id, now=earlier)
+    db.session.commit()
+    sheet = staff.attendance_of(seminar.id)
+    for session in sheet.sessions[: sessions if present_at is None else present_at]:
+        staff.record_attendance(seminar.id, session.id, {registration.id}, actor=None, now=utcnow())
+    db.session.commit()
+    return seminar, registration
+
+
+def test_pdf_says_who_what_and_is_tagged_pdf_ua(app):
+    seminar, registration = attended_seminar()
+    certificate = services.issue(registration.id, actor=None, now=utcnow())
+    db.session.commit()
+    document = PdfReader(io.BytesIO(pdf.render_pdf(certificate)))
+    text = document.pages[0].extract_text()
+    assert "Jürgen Müller" in text and "Gruppen leiten" in text and certificate.code in text
+    assert "Teilnahmebescheinigung" in document.metadata.title
+    root = document.trailer["/Root"]
+    assert root["/Lang"] == "de" and root["/MarkInfo"]["/Marked"]
+    assert b'pdfuaid:part="1"' in root["/Metadata"].get_object().get_data()
+    assert factories.outbox_kinds(registration.id)[-1] == "certificate"
+
+
+def test_qr_code_leads_to_the_verification_page(app, tmp_path):
+    zxingcpp = pytest.importorskip("zxingcpp")
+    from PIL import Image
+
+    _seminar, registration = attended_seminar()
+    certificate = services.issue(registration.id, actor=None, now=utcnow())
+    db.session.commit()
+    (tmp_path / "c.pdf").write_bytes(pdf.render_pdf(certificate))
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "120",
+            "-png",
+            "-singlefile",
+            str(tmp_path / "c.pdf"),
+            str(tmp_path / "page"),
+        ],
+        check=True,
+    )
+    codes = [r.text for r in zxingcpp.read_barcodes(Image.open(tmp_path / "page.png"))]
+    assert codes == [f"http://seminare.test/pruefen/{certificate.code}"]
+
+
+def test_no_certificate_without_enough_attendance(app):
+    _seminar, registration = attended_seminar(present_at=1)
+    with pytest.raises(NotEligible, match="1 von 2"):
+        services.issue(registration.id, actor=None, now=utcnow())
+
+
+def test_per_seminar_minimum_attendance(app):
+    _seminar, registration = attended_seminar(present_at=1, certificate_min_sessions=1)
+    assert services.issue(registration.id, actor=None, now=utcnow()).code
+
+
+def test_snapshot_survives_later_edits_and_reissue_keeps_history(app):
+    seminar, registration = attended_seminar()
+    first = services.issue(registration.id, actor=None, now=utcnow())
+    db.session.commit()
+    seminar.title = "Ganz anderer Titel"
+    registration.last_name = "Müller-Schmidt"
+    db.session.commit()
+    assert "Gruppen leiten" in PdfReader(io.BytesIO(pdf.render_pdf(first))).pages[0].extract_text()
+    second = services.issue(registration.id, actor=None, now=utcnow())
+    db.session.commit()
+    assert second.id != first.id and second.snapshot["name"] == "Jürgen Müller-Schmidt"
+    db.session.refresh(first)
+    assert not first.valid and second.code in first.revoked_reason
+    assert services.verify(first.code).state == "revoked"
+    assert services.verify(second.code).state == "valid"
+    assert services.issue(registration.id, actor=None, now=utcnow()).id == second.id
+
+
+def test_issue_all_and_zip(app):
+    seminar, registration = attended_seminar()
+    absent = allocation.register(
+        seminar.id, factories.applicant(2), now=utcnow() - timedelta(days=20)
+    )
+    db.session.commit()
+    allocation.confirm(absent.registration.id, now=utcnow() - timedelta(days=20))
+    db.session.commit()
+    result = services.issue_all(seminar.id, actor=None, now=utcnow())
+    db.session.commit()
+    assert (result.issued, result.skipped) == (1, 1)
+    archive = zipfile.ZipFile(io.BytesIO(pdf.zip_of(services.for_seminar(seminar.id))))
+    assert len(archive.namelist()) == 1 and archive.namelist()[0].endswith(".pdf")
+
+
+def test_rendering_fetches_nothing_outside_the_static_folder(app):
+    fetcher = pdf.static_only_fetcher(app.static_folder)
+    for url in (
+        "https://example.org/x.png",
+        "file:///etc/passwd",
+        f"file://{app.static_folder}/../config.py",
+    ):
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+    response = fetcher.fetch(f"file://{app.static_folder}/css/site.css")
+    assert b"Selbsthilfe im Dialog" in response.read()
+    response.close()
+
+
+@pytest.mark.parametrize("code", ["", "nonsense", "AAAA-AAAA-AAAA", "x" * 500, "\x00"])
+def test_unknown_codes_are_unknown(client, code):
+    response = client.get("/pruefen", query_string={"code": code})
+    assert response.status_code == 200
+    if code:
+        assert "Unbekannt" in response.get_data(as_text=True)
+
+
+def test_public_verification_shows_only_name_seminar_and_date(client, app):
+    _seminar, registration = attended_seminar()
+    certificate = services.issue(registration.id, actor=None, now=utcnow())
+    db.session.commit()
+    page = client.get(f"/pruefen/{certificate.code.lower()}").get_data(as_text=True)
+    assert "Gültig" in page and "Jürgen Müller" in page and "Gruppen leiten" in page
+    assert (
+        registration.email not in page
+        and "Erfurt" not in page.split("<main")[1].split("</main>")[0]
+    )
+    services.revoke(certificate.id, reason="Falsch ausgestellt", actor=None, now=utcnow())
+    db.session.commit()
+    assert "Widerrufen" in client.get(f"/pruefen/{certificate.code}").get_data(as_text=True)
+
+
+def test_verification_is_rate_limited(client, app):
+    app.config["VERIFY_RATE_LIMIT"] = "3 per minute"
+    limiter.reset()
+    try:
+        statuses = [client.get("/pruefen/AAAA-BBBB-CCCC").status_code for _ in range(4)]
+        assert statuses == [200, 200, 200, 429]
+    finally:
+        app.config["VERIFY_RATE_LIMIT"] = "30 per minute"
+        limiter.reset()
+
+
+def test_participant_and_staff_downloads(client, login, smtp_server):
+    _seminar, registration = attended_seminar()
+    login("staff")
+    page = client.get(f"/verwaltung/anmeldungen/{registration.id}").get_data(as_text=True)
+    token = csrf_token_from(page)
+    assert (
+        client.post(
+            f"/verwaltung/anmeldungen/{registration.id}/bescheinigung", data={"csrf_token": token}
+        ).status_code
+        == 303
+    )
+    certificate = services.active_certificate(registration.id)
+    staff_pdf = client.get(f"/verwaltung/bescheinigungen/{certificate.id}.pdf")
+    assert staff_pdf.mimetype == "application/pdf"
+    mail = smtp_server.messages[-1]
+    assert mail["Subject"].strip().startswith("Ihre Teilnahmebescheinigung")
+    body = mail.get_body(preferencelist=("plain",)).get_content()
+    path = body.split("http://seminare.test")[1].split()[0]
+    assert path.endswith("/bescheinigung.pdf")
+    own = client.get(path)
+    assert own.status_code == 200 and own.data.startswith(b"%PDF")
+    client.post(
+        f"/verwaltung/bescheinigungen/{certificate.id}/widerrufen",
+        data={"reason": "Test", "csrf_token": token},
+    )
+    assert client.get(path).status_code == 404
+
+
+def test_certificate_for_someone_who_did_not_attend_is_refused_with_a_reason(client, login):
+    _seminar, registration = attended_seminar(present_at=0)
+    login("staff")
+    token = csrf_token_from(
+        client.get(f"/verwaltung/anmeldungen/{registration.id}").get_data(as_text=True)
+    )
+    response = client.post(
+        f"/verwaltung/anmeldungen/{registration.id}/bescheinigung",
+        data={"csrf_token": token},
+        follow_redirects=True,
+    )
+    assert "Keine Bescheinigung: Anwesend bei 0 von 2" in response.get_data(as_text=True)
