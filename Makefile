@@ -50,6 +50,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.catalogue_throughput
 	$(BIN)/python -m bench.registration_rush
+	$(BIN)/python -m bench.certificates
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
