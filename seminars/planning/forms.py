@@ -87,6 +87,10 @@ class SeminarForm(FlaskForm):
         default=0,
         validators=[Optional(), NumberRange(min=0, max=200, message=_l("Zwischen 0 und 200."))],
     )
+    certificate_min_sessions = IntegerField(
+        _l("Bescheinigung ab so vielen besuchten Terminen (leer: alle)"),
+        validators=[Optional(), NumberRange(min=1, max=30, message=_l("Zwischen 1 und 30."))],
+    )
     registration_opens = DateField(_l("Anmeldung ab (freiwillig)"), validators=[Optional()])
     registration_closes = DateField(_l("Anmeldeschluss (freiwillig)"), validators=[Optional()])
     summary = StringField(_l("Kurzbeschreibung"), validators=[Length(max=500, message=_LENGTH)])
@@ -123,6 +127,7 @@ class SeminarForm(FlaskForm):
             meeting_url=(self.meeting_url.data or "").strip(),
             waitlist_capacity=self.waitlist_capacity.data or 0,
             teaching_units=self.teaching_units.data or 0,
+            certificate_min_sessions=self.certificate_min_sessions.data,
             registration_opens_at=berlin_to_utc(opens, time(0)) if opens else None,
             registration_closes_at=berlin_to_utc(closes, time(23, 59)) if closes else None,
             instructors=[n.strip() for n in (self.instructors.data or "").split(";") if n.strip()],

@@ -62,6 +62,7 @@ class SeminarData:
     meeting_url: str = ""
     waitlist_capacity: int = 10
     teaching_units: int = 0
+    certificate_min_sessions: int | None = None
     registration_opens_at: datetime | None = None
     registration_closes_at: datetime | None = None
     instructors: list[str] = field(default_factory=list)
@@ -69,8 +70,8 @@ class SeminarData:
 
 _FIELDS = (
     "code", "title", "topic_id", "format", "summary", "description", "venue_id",
-    "meeting_url", "waitlist_capacity", "teaching_units", "registration_opens_at",
-    "registration_closes_at",
+    "meeting_url", "waitlist_capacity", "teaching_units", "certificate_min_sessions",
+    "registration_opens_at", "registration_closes_at",
 )  # fmt: skip
 
 

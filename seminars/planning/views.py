@@ -33,7 +33,8 @@ def _with_choices(form: SeminarForm) -> SeminarForm:
 
 def _fill_from(form: SeminarForm, seminar) -> None:
     for name in ("code", "title", "topic_id", "format", "meeting_url", "capacity",
-                 "waitlist_capacity", "teaching_units", "summary", "description"):  # fmt: skip
+                 "waitlist_capacity", "teaching_units", "certificate_min_sessions", "summary",
+                 "description"):  # fmt: skip
         getattr(form, name).data = getattr(seminar, name)
     form.venue_id.data = seminar.venue_id or 0
     form.sessions.data = format_sessions((s.starts_at, s.ends_at) for s in seminar.sessions)

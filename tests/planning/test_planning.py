@@ -196,6 +196,7 @@ def test_walk_through_the_planning_pages(client, login):
         "description": "## Inhalte",
         "instructors": "Anna Lindner",
         "meeting_url": "https://meet.example.org/raum",
+        "certificate_min_sessions": "1",
         "csrf_token": csrf_token_from(page),
     }
     bad = client.post("/verwaltung/seminare/neu", data={**form, "sessions": "morgen"})
@@ -204,7 +205,7 @@ def test_walk_through_the_planning_pages(client, login):
     assert created.status_code == 303
     seminar_id = db.session.scalars(select(Seminar.id).where(Seminar.code == "SID-WEB-1")).one()
     seminar = services.get_seminar(seminar_id)
-    assert len(seminar.sessions) == 2
+    assert len(seminar.sessions) == 2 and seminar.certificate_min_sessions == 1
     edit = client.get(f"/verwaltung/seminare/{seminar.id}/bearbeiten").get_data(as_text=True)
     assert "2027-06-05 09:30-16:00" in edit
     stale_version = str(seminar.version)
