@@ -115,6 +115,12 @@ class Config:
     CERTIFICATE_PLACE = os.environ.get("CERTIFICATE_PLACE", "Erfurt")
     VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute")
 
+    # Evaluation surveys.
+    SURVEY_ATTENDANCE_GRACE_DAYS = _env_int("SURVEY_ATTENDANCE_GRACE_DAYS", 3)
+    SURVEY_REMINDER_DAYS = _env_int("SURVEY_REMINDER_DAYS", 7)
+    SURVEY_OPEN_DAYS = _env_int("SURVEY_OPEN_DAYS", 21)
+    SURVEY_MIN_RESPONSES = _env_int("SURVEY_MIN_RESPONSES", 3)
+
     # Registration rules.
     CONFIRMATION_HOURS = _env_int("CONFIRMATION_HOURS", 24)
     OFFER_HOURS = _env_int("OFFER_HOURS", 48)

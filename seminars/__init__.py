@@ -85,6 +85,7 @@ def _register_models() -> None:
     import seminars.core.sqlite  # noqa: F401  (engine hooks)
     import seminars.outbox.models  # noqa: F401
     import seminars.registrations.models  # noqa: F401
+    import seminars.surveys.models  # noqa: F401
 
 
 def _register_outbox(app: Flask) -> None:
@@ -115,6 +116,7 @@ def _register_blueprints(app: Flask) -> None:
     from seminars.planning.views import bp as planning_bp
     from seminars.registrations.staff_views import bp as staff_registrations_bp
     from seminars.registrations.views import bp as registrations_bp
+    from seminars.surveys.views import bp as surveys_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(catalogue_bp)
@@ -129,6 +131,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(exports_bp)
     app.register_blueprint(mailing_bp)
     app.register_blueprint(certificates_bp)
+    app.register_blueprint(surveys_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:
@@ -143,6 +146,7 @@ def _register_template_helpers(app: Flask) -> None:
         needs_text,
         registration_status_label,
     )
+    from seminars.surveys.labels import scale_labels
 
     app.jinja_env.globals.update(
         current_language=i18n.current_language,
@@ -151,6 +155,7 @@ def _register_template_helpers(app: Flask) -> None:
         format_moment=i18n.format_moment,
         format_date_only=i18n.format_date_only,
         iso_date=i18n.iso_date,
+        scale_labels=scale_labels,
         format_label=format_label,
         availability_label=availability_label,
         role_label=role_label,

@@ -92,6 +92,10 @@ ACCESS: dict[str, str | frozenset[str]] = {
     "certificates.download": PERSONAL_DATA,
     "certificates.download_all": PERSONAL_DATA,
     "certificates.revoke": PERSONAL_DATA,
+    # evaluation, behind the single-use link
+    "surveys.answer": PUBLIC,
+    "surveys.submit": PUBLIC,
+    "surveys.thanks": PUBLIC,
 }
 
 login_manager = LoginManager()

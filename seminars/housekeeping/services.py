@@ -24,12 +24,15 @@ from seminars.registrations.models import (
     STATUS_PENDING,
     Registration,
 )
+from seminars.surveys import services as surveys
 
 
 @dataclass
 class HousekeepingReport:
     expired: int = 0
     reminders: int = 0
+    survey_invitations: int = 0
+    survey_reminders: int = 0
     mail: DeliveryReport = field(default_factory=DeliveryReport)
 
 
@@ -93,5 +96,7 @@ def run(now: datetime) -> HousekeepingReport:
     report = HousekeepingReport()
     report.expired = expire_overdue(now)
     report.reminders = send_reminders(now)
+    report.survey_invitations = surveys.send_invitations(now)
+    report.survey_reminders = surveys.send_reminders(now)
     report.mail = deliver()
     return report

@@ -94,6 +94,31 @@ def test_volunteer_finds_registers_confirms_and_cancels(
     assert subjects[0].startswith(first_word) and len(subjects) == 3
 
 
+def survey_path(live_server) -> str:
+    """A fresh single-use survey link for a past demo seminar."""
+    from datetime import timedelta
+
+    from seminars.core.timezone import utcnow
+    from seminars.extensions import db
+    from seminars.registrations import tokens
+    from seminars.surveys.models import SurveyInvitation
+
+    with live_server.app.app_context():
+        invitation = SurveyInvitation(
+            seminar_id=1,
+            template_id=1,
+            token_salt=tokens.new_salt(),
+            token_hash="-",
+            closes_at=utcnow() + timedelta(days=5),
+        )
+        db.session.add(invitation)
+        db.session.flush()
+        token = tokens.token_for(invitation.id, invitation.token_salt)
+        invitation.token_hash = tokens.token_hash(token)
+        db.session.commit()
+    return f"/befragung/{token}"
+
+
 @pytest.mark.parametrize(("language", "size"), VARIANTS)
 def test_every_other_page(live_server, new_page, audit, language, size):
     page = new_page(VIEWPORTS[size])
@@ -111,6 +136,8 @@ def test_every_other_page(live_server, new_page, audit, language, size):
         ("/anmeldung/" + "x" * 43, "unknown-link"),
         ("/pruefen", "verify-form"),
         ("/pruefen/ABCD-EFGH-JKLM", "verify-unknown"),
+        (survey_path(live_server), "survey-form"),
+        ("/befragung/danke", "survey-thanks"),
     ]:
         page.goto(live_server.url + path)
         audit.check(page, f"{name}-{tag}")

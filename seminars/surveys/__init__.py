@@ -1,0 +1,1 @@
+"""Evaluation surveys: questionnaires, invitations, anonymous responses."""

@@ -1,0 +1,39 @@
+"""The evaluation form behind the single-use link."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, url_for
+
+from seminars.core.i18n import current_language
+from seminars.core.timezone import utcnow
+from seminars.extensions import db
+from seminars.surveys import services
+
+bp = Blueprint("surveys", __name__)
+
+
+@bp.after_request
+def keep_private(response):
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@bp.get("/befragung/<token>")
+def answer(token: str):
+    survey = services.open_survey(token, now=utcnow())
+    return render_template("surveys/answer.html", survey=survey, token=token,
+                           locale=current_language())  # fmt: skip
+
+
+@bp.post("/befragung/<token>")
+def submit(token: str):
+    services.submit(token, request.form.to_dict(), now=utcnow())
+    db.session.commit()
+    return redirect(url_for("surveys.thanks"), code=303)
+
+
+@bp.get("/befragung/danke")
+def thanks():
+    return render_template("surveys/thanks.html")
