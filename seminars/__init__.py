@@ -116,6 +116,7 @@ def _register_blueprints(app: Flask) -> None:
     from seminars.planning.views import bp as planning_bp
     from seminars.registrations.staff_views import bp as staff_registrations_bp
     from seminars.registrations.views import bp as registrations_bp
+    from seminars.statistics.views import bp as statistics_bp
     from seminars.surveys.views import bp as surveys_bp
 
     app.register_blueprint(core_bp)
@@ -132,10 +133,11 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(mailing_bp)
     app.register_blueprint(certificates_bp)
     app.register_blueprint(surveys_bp)
+    app.register_blueprint(statistics_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from flask_babel import format_percent
+    from flask_babel import format_decimal, format_percent
 
     from seminars.accounts.labels import role_label
     from seminars.catalogue.labels import availability_label, format_label, status_label
@@ -165,6 +167,7 @@ def _register_template_helpers(app: Flask) -> None:
         needs_text=needs_text,
         county_label=county_label,
         format_percent=format_percent,
+        format_decimal=format_decimal,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

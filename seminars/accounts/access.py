@@ -96,6 +96,10 @@ ACCESS: dict[str, str | frozenset[str]] = {
     "surveys.answer": PUBLIC,
     "surveys.submit": PUBLIC,
     "surveys.thanks": PUBLIC,
+    # statistics: figures only, for everyone in the back office; hiding a text is staff work
+    "statistics.overview": ANY_STAFF,
+    "statistics.export": ANY_STAFF,
+    "statistics.hide": PERSONAL_DATA,
 }
 
 login_manager = LoginManager()

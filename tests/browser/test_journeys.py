@@ -192,6 +192,8 @@ def test_staff_logs_in_and_finds_the_back_office(live_server, new_page, audit, l
         ("/verwaltung/anmeldungen/1", "registration-detail"),
         ("/verwaltung/seminare/8/anwesenheit", "attendance"),
         ("/verwaltung/seminare/8/nachricht", "mail-participants"),
+        ("/verwaltung/statistik", "statistics"),
+        ("/verwaltung/statistik?year=2026&format=online", "statistics-filtered"),
     ]:
         page.goto(live_server.url + path)
         audit.check(page, f"{name}-{tag}")

@@ -1,0 +1,1 @@
+"""Statistics for the steering committee: reach, demand and evaluation results."""

@@ -1,0 +1,38 @@
+"""Bar charts as server-rendered SVG, with a title and a description for screen readers."""
+
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+
+BAR_HEIGHT = 26
+GAP = 8
+LABEL_WIDTH = 150
+WIDTH = 520
+
+
+def bar_chart(chart_id: str, title: str, description: str, rows: list[tuple[str, int]]) -> Markup:
+    """Horizontal bars, one per (label, count). The data table beside it carries the numbers
+    too; the SVG's title and desc say what it shows."""
+    largest = max((count for _label, count in rows), default=0) or 1
+    height = len(rows) * (BAR_HEIGHT + GAP) + GAP
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="100%" '
+        f'viewBox="0 0 {WIDTH} {height}" aria-labelledby="{chart_id}-title {chart_id}-desc" '
+        f'class="chart">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
+    ]
+    bar_space = WIDTH - LABEL_WIDTH - 60
+    for index, (label, count) in enumerate(rows):
+        y = GAP + index * (BAR_HEIGHT + GAP)
+        width = round(bar_space * count / largest)
+        parts.append(
+            f'<text x="{LABEL_WIDTH - 8}" y="{y + BAR_HEIGHT * 0.7:.0f}" text-anchor="end" '
+            f'font-size="15" fill="#1b1b1b">{escape(label)}</text>'
+            f'<rect x="{LABEL_WIDTH}" y="{y}" width="{width}" height="{BAR_HEIGHT}" '
+            f'fill="#1d5c4a"></rect>'
+            f'<text x="{LABEL_WIDTH + width + 6}" y="{y + BAR_HEIGHT * 0.7:.0f}" font-size="15" '
+            f'fill="#1b1b1b">{count}</text>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))

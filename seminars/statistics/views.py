@@ -1,0 +1,122 @@
+"""The statistics page, its CSV export, and hiding free-text answers that name people."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from seminars.catalogue.models import FORMATS
+from seminars.core.i18n import current_language
+from seminars.core.timezone import utcnow
+from seminars.exports.services import to_csv
+from seminars.extensions import db
+from seminars.statistics import services
+from seminars.statistics.charts import bar_chart
+from seminars.surveys.labels import scale_labels
+
+bp = Blueprint("statistics", __name__, url_prefix="/verwaltung")
+_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
+def _filters() -> services.Filters:
+    def number(name):
+        raw = request.args.get(name, "")
+        return int(raw) if _NUMBER.fullmatch(raw) else None
+
+    topic = request.args.get("topic") or None
+    fmt = request.args.get("format") or None
+    return services.Filters(
+        year=number("year"),
+        topic=topic if topic and len(topic) <= 40 else None,
+        format=fmt if fmt in FORMATS else None,
+        seminar_id=number("seminar"),
+    )
+
+
+def _question_rows(question) -> list[tuple[str, int]]:
+    if question.kind == "scale5":
+        return [
+            (f"{value} – {label}", question.counts.get(value, 0)) for value, label in scale_labels()
+        ]
+    if question.kind == "yes_no":
+        return [(_("Ja"), question.counts.get("yes", 0)), (_("Nein"), question.counts.get("no", 0))]
+    return sorted(question.counts.items())
+
+
+@bp.get("/statistik")
+def overview():
+    now = utcnow()
+    stats = services.statistics(_filters(), now=now)
+    topics, years, seminars = services.filter_choices(now)
+    locale = current_language()
+    charts = {}
+    for question in stats.questions:
+        if question.shown and question.kind != "text":
+            rows = _question_rows(question)
+            text = question.text_en if locale == "en" else question.text_de
+            description = "; ".join(f"{label}: {count}" for label, count in rows)
+            charts[question.key] = (
+                bar_chart(f"chart-{question.key}", text, description, rows),
+                rows,
+            )
+    return render_template(
+        "statistics/overview.html", stats=stats, charts=charts, topics=topics, years=years,
+        seminars=seminars, formats=FORMATS, locale=locale,
+    )  # fmt: skip
+
+
+@bp.get("/statistik.csv")
+def export():
+    stats = services.statistics(_filters(), now=utcnow())
+    h = stats.headline
+    rows: list[list] = [
+        [_("Kennzahl"), _("Wert")],
+        [_("Durchgeführte Seminare"), h.seminars_held],
+        [_("Anmeldungen"), h.registrations],
+        [_("Erreichte Personen"), h.people_reached],
+        [_("Auslastung"), round(h.fill_rate, 3) if h.fill_rate is not None else ""],
+        [_("Nachfrage auf der Warteliste"), h.waitlist_demand],
+        [
+            _("Abmeldequote"),
+            round(h.cancellation_rate, 3) if h.cancellation_rate is not None else "",
+        ],
+        [_("Nicht erschienen"), round(h.no_show_rate, 3) if h.no_show_rate is not None else ""],
+        [_("Rücklaufquote"), round(h.response_rate, 3) if h.response_rate is not None else ""],
+        [],
+        [_("Frage"), _("Antwort"), _("Anzahl"), _("Mittelwert"), "n"],
+    ]
+    for question in stats.questions:
+        if question.kind == "text":
+            continue
+        if not question.shown:
+            rows.append(
+                [
+                    question.key,
+                    _("weniger als %(n)d Antworten", n=stats.minimum),
+                    "",
+                    "",
+                    question.n,
+                ]
+            )
+            continue
+        for label, count in _question_rows(question):
+            mean = round(question.mean, 2) if question.mean is not None else ""
+            rows.append([question.key, label, count, mean, question.n])
+    rows += [[], [_("Landkreis"), _("Anmeldungen")]]
+    rows += [[county or "-", count if count is not None else f"< {stats.minimum}"]
+             for county, count in stats.counties]  # fmt: skip
+    body = to_csv(rows[0], rows[1:])
+    response = Response(body, mimetype="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = 'attachment; filename="statistik.csv"'
+    return response
+
+
+@bp.post("/statistik/antworten/<int:response_id>/<int:question_id>/ausblenden")
+def hide(response_id: int, question_id: int):
+    services.hide_text(response_id, question_id, actor=current_user._get_current_object())
+    db.session.commit()
+    flash(_("Die Antwort ist ausgeblendet."), "success")
+    return redirect(url_for("statistics.overview", **request.args), code=303)

@@ -1,0 +1,175 @@
+import csv
+import io
+import xml.etree.ElementTree as ET
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from seminars.core.timezone import utcnow
+from seminars.extensions import db
+from seminars.registrations import allocation, staff
+from seminars.statistics import services
+from seminars.statistics.charts import bar_chart
+from seminars.surveys.models import SurveyInvitation, SurveyQuestion, SurveyResponse
+from tests import factories
+from tests.conftest import csrf_token_from
+
+
+def question_ids() -> dict[str, int]:
+    return {q.key: q.id for q in db.session.scalars(select(SurveyQuestion))}
+
+
+def small_fixture():
+    """One held seminar: capacity 4; 3 confirmed (one cancels later, one no-show),
+    1 waitlisted who never got a seat; 4 survey answers."""
+    seminar = factories.seminar("Gehalten", capacity=2, starts_in=timedelta(days=-3), hours=5)
+    earlier = utcnow() - timedelta(days=30)
+    people = []
+    for number, county in enumerate(["th-gotha", "th-gotha", "th-gotha", "sn-leipzig"]):
+        registration = allocation.register(
+            seminar.id, factories.applicant(number, county=county), now=earlier
+        ).registration
+        db.session.commit()
+        allocation.confirm(registration.id, now=earlier)
+        db.session.commit()
+        people.append(registration)
+    allocation.change_capacity(seminar.id, 4, now=earlier)
+    db.session.commit()
+    for registration in people[2:]:
+        allocation.accept_offer(registration.id, now=earlier)
+    db.session.commit()
+    waiting = allocation.register(seminar.id, factories.applicant(9), now=earlier).registration
+    db.session.commit()
+    allocation.confirm(waiting.id, now=earlier)
+    db.session.commit()
+    # Cancelled after the start: the seat is not offered any more, the waiting person never sits.
+    allocation.cancel(people[3].id, now=utcnow())
+    db.session.commit()
+    session = staff.attendance_of(seminar.id).sessions[0]
+    staff.record_attendance(
+        seminar.id, session.id, {people[0].id, people[1].id}, actor=None, now=utcnow()
+    )
+    ids = question_ids()
+    for overall, recommend in ((5, True), (4, True), (4, False), (2, True)):
+        db.session.add(
+            SurveyResponse(
+                seminar_id=seminar.id,
+                template_id=1,
+                submitted_on=utcnow().date(),
+                answers={
+                    str(ids["overall"]): overall,
+                    str(ids["recommend"]): recommend,
+                    str(ids["helped_most"]): f"Antwort {overall}",
+                },
+                hidden=[],
+            )
+        )
+    for number in range(5):
+        db.session.add(
+            SurveyInvitation(
+                seminar_id=seminar.id,
+                template_id=1,
+                token_hash=f"h{number}",
+                token_salt="s",
+                closes_at=utcnow(),
+                used=number < 4,
+            )
+        )
+    db.session.commit()
+    factories.seminar("Zukunft", capacity=10)  # not held yet: counts nowhere
+    return seminar, people
+
+
+def test_figures_match_a_hand_count(app):
+    small_fixture()
+    stats = services.statistics(services.Filters(), now=utcnow())
+    h = stats.headline
+    assert h.seminars_held == 1
+    assert h.registrations == 5  # everyone confirmed their address
+    assert h.people_reached == 3  # confirmed at the end
+    assert (h.seats, h.capacity) == (3, 4) and h.fill_rate == 0.75
+    assert h.waitlist_demand == 1
+    assert h.cancelled == 1 and h.cancellation_rate == 1 / 5
+    assert (h.no_shows, h.with_attendance) == (1, 3)
+    assert (h.invitations, h.responses) == (5, 4) and h.response_rate == 0.8
+    overall = next(q for q in stats.questions if q.key == "overall")
+    assert overall.n == 4 and overall.mean == (5 + 4 + 4 + 2) / 4
+    assert overall.counts == {5: 1, 4: 2, 2: 1}
+    recommend = next(q for q in stats.questions if q.key == "recommend")
+    assert recommend.counts == {"yes": 3, "no": 1}
+    assert dict(stats.counties) == {"th-gotha": 3}  # Leipzig: one person, below the minimum
+    assert [(s.title, n) for s, n in stats.overflow] == [("Gehalten", 1)]
+
+
+def test_small_numbers_are_withheld(app):
+    small_fixture()
+    app.config["SURVEY_MIN_RESPONSES"] = 5
+    try:
+        stats = services.statistics(services.Filters(), now=utcnow())
+    finally:
+        app.config["SURVEY_MIN_RESPONSES"] = 3
+    assert all(not q.shown for q in stats.questions)
+
+
+def test_filters_narrow_the_figures(app):
+    seminar, _people = small_fixture()
+    year = (utcnow() - timedelta(days=3)).year  # the year of the first session (UTC)
+    assert (
+        services.statistics(services.Filters(topic="recht"), now=utcnow()).headline.seminars_held
+        == 0
+    )
+    assert (
+        services.statistics(services.Filters(format="online"), now=utcnow()).headline.seminars_held
+        == 0
+    )
+    assert (
+        services.statistics(
+            services.Filters(seminar_id=seminar.id), now=utcnow()
+        ).headline.seminars_held
+        == 1
+    )
+    assert (
+        services.statistics(services.Filters(year=year), now=utcnow()).headline.seminars_held == 1
+    )
+    assert (
+        services.statistics(services.Filters(year=year - 1), now=utcnow()).headline.seminars_held
+        == 0
+    )
+
+
+def test_charts_are_valid_svg_with_title_and_description():
+    svg = str(bar_chart("c1", "Zufriedenheit <insgesamt>", "5: 1; 4: 2", [("5", 1), ("4", 2)]))
+    root = ET.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    assert root.tag == f"{ns}svg" and root.get("role") == "img"
+    assert root.find(f"{ns}title").text == "Zufriedenheit <insgesamt>"
+    assert root.find(f"{ns}desc").text == "5: 1; 4: 2"
+    assert len(root.findall(f"{ns}rect")) == 2
+
+
+def test_page_export_and_hiding_a_text(client, login):
+    small_fixture()
+    login("staff")
+    page = client.get("/verwaltung/statistik").get_data(as_text=True)
+    assert "Durchgeführte Seminare" in page and "<svg" in page and "Antwort 5" in page
+    exported = client.get("/verwaltung/statistik.csv").get_data(as_text=True).lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(exported), delimiter=";"))
+    assert ["Durchgeführte Seminare", "1"] in rows
+    response = db.session.scalars(select(SurveyResponse)).first()
+    text_id = question_ids()["helped_most"]
+    hidden_text = response.answers[str(text_id)]
+    client.post(
+        f"/verwaltung/statistik/antworten/{response.id}/{text_id}/ausblenden",
+        data={"csrf_token": csrf_token_from(page)},
+    )
+    assert hidden_text not in client.get("/verwaltung/statistik").get_data(as_text=True)
+
+
+def test_steering_reads_figures_but_never_names_or_contact_data(client, login):
+    _seminar, people = small_fixture()
+    login("steering")
+    page = client.get("/verwaltung/statistik").get_data(as_text=True)
+    assert "Durchgeführte Seminare" in page
+    for person in people:
+        assert person.last_name not in page and person.email not in page
+    assert "Ausblenden" not in page
