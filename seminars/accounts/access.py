@@ -99,6 +99,7 @@ ACCESS: dict[str, str | frozenset[str]] = {
     # statistics: figures only, for everyone in the back office; hiding a text is staff work
     "statistics.overview": ANY_STAFF,
     "statistics.export": ANY_STAFF,
+    "statistics.report": ANY_STAFF,
     "statistics.hide": PERSONAL_DATA,
 }
 

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -46,26 +55,35 @@ def _question_rows(question) -> list[tuple[str, int]]:
     return sorted(question.counts.items())
 
 
-@bp.get("/statistik")
-def overview():
-    now = utcnow()
-    stats = services.statistics(_filters(), now=now)
-    topics, years, seminars = services.filter_choices(now)
-    locale = current_language()
+def _charts(stats, locale: str) -> dict:
+    """An SVG chart and its rows for every question whose figures may be shown."""
     charts = {}
     for question in stats.questions:
         if question.shown and question.kind != "text":
             rows = _question_rows(question)
             text = question.text_en if locale == "en" else question.text_de
             description = "; ".join(f"{label}: {count}" for label, count in rows)
-            charts[question.key] = (
-                bar_chart(f"chart-{question.key}", text, description, rows),
-                rows,
-            )
+            chart = bar_chart(f"chart-{question.key}", text, description, rows)
+            charts[question.key] = (chart, rows)
+    return charts
+
+
+@bp.get("/statistik")
+def overview():
+    now = utcnow()
+    stats = services.statistics(_filters(), now=now)
+    topics, years, seminars = services.filter_choices(now)
+    locale = current_language()
     return render_template(
-        "statistics/overview.html", stats=stats, charts=charts, topics=topics, years=years,
-        seminars=seminars, formats=FORMATS, locale=locale,
-    )  # fmt: skip
+        "statistics/overview.html",
+        stats=stats,
+        charts=_charts(stats, locale),
+        topics=topics,
+        years=years,
+        seminars=seminars,
+        formats=FORMATS,
+        locale=locale,
+    )
 
 
 @bp.get("/statistik.csv")
@@ -120,3 +138,22 @@ def hide(response_id: int, question_id: int):
     db.session.commit()
     flash(_("Die Antwort ist ausgeblendet."), "success")
     return redirect(url_for("statistics.overview", **request.args), code=303)
+
+
+@bp.get("/statistik/bericht.pdf")
+def report():
+    from weasyprint import HTML
+
+    from seminars.certificates.pdf import font_config, static_only_fetcher
+
+    now = utcnow()
+    stats = services.statistics(_filters(), now=now)
+    html = render_template(
+        "statistics/report.html", stats=stats, charts=_charts(stats, current_language()), now=now
+    )
+    body = HTML(string=html, url_fetcher=static_only_fetcher(current_app.static_folder)).write_pdf(
+        font_config=font_config(), pdf_variant="pdf/ua-1"
+    )
+    response = Response(body, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = 'attachment; filename="jahresbericht.pdf"'
+    return response

@@ -173,3 +173,16 @@ def test_steering_reads_figures_but_never_names_or_contact_data(client, login):
     for person in people:
         assert person.last_name not in page and person.email not in page
     assert "Ausblenden" not in page
+
+
+def test_annual_report_pdf(client, login):
+    from pypdf import PdfReader
+
+    small_fixture()
+    login("steering")
+    response = client.get("/verwaltung/statistik/bericht.pdf")
+    assert response.mimetype == "application/pdf"
+    document = PdfReader(io.BytesIO(response.data))
+    text = "".join(page.extract_text() for page in document.pages)
+    assert "Durchgeführte Seminare" in text and "Jahresbericht" in document.metadata.title
+    assert document.trailer["/Root"]["/Lang"] == "de"
