@@ -96,6 +96,8 @@ ACCESS: dict[str, str | frozenset[str]] = {
     "surveys.answer": PUBLIC,
     "surveys.submit": PUBLIC,
     "surveys.thanks": PUBLIC,
+    "surveys.questionnaire": ADMIN_ONLY,
+    "surveys.question_edit": ADMIN_ONLY,
     # statistics: figures only, for everyone in the back office; hiding a text is staff work
     "statistics.overview": ANY_STAFF,
     "statistics.export": ANY_STAFF,

@@ -193,6 +193,9 @@ def test_staff_logs_in_and_finds_the_back_office(live_server, new_page, audit, l
         ("/verwaltung/seminare/8/anwesenheit", "attendance"),
         ("/verwaltung/seminare/8/nachricht", "mail-participants"),
         ("/verwaltung/statistik", "statistics"),
+        ("/verwaltung/befragung", "questionnaire"),
+        ("/verwaltung/befragung/fragen/neu", "questionnaire-new"),
+        ("/verwaltung/befragung/fragen/1", "questionnaire-edit"),
         ("/verwaltung/statistik?year=2026&format=online", "statistics-filtered"),
     ]:
         page.goto(live_server.url + path)

@@ -1,0 +1,94 @@
+"""Admins keep the questionnaire; a question with answers is never reworded in place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Text, cast, func, select
+
+from seminars.audit.services import record
+from seminars.core.errors import DomainError, NotFoundError
+from seminars.core.locking import begin_write
+from seminars.extensions import db
+from seminars.surveys.models import KINDS, SurveyQuestion, SurveyResponse
+from seminars.surveys.services import active_template
+
+
+@dataclass(frozen=True)
+class QuestionData:
+    key: str
+    kind: str
+    text_de: str
+    text_en: str
+    position: int = 100
+    online_only: bool = False
+    retired: bool = False
+
+
+def questions() -> list[SurveyQuestion]:
+    template = active_template()
+    return list(
+        db.session.scalars(
+            select(SurveyQuestion)
+            .where(SurveyQuestion.template_id == template.id)
+            .order_by(SurveyQuestion.retired, SurveyQuestion.position, SurveyQuestion.key,
+                      SurveyQuestion.version)
+        )
+    )  # fmt: skip
+
+
+def has_answers(question_id: int) -> bool:
+    pattern = f'%"{question_id}":%'
+    return bool(
+        db.session.scalar(
+            select(func.count())
+            .select_from(SurveyResponse)
+            .where(cast(SurveyResponse.answers, Text).like(pattern))
+        )
+    )
+
+
+def save_question(question_id: int | None, data: QuestionData, *, actor) -> SurveyQuestion:
+    """New questions are added; changed wording of an answered question makes a new version
+    under the same key (the old one is retired, its answers keep counting for the key)."""
+    if data.kind not in KINDS:
+        raise DomainError(_l("Unbekannte Art von Frage."))
+    begin_write()
+    template = active_template()
+    if question_id is None:
+        taken = db.session.scalar(
+            select(func.count())
+            .select_from(SurveyQuestion)
+            .where(SurveyQuestion.template_id == template.id, SurveyQuestion.key == data.key)
+        )
+        if taken:
+            raise DomainError(_l("Diesen Schlüssel hat schon eine Frage."))
+        question = SurveyQuestion(template_id=template.id, key=data.key, version=1, options=[])
+        db.session.add(question)
+    else:
+        question = db.session.get(SurveyQuestion, question_id)
+        if question is None:
+            raise NotFoundError()
+        reworded = (question.text_de, question.text_en, question.kind) != (
+            data.text_de,
+            data.text_en,
+            data.kind,
+        )
+        if reworded and has_answers(question.id):
+            question.retired = True
+            question = SurveyQuestion(
+                template_id=template.id, key=question.key, version=question.version + 1,
+                options=question.options,
+            )  # fmt: skip
+            db.session.add(question)
+    question.kind = data.kind
+    question.text_de = data.text_de
+    question.text_en = data.text_en
+    question.position = data.position
+    question.online_only = data.online_only
+    question.retired = data.retired
+    db.session.flush()
+    record(actor, "survey.question", after={"key": question.key, "version": question.version,
+                                            "retired": question.retired})  # fmt: skip
+    return question

@@ -1,0 +1,135 @@
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from seminars.core.timezone import utcnow
+from seminars.extensions import db
+from seminars.statistics import services as statistics
+from seminars.surveys.models import SurveyQuestion, SurveyResponse
+from tests import factories
+from tests.conftest import csrf_token_from
+
+
+def restore_questionnaire():
+    """The questionnaire rows are reference data kept between tests: put them back."""
+    db.session.rollback()
+    db.session.execute(
+        SurveyQuestion.__table__.delete().where(
+            (SurveyQuestion.version > 1) | (SurveyQuestion.key == "new_key")
+        )
+    )
+    db.session.execute(SurveyQuestion.__table__.update().values(retired=False))
+    db.session.execute(
+        SurveyQuestion.__table__.update()
+        .where(SurveyQuestion.key == "overall")
+        .values(text_de="Wie zufrieden sind Sie insgesamt mit dem Seminar?")
+    )
+    db.session.commit()
+
+
+def test_rewording_an_answered_question_makes_a_new_version(client, login):
+    login("admin")
+    overall = db.session.scalars(
+        select(SurveyQuestion).where(SurveyQuestion.key == "overall")
+    ).one()
+    seminar = factories.seminar(starts_in=timedelta(days=-2))
+    for value in (4, 5, 3):
+        db.session.add(
+            SurveyResponse(
+                seminar_id=seminar.id,
+                template_id=1,
+                submitted_on=utcnow().date(),
+                answers={str(overall.id): value},
+                hidden=[],
+            )
+        )
+    db.session.commit()
+    try:
+        page = client.get(f"/verwaltung/befragung/fragen/{overall.id}").get_data(as_text=True)
+        response = client.post(
+            f"/verwaltung/befragung/fragen/{overall.id}",
+            data={
+                "key": "overall",
+                "kind": "scale5",
+                "text_de": "Wie zufrieden waren Sie insgesamt?",
+                "text_en": "How satisfied were you overall?",
+                "position": "10",
+                "csrf_token": csrf_token_from(page),
+            },
+        )
+        assert response.status_code == 303
+        versions = db.session.scalars(
+            select(SurveyQuestion)
+            .where(SurveyQuestion.key == "overall")
+            .order_by(SurveyQuestion.version)
+        ).all()
+        assert [(q.version, q.retired) for q in versions] == [(1, True), (2, False)]
+        assert versions[0].text_de == "Wie zufrieden sind Sie insgesamt mit dem Seminar?"
+        db.session.add(
+            SurveyResponse(
+                seminar_id=seminar.id,
+                template_id=1,
+                submitted_on=utcnow().date(),
+                answers={str(versions[1].id): 5},
+                hidden=[],
+            )
+        )
+        db.session.commit()
+        figures = statistics.statistics(statistics.Filters(), now=utcnow())
+        by_key = next(q for q in figures.questions if q.key == "overall")
+        assert by_key.n == 4 and by_key.text_de == "Wie zufrieden waren Sie insgesamt?"
+        assert "Wie zufrieden waren Sie insgesamt?" in client.get("/verwaltung/befragung").get_data(
+            as_text=True
+        )
+    finally:
+        restore_questionnaire()
+
+
+def test_unanswered_questions_change_in_place_and_keys_are_unique(client, login):
+    login("admin")
+    page = client.get("/verwaltung/befragung/fragen/neu").get_data(as_text=True)
+    token = csrf_token_from(page)
+    try:
+        created = client.post(
+            "/verwaltung/befragung/fragen/neu",
+            data={
+                "key": "new_key",
+                "kind": "yes_no",
+                "text_de": "Neu?",
+                "text_en": "New?",
+                "position": "95",
+                "csrf_token": token,
+            },
+        )
+        assert created.status_code == 303
+        twice = client.post(
+            "/verwaltung/befragung/fragen/neu",
+            data={
+                "key": "new_key",
+                "kind": "yes_no",
+                "text_de": "X",
+                "text_en": "X",
+                "csrf_token": token,
+            },
+        )
+        assert twice.status_code == 422
+        question = db.session.scalars(
+            select(SurveyQuestion).where(SurveyQuestion.key == "new_key")
+        ).one()
+        client.post(
+            f"/verwaltung/befragung/fragen/{question.id}",
+            data={
+                "key": "new_key",
+                "kind": "yes_no",
+                "text_de": "Ganz neu?",
+                "text_en": "Brand new?",
+                "position": "95",
+                "csrf_token": token,
+            },
+        )
+        db.session.expire_all()
+        assert db.session.scalars(
+            select(SurveyQuestion.text_de).where(SurveyQuestion.key == "new_key")
+        ).all() == ["Ganz neu?"]
+    finally:
+        restore_questionnaire()
