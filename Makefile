@@ -51,6 +51,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.catalogue_throughput
 	$(BIN)/python -m bench.registration_rush
 	$(BIN)/python -m bench.certificates
+	$(BIN)/python -m bench.statistics
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
