@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import extract, func, select
+from sqlalchemy import cast, extract, func, select, true
 
 from seminars.catalogue.models import (
     STATUS_CANCELLED,
@@ -205,38 +205,80 @@ def _headline(held) -> Headline:
     )  # fmt: skip
 
 
+# Free-text answers listed per question: the newest ones; the count says how many there are.
+TEXTS_SHOWN = 50
+# Without a chosen year, the seminar filter offers the latest seminars only.
+SEMINAR_CHOICES = 100
+
+
+def _answer_pairs():
+    """(question id, value) rows of every response's answers, as a table the database
+    expands itself, so that counting happens in SQL, not in Python."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import JSONB
+
+        expanded = func.jsonb_each_text(cast(SurveyResponse.answers, JSONB))
+    else:
+        expanded = func.json_each(SurveyResponse.answers)
+    return expanded.table_valued("key", "value", name="pairs")
+
+
+def _value(kind: str, raw):
+    if kind == KIND_SCALE:
+        return int(raw)
+    if kind == KIND_YES_NO:
+        return raw in (True, 1, "1", "true")
+    return raw
+
+
+def _figures_for(question: SurveyQuestion, by_key: dict) -> QuestionFigures:
+    figures = by_key.get(question.key)
+    if figures is None:
+        figures = by_key[question.key] = QuestionFigures(
+            question.key, question.kind, question.text_de, question.text_en, 0
+        )
+    if not question.retired:  # the current wording names the question
+        figures.text_de, figures.text_en = question.text_de, question.text_en
+    return figures
+
+
 def _questions(held, minimum: int) -> tuple[list[QuestionFigures], dict, list[int]]:
     questions = {q.id: q for q in db.session.scalars(select(SurveyQuestion))}
-    rows = db.session.execute(
-        select(SurveyResponse.id, SurveyResponse.answers, SurveyResponse.hidden, held.c.year,
-               Topic.name_de)
+    pairs = _answer_pairs()
+    counted = db.session.execute(
+        select(held.c.year, Topic.name_de, pairs.c.key, pairs.c.value, func.count())
+        .select_from(SurveyResponse)
         .join(held, held.c.id == SurveyResponse.seminar_id)
         .join(Topic, Topic.id == held.c.topic_id)
-    ).all()  # fmt: skip
+        .join(pairs, true())
+        .where(pairs.c.key.in_([str(q.id) for q in questions.values() if q.kind != KIND_TEXT]))
+        .group_by(held.c.year, Topic.name_de, pairs.c.key, pairs.c.value)
+    ).all()
+    texts_counted = db.session.execute(
+        select(pairs.c.key, func.count())
+        .select_from(SurveyResponse)
+        .join(held, held.c.id == SurveyResponse.seminar_id)
+        .join(pairs, true())
+        .where(pairs.c.key.in_([str(q.id) for q in questions.values() if q.kind == KIND_TEXT]))
+        .group_by(pairs.c.key)
+    ).all()
     by_key: dict[str, QuestionFigures] = {}
-    yearly: dict = defaultdict(lambda: defaultdict(list))
+    yearly: dict = defaultdict(lambda: defaultdict(lambda: [0, 0]))  # sum, n
     years: set[int] = set()
-    for response_id, answers, hidden, year, topic_name in rows:
+    for year, topic_name, raw_id, raw_value, count in counted:
+        question = questions[int(raw_id)]
+        figures = _figures_for(question, by_key)
+        value = _value(question.kind, raw_value)
         years.add(int(year))
-        for raw_id, value in (answers or {}).items():
-            question = questions.get(int(raw_id))
-            if question is None:
-                continue
-            figures = by_key.get(question.key)
-            if figures is None:
-                figures = by_key[question.key] = QuestionFigures(
-                    question.key, question.kind, question.text_de, question.text_en, 0
-                )
-            if not question.retired:  # the current wording names the question
-                figures.text_de, figures.text_en = question.text_de, question.text_en
-            figures.n += 1
-            if question.kind == KIND_TEXT:
-                if question.id not in (hidden or []):
-                    figures.texts.append((response_id, question.id, value))
-            else:
-                figures.counts[value] = figures.counts.get(value, 0) + 1
-            if question.kind == KIND_SCALE:
-                yearly[(topic_name, question.key)][int(year)].append(value)
+        figures.n += count
+        figures.counts[value] = figures.counts.get(value, 0) + count
+        if question.kind == KIND_SCALE:
+            cell = yearly[(topic_name, question.key)][int(year)]
+            cell[0] += value * count
+            cell[1] += count
+    for raw_id, count in texts_counted:
+        _figures_for(questions[int(raw_id)], by_key).n += count
+    _newest_texts(held, questions, by_key)
     result = []
     order = {q.key: (q.position, q.id) for q in questions.values()}
     for key in sorted(by_key, key=lambda k: order.get(k, (999, 0))):
@@ -252,14 +294,32 @@ def _questions(held, minimum: int) -> tuple[list[QuestionFigures], dict, list[in
         result.append(figures)
     by_year = {
         key: {
-            year: (sum(values) / len(values), len(values))
-            if len(values) >= minimum
-            else (None, len(values))
-            for year, values in per_year.items()
+            year: (total / n, n) if n >= minimum else (None, n)
+            for year, (total, n) in per_year.items()
         }
         for key, per_year in yearly.items()
     }
     return result, by_year, sorted(years)
+
+
+def _newest_texts(held, questions: dict, by_key: dict) -> None:
+    text_ids = {q.id for q in questions.values() if q.kind == KIND_TEXT}
+    if not text_ids:
+        return
+    rows = db.session.execute(
+        select(SurveyResponse.id, SurveyResponse.answers, SurveyResponse.hidden)
+        .join(held, held.c.id == SurveyResponse.seminar_id)
+        .order_by(SurveyResponse.id.desc())
+        .limit(TEXTS_SHOWN * 3)
+    ).all()
+    for response_id, answers, hidden in rows:
+        for raw_id, value in (answers or {}).items():
+            question_id = int(raw_id)
+            if question_id not in text_ids or question_id in (hidden or []):
+                continue
+            figures = _figures_for(questions[question_id], by_key)
+            if len(figures.texts) < TEXTS_SHOWN:
+                figures.texts.append((response_id, question_id, value))
 
 
 def _counties(held, minimum: int) -> list[tuple[str | None, int | None]]:
@@ -304,7 +364,8 @@ def statistics(filters: Filters, *, now: datetime) -> Statistics:
     )
 
 
-def filter_choices(now: datetime):
+def filter_choices(year: int | None):
+    """Topics, years, and the seminars to pick from: those of the chosen year, or the latest."""
     topics = list(db.session.scalars(select(Topic).order_by(Topic.position)))
     first = (
         select(SeminarSession.seminar_id, func.min(SeminarSession.starts_at).label("s"))
@@ -315,12 +376,16 @@ def filter_choices(now: datetime):
         {int(y) for y in db.session.scalars(select(extract("year", first.c.s)).distinct()) if y},
         reverse=True,
     )
-    seminars = list(
-        db.session.scalars(
-            select(Seminar).where(Seminar.status != STATUS_CANCELLED).order_by(Seminar.title)
-        )
+    stmt = (
+        select(Seminar.id, Seminar.title, Seminar.code)
+        .join(first, first.c.seminar_id == Seminar.id)
+        .where(Seminar.status != STATUS_CANCELLED)
     )
-    return topics, years, seminars
+    if year:
+        stmt = stmt.where(extract("year", first.c.s) == year).order_by(Seminar.title)
+    else:
+        stmt = stmt.order_by(first.c.s.desc()).limit(SEMINAR_CHOICES)
+    return topics, years, db.session.execute(stmt).all()
 
 
 def hide_text(response_id: int, question_id: int, *, actor) -> None:

@@ -70,9 +70,9 @@ def _charts(stats, locale: str) -> dict:
 
 @bp.get("/statistik")
 def overview():
-    now = utcnow()
-    stats = services.statistics(_filters(), now=now)
-    topics, years, seminars = services.filter_choices(now)
+    filters = _filters()
+    stats = services.statistics(filters, now=utcnow())
+    topics, years, seminars = services.filter_choices(filters.year)
     locale = current_language()
     return render_template(
         "statistics/overview.html",
