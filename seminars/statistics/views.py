@@ -124,8 +124,16 @@ def export():
             mean = round(question.mean, 2) if question.mean is not None else ""
             rows.append([question.key, label, count, mean, question.n])
     rows += [[], [_("Landkreis"), _("Anmeldungen")]]
-    rows += [[county or "-", count if count is not None else f"< {stats.minimum}"]
-             for county, count in stats.counties]  # fmt: skip
+    rows += [
+        [county or "-", count if count is not None else f"< {stats.minimum}"]
+        for county, count in stats.counties
+    ]
+    rows += [[], [_("Seminar"), _("Kennung"), _("Personen ohne Platz")]]
+    rows += [[seminar.title, seminar.code, count] for seminar, count in stats.overflow]
+    rows += [[], [_("Themenbereich"), _("Frage"), _("Jahr"), _("Mittelwert"), "n"]]
+    for (topic_name, key), per_year in sorted(stats.by_year.items()):
+        for year, (mean, n) in sorted(per_year.items()):
+            rows.append([topic_name, key, year, round(mean, 2) if mean is not None else "", n])
     body = to_csv(rows[0], rows[1:])
     response = Response(body, mimetype="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = 'attachment; filename="statistik.csv"'

@@ -155,6 +155,8 @@ def test_page_export_and_hiding_a_text(client, login):
     exported = client.get("/verwaltung/statistik.csv").get_data(as_text=True).lstrip("\ufeff")
     rows = list(csv.reader(io.StringIO(exported), delimiter=";"))
     assert ["Durchgeführte Seminare", "1"] in rows
+    assert any(row[:1] == ["Gehalten"] and row[2:] == ["1"] for row in rows)  # overflow
+    assert any(len(row) == 5 and row[1] == "overall" and row[3:] == ["3.75", "4"] for row in rows)
     response = db.session.scalars(select(SurveyResponse)).first()
     text_id = question_ids()["helped_most"]
     hidden_text = response.answers[str(text_id)]
