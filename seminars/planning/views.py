@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from seminars.audit.services import entries_for
 from seminars.catalogue.session_text import format_sessions
+from seminars.core.actions import perform
 from seminars.core.errors import DomainError
 from seminars.core.timezone import berlin_date, utcnow
 from seminars.extensions import db
@@ -114,15 +115,8 @@ def seminar_edit(seminar_id: int):
 
 
 def _act(seminar_id: int, run, message: str):
-    """Run one planning action; report success or the reason it was refused."""
-    try:
-        run()
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "warning")
-    else:
-        db.session.commit()
-        flash(message, "success")
+    """Run one planning action, report how it went, back to the seminar."""
+    perform(run, message)
     return redirect(url_for("planning.seminar", seminar_id=seminar_id), code=303)
 
 

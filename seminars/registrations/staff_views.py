@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from seminars.audit.services import entries_for
 from seminars.certificates.services import certificates_of
+from seminars.core.actions import perform
 from seminars.core.errors import DomainError
 from seminars.core.i18n import current_language
 from seminars.core.timezone import utcnow
@@ -73,14 +74,8 @@ def registration(registration_id: int):
 
 
 def _done(registration_id: int, message: str, run):
-    try:
-        run()
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "warning")
-    else:
-        db.session.commit()
-        flash(message, "success")
+    """Run one action on a registration, report how it went, back to the registration."""
+    perform(run, message)
     return redirect(url_for(".registration", registration_id=registration_id), code=303)
 
 
