@@ -114,6 +114,10 @@ class Config:
     )
     CERTIFICATE_PLACE = os.environ.get("CERTIFICATE_PLACE", "Erfurt")
     VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute")
+    REGISTRATION_RATE_LIMIT = os.environ.get(
+        "REGISTRATION_RATE_LIMIT", "20 per minute;100 per hour"
+    )
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120 per minute")
 
     # Evaluation surveys.
     SURVEY_ATTENDANCE_GRACE_DAYS = _env_int("SURVEY_ATTENDANCE_GRACE_DAYS", 3)
@@ -141,6 +145,14 @@ class Config:
 
     WTF_CSRF_TIME_LIMIT = None
 
+    # Cookies and transport. Production tightens these (see ProductionConfig).
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    HSTS_SECONDS = 0
+    # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust.
+    PROXY_FIX_PROXIES = _env_int("PROXY_FIX_PROXIES", 0)
+
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
@@ -156,7 +168,10 @@ class TestingConfig(Config):
     MAIL_SERVER = "127.0.0.1"
     MAIL_PORT = 9
     MAIL_TIMEOUT = 2
-    LOGIN_RATE_LIMIT = "1000 per minute"  # the test of the limit sets its own
+    # The tests of the limits set their own.
+    LOGIN_RATE_LIMIT = "1000 per minute"
+    REGISTRATION_RATE_LIMIT = "1000 per minute"
+    API_RATE_LIMIT = "1000 per minute"
     CATALOGUE_CACHE_SECONDS = 0
     WTF_CSRF_ENABLED = True
 
@@ -164,6 +179,8 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     ENV_NAME = "production"
     DEBUG = False
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+    HSTS_SECONDS = _env_int("HSTS_SECONDS", 31_536_000)
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -61,8 +61,10 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     _register_cli(app)
 
     from seminars.core.errors import register_error_handlers
+    from seminars.core.security import init_security
 
     register_error_handlers(app)
+    init_security(app)
     return app
 
 

@@ -14,10 +14,11 @@ from seminars.catalogue.filters import FilterProblem, parse_filters
 from seminars.catalogue.page_cache import cached_page
 from seminars.core.i18n import current_language
 from seminars.core.timezone import utcnow
-from seminars.extensions import csrf
+from seminars.extensions import csrf, limiter
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
+limiter.limit(lambda: current_app.config["API_RATE_LIMIT"])(bp)
 
 _PER_PAGE = re.compile(r"[0-9]{1,3}")
 

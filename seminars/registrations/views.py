@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from seminars.catalogue import services as catalogue
 from seminars.core.i18n import current_language
 from seminars.core.markdown import render_markdown
 from seminars.core.timezone import utcnow
-from seminars.extensions import db
+from seminars.extensions import db, limiter
 from seminars.feeds.views import calendar_response
 from seminars.registrations import allocation, services
 from seminars.registrations.forms import RegistrationForm, county_groups
@@ -61,6 +61,7 @@ def render_seminar_page(seminar_id: int, form: RegistrationForm, status: int = 2
 
 
 @bp.post("/seminare/<int:seminar_id>/anmeldung")
+@limiter.limit(lambda: current_app.config["REGISTRATION_RATE_LIMIT"])
 def register(seminar_id: int):
     form = RegistrationForm()
     if form.is_robot:
