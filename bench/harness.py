@@ -52,6 +52,8 @@ def gunicorn(url: str, cache_seconds: int = 3, **settings: str):
         APP_ENV="production",
         SECRET_KEY=secrets.token_hex(32),
         FLASK_CATALOGUE_CACHE_SECONDS=str(cache_seconds),
+        # Plain http on loopback: a Secure cookie would never come back.
+        SESSION_COOKIE_SECURE="false",
         **settings,
     )
     process = subprocess.Popen(
