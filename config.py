@@ -119,6 +119,10 @@ class Config:
     )
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120 per minute")
 
+    # Retention of personal data.
+    RETENTION_MONTHS = _env_int("RETENTION_MONTHS", 24)
+    NEEDS_RETENTION_DAYS = _env_int("NEEDS_RETENTION_DAYS", 30)
+
     # Evaluation surveys.
     SURVEY_ATTENDANCE_GRACE_DAYS = _env_int("SURVEY_ATTENDANCE_GRACE_DAYS", 3)
     SURVEY_REMINDER_DAYS = _env_int("SURVEY_REMINDER_DAYS", 7)

@@ -17,6 +17,7 @@ from seminars.catalogue.models import STATUS_PUBLISHED, Seminar, SeminarSession
 from seminars.core.locking import begin_write
 from seminars.extensions import db
 from seminars.outbox.services import DeliveryReport, deliver
+from seminars.privacy import services as privacy
 from seminars.registrations import allocation, mails
 from seminars.registrations.models import (
     STATUS_CONFIRMED,
@@ -33,6 +34,8 @@ class HousekeepingReport:
     reminders: int = 0
     survey_invitations: int = 0
     survey_reminders: int = 0
+    needs_deleted: int = 0
+    anonymised: int = 0
     mail: DeliveryReport = field(default_factory=DeliveryReport)
 
 
@@ -98,5 +101,7 @@ def run(now: datetime) -> HousekeepingReport:
     report.reminders = send_reminders(now)
     report.survey_invitations = surveys.send_invitations(now)
     report.survey_reminders = surveys.send_reminders(now)
+    report.needs_deleted = privacy.delete_free_text_needs(now)
+    report.anonymised = privacy.anonymise_old_registrations(now)
     report.mail = deliver()
     return report

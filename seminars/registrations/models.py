@@ -111,6 +111,8 @@ class Registration(db.Model):
         Boolean, default=False, server_default=false()
     )
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when retention removed the personal data (names, addresses, needs).
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     seminar: Mapped[Seminar] = relationship(lazy="raise_on_sql")
 

@@ -1,0 +1,91 @@
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from seminars.audit.models import AuditEntry
+from seminars.core.timezone import utcnow
+from seminars.extensions import db
+from seminars.housekeeping.services import run
+from seminars.outbox.models import OutboxMessage
+from seminars.privacy import services
+from seminars.registrations import allocation, staff
+from seminars.registrations.models import Attendance, Registration
+from seminars.statistics import services as statistics
+from tests import factories
+
+
+def past_seminar(days_ago: int):
+    seminar = factories.seminar(starts_in=timedelta(days=-days_ago), capacity=5)
+    earlier = utcnow() - timedelta(days=days_ago + 10)
+    registration = allocation.register(
+        seminar.id,
+        factories.applicant(
+            1,
+            county="th-gotha",
+            phone="0361 1",
+            needs_other="Gebärdensprache bitte",
+            need_sign_language=True,
+            remarks="Ich bringe meinen Hund mit",
+        ),
+        now=earlier,
+        by_staff=True,
+    ).registration
+    db.session.commit()
+    session = staff.attendance_of(seminar.id).sessions[0]
+    staff.record_attendance(seminar.id, session.id, {registration.id}, actor=None, now=earlier)
+    db.session.commit()
+    return seminar, registration
+
+
+def test_free_text_needs_go_after_thirty_days(app):
+    _old, old = past_seminar(40)
+    _recent, recent = past_seminar(10)
+    assert services.delete_free_text_needs(utcnow()) == 1
+    db.session.expire_all()
+    assert db.session.get(Registration, old.id).needs_other == ""
+    assert db.session.get(Registration, recent.id).needs_other == "Gebärdensprache bitte"
+    assert db.session.get(Registration, old.id).last_name  # the rest stays for now
+
+
+def test_personal_data_goes_after_the_retention_period_and_figures_survive(app):
+    seminar, old = past_seminar(800)
+    _recent, recent = past_seminar(100)
+    email = old.email
+    before = statistics.statistics(statistics.Filters(seminar_id=seminar.id), now=utcnow()).headline
+    assert services.anonymise_old_registrations(utcnow()) == 1
+    assert services.anonymise_old_registrations(utcnow()) == 0  # idempotent
+    db.session.expire_all()
+    gone = db.session.get(Registration, old.id)
+    assert (
+        gone.first_name,
+        gone.last_name,
+        gone.email,
+        gone.phone,
+        gone.organisation,
+        gone.remarks,
+        gone.needs_other,
+        gone.need_sign_language,
+        gone.token_hash,
+    ) == ("", "", "", "", "", "", "", False, None)
+    assert (gone.county, gone.status) == ("th-gotha", "confirmed") and gone.anonymised_at
+    assert db.session.scalars(select(Attendance).where(Attendance.registration_id == old.id)).all()
+    assert db.session.get(Registration, recent.id).email == recent.email
+    for message in db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.registration_id == old.id)
+    ):
+        assert email not in (message.recipient + message.body_text)
+    for entry in db.session.scalars(select(AuditEntry).where(AuditEntry.registration_id == old.id)):
+        assert email not in str(entry.after)
+    after = statistics.statistics(statistics.Filters(seminar_id=seminar.id), now=utcnow()).headline
+    assert (after.seminars_held, after.registrations, after.seats, after.no_shows) == (
+        before.seminars_held,
+        before.registrations,
+        before.seats,
+        before.no_shows,
+    )
+
+
+def test_housekeeping_runs_retention(app):
+    past_seminar(800)
+    report = run(utcnow())
+    assert report.anonymised == 1 and report.needs_deleted == 1
