@@ -103,6 +103,10 @@ ACCESS: dict[str, str | frozenset[str]] = {
     "statistics.export": ANY_STAFF,
     "statistics.report": ANY_STAFF,
     "statistics.hide": PERSONAL_DATA,
+    # requests for access and erasure
+    "privacy.person": PERSONAL_DATA,
+    "privacy.export": PERSONAL_DATA,
+    "privacy.erase": PERSONAL_DATA,
 }
 
 login_manager = LoginManager()

@@ -17,7 +17,7 @@ from seminars.catalogue.models import SeminarSession
 from seminars.core.locking import begin_write
 from seminars.extensions import db
 from seminars.outbox.models import OutboxMessage
-from seminars.registrations.models import Registration
+from seminars.registrations.models import Attendance, Registration
 from seminars.surveys.models import SurveyInvitation
 
 
@@ -62,6 +62,12 @@ def anonymise_old_registrations(now: datetime) -> int:
     if not ids:
         db.session.commit()
         return 0
+    _anonymise(ids, now)
+    return len(ids)
+
+
+def _anonymise(ids: list[int], now: datetime) -> None:
+    begin_write()
     db.session.execute(
         update(Registration)
         .where(Registration.id.in_(ids))
@@ -102,5 +108,125 @@ def anonymise_old_registrations(now: datetime) -> int:
         .values(registration_id=None)
         .execution_options(synchronize_session=False)
     )
+    db.session.commit()
+
+
+def _registrations_of(email: str) -> list[Registration]:
+    normalised = email.strip().lower()
+    if not normalised:
+        return []
+    return list(
+        db.session.scalars(
+            select(Registration)
+            .where(Registration.email_normalized == normalised)
+            .order_by(Registration.id)
+        )
+    )
+
+
+def export_person(email: str) -> dict:
+    """Everything stored about one person (found by e-mail address), as plain data."""
+    from seminars.catalogue.models import Seminar
+    from seminars.certificates.models import Certificate
+
+    result = {"email": email.strip().lower(), "registrations": []}
+    for registration in _registrations_of(email):
+        seminar = db.session.get(Seminar, registration.seminar_id)
+        attended = db.session.scalars(
+            select(Attendance.session_id).where(
+                Attendance.registration_id == registration.id, Attendance.present.is_(True)
+            )
+        ).all()
+        certificates = db.session.scalars(
+            select(Certificate).where(Certificate.registration_id == registration.id)
+        ).all()
+        mails = db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.registration_id == registration.id)
+        ).all()
+        result["registrations"].append(
+            {
+                "seminar": {"code": seminar.code, "title": seminar.title} if seminar else None,
+                "status": registration.status,
+                "first_name": registration.first_name,
+                "last_name": registration.last_name,
+                "email": registration.email,
+                "phone": registration.phone,
+                "organisation": registration.organisation,
+                "county": registration.county,
+                "needs": {
+                    name: getattr(registration, name)
+                    for name in (
+                        "need_sign_language",
+                        "need_speech_to_text",
+                        "need_step_free",
+                        "need_hearing_loop",
+                        "need_personal_assistant",
+                        "needs_other",
+                    )
+                },
+                "remarks": registration.remarks,
+                "locale": registration.locale,
+                "consent_at": _iso(registration.consent_at),
+                "created_at": _iso(registration.created_at),
+                "confirmed_at": _iso(registration.confirmed_at),
+                "cancelled_at": _iso(registration.cancelled_at),
+                "registered_by_staff": registration.registered_by_staff,
+                "attended_sessions": list(attended),
+                "certificates": [
+                    {
+                        "code": c.code,
+                        "issued_at": _iso(c.issued_at),
+                        "revoked": c.revoked_at is not None,
+                    }
+                    for c in certificates
+                ],
+                "mails": [
+                    {
+                        "kind": m.kind,
+                        "subject": m.subject,
+                        "created_at": _iso(m.created_at),
+                        "status": m.status,
+                    }
+                    for m in mails
+                ],
+            }
+        )
+    return result
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def erase_person(email: str, *, actor, now: datetime) -> int:
+    """Erase one person on request: active registrations are cancelled (seats pass on, no mail
+    to the erased address), then every registration is anonymised at once."""
+    from seminars.audit.services import record
+    from seminars.registrations import allocation
+    from seminars.registrations.models import ACTIVE_STATUSES
+
+    registrations = _registrations_of(email)
+    ids = [r.id for r in registrations]
+    for registration in registrations:
+        if registration.status in ACTIVE_STATUSES:
+            allocation.cancel(registration.id, now=now)
+            db.session.commit()
+    if not ids:
+        return 0
+    begin_write()
+    db.session.execute(
+        OutboxMessage.__table__.delete().where(
+            OutboxMessage.registration_id.in_(ids), OutboxMessage.status != "sent"
+        )
+    )
+    db.session.execute(
+        update(Registration)
+        .where(Registration.id.in_(ids))
+        .values(anonymised_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    _anonymise(ids, now)
+    record(actor, "person.erase", after={"registrations": len(ids)})
     db.session.commit()
     return len(ids)

@@ -192,6 +192,8 @@ def test_staff_logs_in_and_finds_the_back_office(live_server, new_page, audit, l
         ("/verwaltung/anmeldungen/1", "registration-detail"),
         ("/verwaltung/seminare/8/anwesenheit", "attendance"),
         ("/verwaltung/seminare/8/nachricht", "mail-participants"),
+        ("/verwaltung/personendaten", "privacy-search"),
+        ("/verwaltung/personendaten?email=nobody%40example.org", "privacy-result"),
         ("/verwaltung/statistik", "statistics"),
         ("/verwaltung/befragung", "questionnaire"),
         ("/verwaltung/befragung/fragen/neu", "questionnaire-new"),

@@ -89,3 +89,53 @@ def test_housekeeping_runs_retention(app):
     past_seminar(800)
     report = run(utcnow())
     assert report.anonymised == 1 and report.needs_deleted == 1
+
+
+def test_export_and_erase_one_person(client, login):
+    import json
+
+    from tests.conftest import csrf_token_from
+
+    seminar, old = past_seminar(5)
+    email = old.email
+    upcoming = factories.seminar(capacity=1)
+    active = allocation.register(
+        upcoming.id, factories.applicant(1), now=utcnow(), by_staff=True
+    ).registration
+    waiting = allocation.register(
+        upcoming.id, factories.applicant(2), now=utcnow(), by_staff=True
+    ).registration
+    db.session.commit()
+    login("staff")
+    page = client.get("/verwaltung/personendaten", query_string={"email": old.email}).get_data(
+        as_text=True
+    )
+    assert "2 Anmeldungen gefunden" in page
+    exported = json.loads(
+        client.get("/verwaltung/personendaten.json", query_string={"email": old.email}).data
+    )
+    assert [r["seminar"]["code"] for r in exported["registrations"]] == [
+        seminar.code,
+        upcoming.code,
+    ]
+    assert exported["registrations"][0]["needs"]["needs_other"] == "Gebärdensprache bitte"
+    assert exported["registrations"][0]["attended_sessions"]
+    response = client.post(
+        "/verwaltung/personendaten/loeschen",
+        data={"email": old.email, "csrf_token": csrf_token_from(page)},
+    )
+    assert response.status_code == 303
+    db.session.expire_all()
+    for registration_id in (old.id, active.id):
+        gone = db.session.get(Registration, registration_id)
+        assert gone.email == "" and gone.anonymised_at is not None
+    assert db.session.get(Registration, active.id).status == "cancelled"
+    assert db.session.get(Registration, waiting.id).status == "offered"  # the seat passed on
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "person.erase")).one()
+    assert email not in str(entry.after) and entry.after == {"registrations": 2}
+    assert (
+        json.loads(
+            client.get("/verwaltung/personendaten.json", query_string={"email": old.email}).data
+        )["registrations"]
+        == []
+    )

@@ -1,0 +1,39 @@
+"""Staff answer requests for access and erasure (GDPR Art. 15 and 17)."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from seminars.core.timezone import utcnow
+from seminars.privacy import services
+
+bp = Blueprint("privacy", __name__, url_prefix="/verwaltung")
+
+
+@bp.get("/personendaten")
+def person():
+    email = request.args.get("email", "")[:254]
+    data = services.export_person(email) if email else None
+    return render_template("privacy/person.html", email=email, data=data)
+
+
+@bp.get("/personendaten.json")
+def export():
+    email = request.args.get("email", "")[:254]
+    body = json.dumps(services.export_person(email), ensure_ascii=False, indent=2)
+    response = Response(body, mimetype="application/json")
+    response.headers["Content-Disposition"] = 'attachment; filename="personendaten.json"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/personendaten/loeschen")
+def erase():
+    email = request.form.get("email", "")[:254]
+    count = services.erase_person(email, actor=current_user._get_current_object(), now=utcnow())
+    flash(_("%(n)d Anmeldungen sind gelöscht (anonymisiert).", n=count), "success")
+    return redirect(url_for("privacy.person"), code=303)
