@@ -31,6 +31,9 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     _check_production_settings(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    from seminars.core.logs import init_logging
+
+    init_logging(app)  # first, so that the request id exists before anything else runs
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
@@ -54,8 +57,12 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     _register_outbox(app)
 
     from seminars.accounts.access import init_access
+    from seminars.core.input_guard import init_input_guard
+    from seminars.core.routing import DatabaseIdConverter
 
+    init_input_guard(app)
     init_access(app)
+    app.url_map.converters["int"] = DatabaseIdConverter
     _register_blueprints(app)
     _register_template_helpers(app)
     _register_cli(app)
@@ -183,9 +190,11 @@ def _register_cli(app: Flask) -> None:
     from seminars.housekeeping.cli import housekeeping_command
     from seminars.outbox.cli import outbox_cli
     from seminars.programme_import.cli import import_programme_command
+    from seminars.registrations.cli import check_consistency_command
 
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(import_programme_command)
     app.cli.add_command(housekeeping_command)
+    app.cli.add_command(check_consistency_command)
     app.cli.add_command(outbox_cli)

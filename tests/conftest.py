@@ -38,6 +38,21 @@ def compiled_translations() -> None:
                 write_mo(mo_file, read_po(po_file))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> Iterator[None]:
+    """Argon2id with the smallest cost: the cost guards stored hashes against offline
+    guessing, which no test measures; it would otherwise spend about 0.2 s per login."""
+    from argon2 import PasswordHasher
+
+    from seminars.accounts import passwords
+
+    saved = passwords._hasher, passwords._DUMMY_HASH
+    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    passwords._DUMMY_HASH = passwords._hasher.hash("no account has this password")
+    yield
+    passwords._hasher, passwords._DUMMY_HASH = saved
+
+
 # Reference rows the migrations insert; tests keep them.
 KEEP_TABLES = {"topic", "alembic_version", "survey_template", "survey_question"}
 

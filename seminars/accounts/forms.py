@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from seminars.accounts.models import ROLE_ADMIN, ROLE_STAFF, ROLE_STEERING
+from seminars.core.forms import Form
 
 
 def role_choices():
@@ -18,7 +18,7 @@ def role_choices():
     ]
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = StringField(
         _l("E-Mail-Adresse"),
         validators=[DataRequired(_l("Bitte geben Sie Ihre E-Mail-Adresse an.")), Length(max=254)],
@@ -31,7 +31,7 @@ class LoginForm(FlaskForm):
     )
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current = PasswordField(
         _l("Bisheriges Passwort"),
         validators=[DataRequired(_l("Bitte geben Sie Ihr bisheriges Passwort an."))],
@@ -49,7 +49,7 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
-class NewUserForm(FlaskForm):
+class NewUserForm(Form):
     email = StringField(
         _l("E-Mail-Adresse"),
         validators=[DataRequired(_l("Bitte geben Sie eine E-Mail-Adresse an.")), Length(max=254)],
@@ -64,7 +64,7 @@ class NewUserForm(FlaskForm):
     )
 
 
-class EditUserForm(FlaskForm):
+class EditUserForm(Form):
     active = BooleanField(_l("Konto ist aktiv"))
     new_password = PasswordField(
         _l("Neues Passwort setzen (leer lassen, um es zu behalten)"),

@@ -35,7 +35,8 @@ def password_problem(password: str, user_inputs: tuple[str, ...] = ()):
         return _l("Das Passwort muss mindestens %(n)d Zeichen lang sein.", n=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
         return _l("Das Passwort darf höchstens %(n)d Zeichen lang sein.", n=MAX_LENGTH)
-    if zxcvbn(password[:100], user_inputs=list(user_inputs))["score"] < 3:
+    # zxcvbn refuses passwords over 72 characters; the first 72 tell enough about strength.
+    if zxcvbn(password[:72], user_inputs=list(user_inputs))["score"] < 3:
         return _l(
             "Dieses Passwort ist zu leicht zu erraten (zum Beispiel ein häufiges Passwort). "
             "Nehmen Sie besser mehrere Wörter, die nicht zusammengehören."

@@ -82,6 +82,8 @@ def error_response(status: int, message: str | None = None):
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def handle_domain_error(error: DomainError):
+        # The action was refused: nothing it may have flushed is kept.
+        _discard_unfinished_work()
         return error_response(error.status_code, str(error.message))
 
     @app.errorhandler(CSRFError)
@@ -102,4 +104,16 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):
         log.exception("unhandled error on %s %s", request.method, request.path)
+        _discard_unfinished_work()
         return error_response(500)
+
+
+def _discard_unfinished_work() -> None:
+    """Roll back what the failed request wrote, before the error page is rendered (it may
+    read the database, e.g. for the logged-in user)."""
+    from seminars.extensions import db
+
+    try:
+        db.session.rollback()
+    except Exception:  # the connection itself may be gone; the page is shown regardless
+        log.warning("rollback after an error failed", exc_info=True)

@@ -6,11 +6,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from seminars.core.errors import DomainError
+from seminars.core.forms import Form
 from seminars.extensions import db
 from seminars.mailing import services
 from seminars.registrations.staff import registrations_of
@@ -26,7 +26,7 @@ def audience_choices():
     ]
 
 
-class MessageForm(FlaskForm):
+class MessageForm(Form):
     audience = SelectField(_l("An wen"), choices=audience_choices)
     subject = StringField(
         _l("Betreff"),

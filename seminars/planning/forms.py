@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import time
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -27,6 +26,7 @@ from wtforms.validators import (
 
 from seminars.catalogue.models import FORMAT_HYBRID, FORMAT_IN_PERSON, FORMAT_ONLINE
 from seminars.catalogue.session_text import parse_sessions
+from seminars.core.forms import Form
 from seminars.core.timezone import berlin_to_utc
 from seminars.planning.services import SeminarData
 
@@ -41,7 +41,7 @@ def format_choices():
     ]
 
 
-class SeminarForm(FlaskForm):
+class SeminarForm(Form):
     code = StringField(
         _l("Kennung"),
         validators=[
@@ -134,7 +134,7 @@ class SeminarForm(FlaskForm):
         )
 
 
-class VenueForm(FlaskForm):
+class VenueForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Bitte geben Sie einen Namen an.")),
                                                Length(max=200, message=_LENGTH)])  # fmt: skip
     street = StringField(_l("Straße und Hausnummer"), validators=[Length(max=200, message=_LENGTH)])
@@ -150,7 +150,7 @@ class VenueForm(FlaskForm):
     directions = TextAreaField(_l("Anfahrt"), validators=[Length(max=2000, message=_LENGTH)])
 
 
-class TopicForm(FlaskForm):
+class TopicForm(Form):
     key = StringField(
         _l("Schlüssel (für Import und Links; später nicht mehr änderbar)"),
         validators=[

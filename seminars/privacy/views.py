@@ -14,16 +14,20 @@ from seminars.privacy import services
 bp = Blueprint("privacy", __name__, url_prefix="/verwaltung")
 
 
-@bp.get("/personendaten")
+# The address travels in the body of POST requests, never in a URL: URLs end up in access
+# logs, proxy logs and the browser history.
+
+
+@bp.route("/personendaten", methods=["GET", "POST"])
 def person():
-    email = request.args.get("email", "")[:254]
+    email = request.form.get("email", "").strip()[:254] if request.method == "POST" else ""
     data = services.export_person(email) if email else None
     return render_template("privacy/person.html", email=email, data=data)
 
 
-@bp.get("/personendaten.json")
+@bp.post("/personendaten.json")
 def export():
-    email = request.args.get("email", "")[:254]
+    email = request.form.get("email", "").strip()[:254]
     body = json.dumps(services.export_person(email), ensure_ascii=False, indent=2)
     response = Response(body, mimetype="application/json")
     response.headers["Content-Disposition"] = 'attachment; filename="personendaten.json"'

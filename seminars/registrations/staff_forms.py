@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from seminars.core.forms import Form
 from seminars.registrations.forms import RegistrationForm, _one_line, _valid_email
 
 
@@ -20,7 +20,7 @@ class PhoneRegistrationForm(RegistrationForm):
     )
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     reason = StringField(
         _l("Grund (kommt ins Änderungsprotokoll)"),
         filters=[_one_line],
@@ -28,7 +28,7 @@ class ReasonForm(FlaskForm):
     )
 
 
-class ContactForm(FlaskForm):
+class ContactForm(Form):
     first_name = StringField(
         _l("Vorname"),
         filters=[_one_line],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -19,6 +21,7 @@ from seminars.registrations.staff_forms import ContactForm, PhoneRegistrationFor
 from seminars.registrations.views import applicant_from
 
 bp = Blueprint("staff_registrations", __name__, url_prefix="/verwaltung")
+_ID = re.compile(r"[0-9]{1,9}")
 
 
 def _actor():
@@ -142,16 +145,21 @@ def contact(registration_id: int):
     )
 
 
+def _form_id(raw: str) -> int | None:
+    """An id sent by a form: ASCII digits within the database's integer range, else None."""
+    return int(raw) if _ID.fullmatch(raw) else None
+
+
 @bp.route("/seminare/<int:seminar_id>/anwesenheit", methods=["GET", "POST"])
 def attendance(seminar_id: int):
     if request.method == "POST":
-        session_id = request.form.get("session_id", type=int) or 0
+        session_id = _form_id(request.form.get("session_id", "")) or 0
         everyone = "all" in request.form
         sheet = staff.attendance_of(seminar_id)
         present = (
             {r.id for r in sheet.people}
             if everyone
-            else {int(v) for v in request.form.getlist("present") if v.isdigit()}
+            else {_form_id(v) for v in request.form.getlist("present")} - {None}
         )
         try:
             count = staff.record_attendance(

@@ -6,11 +6,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from seminars.core.errors import DomainError
+from seminars.core.forms import Form
 from seminars.core.i18n import current_language
 from seminars.core.timezone import utcnow
 from seminars.extensions import db
@@ -48,7 +48,7 @@ def thanks():
     return render_template("surveys/thanks.html")
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(Form):
     key = StringField(
         _l("Schlüssel (bleibt über alle Fassungen gleich)"),
         validators=[DataRequired(_l("Bitte geben Sie einen Schlüssel an.")), Length(max=40),

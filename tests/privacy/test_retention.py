@@ -107,12 +107,16 @@ def test_export_and_erase_one_person(client, login):
     ).registration
     db.session.commit()
     login("staff")
-    page = client.get("/verwaltung/personendaten", query_string={"email": old.email}).get_data(
-        as_text=True
-    )
+    token = csrf_token_from(client.get("/verwaltung/personendaten").get_data(as_text=True))
+    page = client.post(
+        "/verwaltung/personendaten", data={"email": old.email, "csrf_token": token}
+    ).get_data(as_text=True)
     assert "2 Anmeldungen gefunden" in page
+    assert old.email not in client.get("/verwaltung/personendaten").get_data(as_text=True)
     exported = json.loads(
-        client.get("/verwaltung/personendaten.json", query_string={"email": old.email}).data
+        client.post(
+            "/verwaltung/personendaten.json", data={"email": old.email, "csrf_token": token}
+        ).data
     )
     assert [r["seminar"]["code"] for r in exported["registrations"]] == [
         seminar.code,
@@ -135,7 +139,9 @@ def test_export_and_erase_one_person(client, login):
     assert email not in str(entry.after) and entry.after == {"registrations": 2}
     assert (
         json.loads(
-            client.get("/verwaltung/personendaten.json", query_string={"email": old.email}).data
+            client.post(
+                "/verwaltung/personendaten.json", data={"email": old.email, "csrf_token": token}
+            ).data
         )["registrations"]
         == []
     )

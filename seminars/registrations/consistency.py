@@ -1,0 +1,119 @@
+"""Checks that the stored registrations keep the service's promises.
+
+Used after load and fault tests and by ``flask check-consistency`` for operators: no seminar
+holds more seats than it has, every registration is in one valid state, and the mail that
+the current state promises to its registrant is in the outbox (queued or sent).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, exists, func, not_, or_, select
+
+from seminars.catalogue.models import STATUS_PUBLISHED, Seminar
+from seminars.extensions import db
+from seminars.outbox.models import OutboxMessage
+from seminars.registrations import mails
+from seminars.registrations.models import (
+    REGISTRATION_STATUSES,
+    STATUS_CANCELLED,
+    STATUS_CONFIRMED,
+    STATUS_OFFERED,
+    STATUS_PENDING,
+    STATUS_WAITLISTED,
+    Registration,
+    seats_expression,
+)
+
+# The mail (any of the kinds) each status promises to have sent its registrant.
+PROMISED_MAIL = {
+    STATUS_PENDING: (mails.CONFIRM_REQUEST,),
+    STATUS_CONFIRMED: (mails.CONFIRMED,),
+    STATUS_WAITLISTED: (mails.WAITLISTED, mails.SEAT_OFFERED),
+    STATUS_OFFERED: (mails.SEAT_OFFERED,),
+    STATUS_CANCELLED: (mails.CANCELLED_BY_YOU, mails.SEMINAR_CANCELLED),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str
+    subject_id: int
+    text: str
+
+
+def overbooked_seminars() -> list[Problem]:
+    """Published seminars whose seat holders need more seats than the seminar has."""
+    taken = func.coalesce(func.sum(seats_expression), 0)
+    rows = db.session.execute(
+        select(Seminar.id, Seminar.capacity, taken)
+        .join(Registration, and_(Registration.seminar_id == Seminar.id, Registration.holds_seat))
+        .where(Seminar.status == STATUS_PUBLISHED)
+        .group_by(Seminar.id, Seminar.capacity)
+        .having(taken > Seminar.capacity)
+    ).all()
+    return [
+        Problem(
+            "overbooked",
+            seminar_id,
+            str(_l("%(taken)d von %(capacity)d Plätzen belegt", taken=seats, capacity=capacity)),
+        )
+        for seminar_id, capacity, seats in rows
+    ]
+
+
+def invalid_registrations() -> list[Problem]:
+    """Registrations whose status, seat flag and offer deadline do not fit together."""
+    status, holds_seat, deadline = (
+        Registration.status,
+        Registration.holds_seat,
+        Registration.offer_expires_at,
+    )
+    invalid = or_(
+        status.not_in(REGISTRATION_STATUSES),
+        and_(status.in_((STATUS_CONFIRMED, STATUS_OFFERED)), not_(holds_seat)),
+        and_(status.not_in((STATUS_PENDING, STATUS_CONFIRMED, STATUS_OFFERED)), holds_seat),
+        and_(status == STATUS_OFFERED, deadline.is_(None)),
+        and_(status != STATUS_OFFERED, deadline.is_not(None)),
+    )
+    rows = db.session.execute(
+        select(Registration.id, Registration.status).where(invalid).order_by(Registration.id)
+    ).all()
+    return [
+        Problem(
+            "invalid_state", registration_id, str(_l("Ungültiger Zustand: %(status)s", status=s))
+        )
+        for registration_id, s in rows
+    ]
+
+
+def missing_mails() -> list[Problem]:
+    """Registrations whose current status lacks the mail it promises (phone registrations
+    that staff confirmed without an address check are not asked to confirm)."""
+    problems = []
+    for status, kinds in PROMISED_MAIL.items():
+        has_mail = exists().where(
+            OutboxMessage.registration_id == Registration.id, OutboxMessage.kind.in_(kinds)
+        )
+        query = select(Registration.id).where(
+            Registration.status == status,
+            Registration.anonymised_at.is_(None),
+            not_(has_mail),
+        )
+        if status == STATUS_PENDING:
+            query = query.where(not_(Registration.registered_by_staff))
+        for registration_id in db.session.scalars(query.order_by(Registration.id)):
+            problems.append(
+                Problem(
+                    "missing_mail",
+                    registration_id,
+                    str(_l("Keine E-Mail zum Zustand %(status)s", status=status)),
+                )
+            )
+    return problems
+
+
+def find_problems() -> list[Problem]:
+    return overbooked_seminars() + invalid_registrations() + missing_mails()

@@ -1,0 +1,139 @@
+"""Every POST endpoint, the page that shows its form, and who sends it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from tests.fuzz.world import World
+
+
+@dataclass(frozen=True)
+class Target:
+    endpoint: str
+    page: Callable[[World], str]
+    action: Callable[[World], str]
+    staff: bool = True  # sent by a logged-in administrator; else by an anonymous visitor
+    # Values a person would type into an empty form, so that unchanged examples succeed.
+    fill: Callable[[World], dict[str, str]] | None = None
+    # The form appears on the result of the page's search form (sent to the page by POST).
+    after_search: bool = False
+
+    @property
+    def id(self) -> str:
+        return self.endpoint
+
+
+def _same(path: Callable[[World], str]) -> tuple[Callable[[World], str], Callable[[World], str]]:
+    return path, path
+
+
+def _seminar(w: World) -> str:
+    return f"/verwaltung/seminare/{w.upcoming}"
+
+
+def _draft(w: World) -> str:
+    return f"/verwaltung/seminare/{w.draft}"
+
+
+def _detail(w: World) -> str:
+    return f"/verwaltung/anmeldungen/{w.confirmed}"
+
+
+def _attendance(w: World) -> str:
+    return f"/verwaltung/seminare/{w.finished}/anwesenheit"
+
+
+STRONG = "Blaue Gießkanne tanzt im Novemberregen"
+PERSON = {
+    "first_name": "Erika",
+    "last_name": "Muster",
+    "email": "erika.muster@example.org",
+    "organisation": "SHG Erfurt",
+    "county": "th-erfurt",
+    "consent": "y",
+}
+SEMINAR = {
+    "code": "NEU-1",
+    "title": "Neues Seminar",
+    "summary": "Kurz gesagt",
+    "teaching_units": "6",
+    "sessions": "15.03.2031 10:00-16:00",
+    "venue_id": "1",
+    "capacity": "12",
+}
+
+TARGETS = [
+    Target("accounts.login", *_same(lambda w: "/verwaltung/anmelden"), staff=False,
+           fill=lambda w: {"email": w.other_email, "password": STRONG}),
+    Target("accounts.logout", lambda w: "/verwaltung/", lambda w: "/verwaltung/abmelden"),
+    Target("accounts.password", *_same(lambda w: "/verwaltung/passwort"),
+           fill=lambda w: {"current": STRONG, "new": STRONG[::-1], "repeat": STRONG[::-1]}),
+    Target("accounts.user_new", *_same(lambda w: "/verwaltung/benutzer/neu"),
+           fill=lambda w: {"email": "neu@akademie.example", "name": "Neue Person",
+                           "password": STRONG}),
+    Target("accounts.user_edit", *_same(lambda w: f"/verwaltung/benutzer/{w.other_user}")),
+    Target("certificates.issue_all", _attendance,
+           lambda w: f"/verwaltung/seminare/{w.finished}/bescheinigungen"),
+    Target("certificates.issue_one", lambda w: f"/verwaltung/anmeldungen/{w.attended}",
+           lambda w: f"/verwaltung/anmeldungen/{w.attended}/bescheinigung"),
+    Target("certificates.revoke", lambda w: f"/verwaltung/anmeldungen/{w.certified}",
+           lambda w: f"/verwaltung/bescheinigungen/{w.certificate}/widerrufen"),
+    Target("core.set_language", lambda w: "/", lambda w: "/sprache", staff=False),
+    Target("mailing.compose", *_same(lambda w: f"{_seminar(w)}/nachricht"),
+           fill=lambda w: {"subject": "Unterlagen", "text": "Bitte Stifte mitbringen."}),
+    Target("planning.seminar_cancel", *_same(lambda w: f"{_seminar(w)}/absagen")),
+    Target("planning.seminar_delete", _draft, lambda w: f"{_draft(w)}/loeschen"),
+    Target("planning.seminar_duplicate", _seminar, lambda w: f"{_seminar(w)}/duplizieren"),
+    Target("planning.seminar_edit", *_same(lambda w: f"{_seminar(w)}/bearbeiten")),
+    Target("planning.seminar_new", *_same(lambda w: "/verwaltung/seminare/neu"),
+           fill=lambda w: SEMINAR | {"venue_id": str(w.venue)}),
+    Target("planning.seminar_publish", _draft, lambda w: f"{_draft(w)}/veroeffentlichen"),
+    Target("planning.seminar_unpublish", _seminar, lambda w: f"{_seminar(w)}/zurueckziehen"),
+    Target("planning.topic_edit", *_same(lambda w: f"/verwaltung/themen/{w.topic}")),
+    Target("planning.topic_new", *_same(lambda w: "/verwaltung/themen/neu"),
+           fill=lambda w: {"key": "neu", "name_de": "Neues Thema", "name_en": "New topic"}),
+    Target("planning.venue_edit", *_same(lambda w: f"/verwaltung/orte/{w.venue}")),
+    Target("planning.venue_new", *_same(lambda w: "/verwaltung/orte/neu"),
+           fill=lambda w: {"name": "Haus", "street": "Weg 1", "postcode": "07743",
+                           "town": "Jena"}),
+    Target("privacy.erase", lambda w: "/verwaltung/personendaten",
+           lambda w: "/verwaltung/personendaten/loeschen", after_search=True,
+           fill=lambda w: {"email": w.person_email}),
+    Target("privacy.export", lambda w: "/verwaltung/personendaten",
+           lambda w: "/verwaltung/personendaten.json", after_search=True,
+           fill=lambda w: {"email": w.person_email}),
+    Target("privacy.person", *_same(lambda w: "/verwaltung/personendaten"),
+           fill=lambda w: {"email": w.person_email}),
+    Target("registrations.accept", lambda w: f"/anmeldung/{w.offered_token}",
+           lambda w: f"/anmeldung/{w.offered_token}/angebot/annehmen", staff=False),
+    Target("registrations.decline", lambda w: f"/anmeldung/{w.offered_token}",
+           lambda w: f"/anmeldung/{w.offered_token}/angebot/ablehnen", staff=False),
+    Target("registrations.cancel", *_same(lambda w: f"/anmeldung/{w.confirmed_token}/abmelden"),
+           staff=False),
+    Target("registrations.confirm", lambda w: f"/anmeldung/{w.pending_token}",
+           lambda w: f"/anmeldung/{w.pending_token}/bestaetigen", staff=False),
+    Target("registrations.register", lambda w: f"/seminare/{w.upcoming}",
+           lambda w: f"/seminare/{w.upcoming}/anmeldung", staff=False, fill=lambda w: PERSON),
+    Target("staff_registrations.attendance", *_same(_attendance)),
+    Target("staff_registrations.cancel", _detail, lambda w: f"{_detail(w)}/absagen"),
+    Target("staff_registrations.contact", _detail, lambda w: f"{_detail(w)}/kontakt"),
+    Target("staff_registrations.move_ahead", _detail, lambda w: f"{_detail(w)}/vorziehen"),
+    Target("staff_registrations.register_by_phone",
+           *_same(lambda w: f"{_seminar(w)}/anmeldungen/neu"), fill=lambda w: PERSON),
+    Target("staff_registrations.resend", _detail, lambda w: f"{_detail(w)}/mail"),
+    Target("statistics.hide", lambda w: "/verwaltung/statistik",
+           lambda w: f"/verwaltung/statistik/antworten/{w.response}/{w.text_question}/ausblenden"),
+    Target("surveys.question_edit",
+           *_same(lambda w: f"/verwaltung/befragung/fragen/{w.text_question}")),
+    Target("surveys.question_new", *_same(lambda w: "/verwaltung/befragung/fragen/neu"),
+           fill=lambda w: {"key": "neu", "text_de": "Wie war es?", "text_en": "How was it?"}),
+    Target("surveys.submit", *_same(lambda w: f"/befragung/{w.survey_token}"), staff=False),
+]  # fmt: skip
+
+# Endpoints served under two rules (new and edit) appear twice above under their own names.
+ALIASES = {
+    "planning.topic_new": "planning.topic_edit",
+    "planning.venue_new": "planning.venue_edit",
+    "surveys.question_new": "surveys.question_edit",
+}

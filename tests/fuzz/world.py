@@ -1,0 +1,120 @@
+"""A small but complete state of the service, so that every form has something to act on."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from seminars.catalogue.models import STATUS_DRAFT
+from seminars.certificates import services as certificates
+from seminars.core.timezone import utcnow
+from seminars.extensions import db
+from seminars.outbox.services import send_committed
+from seminars.registrations import allocation
+from seminars.registrations.tokens import token_for
+from seminars.surveys import services as surveys
+from seminars.surveys.models import SurveyQuestion
+from tests import factories
+from tests.surveys.test_surveys import finished_seminar, invitation_tokens
+
+
+@dataclass
+class World:
+    upcoming: int
+    finished: int
+    draft: int
+    venue: int
+    topic: int
+    other_user: int
+    other_email: str
+    confirmed: int
+    confirmed_token: str
+    pending_token: str
+    offered_token: str
+    attended: int
+    certified: int
+    certificate: int
+    survey_token: str
+    text_question: int
+    response: int
+    person_email: str
+    # The forms as first shown, by endpoint (filled by the tests).
+    forms: dict = field(default_factory=dict)
+
+
+def _token(registration) -> str:
+    return token_for(registration.id, registration.token_salt)
+
+
+def build_world(app) -> World:
+    now = utcnow()
+    app.config["SURVEY_MIN_RESPONSES"] = 1
+    upcoming = factories.seminar(capacity=2, waitlist_capacity=5)
+    people = []
+    for number in range(4):
+        registration = allocation.register(
+            upcoming.id, factories.applicant(100 + number), now=now
+        ).registration
+        db.session.commit()
+        if number < 3:
+            allocation.confirm(registration.id, now=now)
+            db.session.commit()
+        people.append(registration)
+    # Two seated, one waitlisted, one unconfirmed; the second withdraws and the third is offered.
+    allocation.cancel(people[1].id, now=now)
+    db.session.commit()
+    draft = factories.seminar(status=STATUS_DRAFT)
+    finished, attendees = finished_seminar(3, attended=[0, 1, 2])
+    certificate = certificates.issue(attendees[0].id, actor=None, now=now, send_mail=False)
+    db.session.commit()
+    surveys.send_invitations(now)
+    db.session.commit()
+    tokens = iter(invitation_tokens().values())
+    text_question = db.session.scalars(
+        sa.select(SurveyQuestion).where(SurveyQuestion.kind == "text")
+    ).first()
+    response = surveys.submit(
+        next(tokens).rsplit("/", 1)[-1], {f"q{text_question.id}": "Sehr hilfreich"}, now=now
+    )
+    db.session.commit()
+    other = factories.user("staff")
+    # Delivery of the mails queued above is tried now, not after the first request of a test.
+    send_committed()
+    return World(
+        upcoming=upcoming.id,
+        finished=finished.id,
+        draft=draft.id,
+        venue=upcoming.venue_id,
+        topic=upcoming.topic_id,
+        other_user=other.id,
+        other_email=other.email,
+        confirmed=people[0].id,
+        confirmed_token=_token(people[0]),
+        pending_token=_token(people[3]),
+        offered_token=_token(people[2]),
+        attended=attendees[1].id,
+        certified=attendees[0].id,
+        certificate=certificate.id,
+        survey_token=next(tokens).rsplit("/", 1)[-1],
+        text_question=text_question.id,
+        response=response.id,
+        person_email=people[0].email,
+    )
+
+
+def fingerprint() -> dict[str, str]:
+    """A digest of every table's rows, to tell whether a request changed anything."""
+    db.session.expire_all()
+    digests = {}
+    with db.engine.connect() as connection:
+        for table in db.metadata.sorted_tables:
+            order = list(table.primary_key.columns) or list(table.columns)
+            rows = connection.execute(sa.select(table).order_by(*order)).all()
+            digests[table.name] = hashlib.sha256(repr(rows).encode()).hexdigest()
+    return digests
+
+
+def changed_tables(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    return sorted(name for name in before if before[name] != after.get(name))

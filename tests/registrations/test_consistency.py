@@ -1,0 +1,68 @@
+from datetime import timedelta
+
+from seminars.core.timezone import utcnow
+from seminars.extensions import db
+from seminars.registrations import allocation
+from seminars.registrations.consistency import find_problems
+from seminars.registrations.models import Registration
+from tests import factories
+
+
+def _seminar_with_people():
+    seminar = factories.seminar(capacity=2)
+    people = []
+    for number in range(3):
+        registration = allocation.register(
+            seminar.id, factories.applicant(number), now=utcnow()
+        ).registration
+        db.session.commit()
+        allocation.confirm(registration.id, now=utcnow())
+        db.session.commit()
+        people.append(registration)
+    return seminar, people
+
+
+def test_a_service_made_state_has_no_problems(app):
+    _seminar_with_people()
+    assert find_problems() == []
+
+
+def test_overbooking_is_found(app):
+    seminar, people = _seminar_with_people()
+    people[2].status, people[2].holds_seat = "confirmed", True
+    db.session.commit()
+    found = [(p.kind, p.subject_id) for p in find_problems()]
+    # Put in by hand: over capacity, and without the confirmation mail the service sends.
+    assert found == [("overbooked", seminar.id), ("missing_mail", people[2].id)]
+
+
+def test_invalid_states_are_found(app):
+    _seminar, people = _seminar_with_people()
+    people[0].holds_seat = False  # confirmed without a seat
+    people[2].offer_expires_at = utcnow() + timedelta(hours=1)  # waitlisted with a deadline
+    db.session.commit()
+    found = {(p.kind, p.subject_id) for p in find_problems()}
+    assert ("invalid_state", people[0].id) in found and ("invalid_state", people[2].id) in found
+
+
+def test_a_missing_mail_is_found(app):
+    _seminar, people = _seminar_with_people()
+    db.session.add(
+        Registration(
+            seminar_id=people[0].seminar_id, status="waitlisted", first_name="A", last_name="B",
+            email="x@example.org", email_normalized="x@example.org",
+        )
+    )  # fmt: skip
+    db.session.commit()
+    assert [p.kind for p in find_problems()] == ["missing_mail"]
+
+
+def test_the_command_reports_and_exits_with_one(app):
+    seminar, people = _seminar_with_people()
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["check-consistency"]).exit_code == 0
+    people[2].status, people[2].holds_seat = "confirmed", True
+    db.session.commit()
+    result = runner.invoke(args=["check-consistency"])
+    assert result.exit_code == 1
+    assert f"overbooked {seminar.id}" in result.output
