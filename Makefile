@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench install clean translations
+.PHONY: run test lint format bench install clean translations api-contract soak
 PO_FILES := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
@@ -37,6 +37,10 @@ run: $(STAMP) $(MO_FILES)
 ## The whole test suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set).
 test: $(STAMP) $(MO_FILES)
 	$(BIN)/pytest -q -rs
+
+## schemathesis against the OpenAPI document of a production-like server (CI runs it).
+api-contract: $(STAMP) $(MO_FILES)
+	$(BIN)/python -m tests.api.schemathesis_run
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

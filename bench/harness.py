@@ -7,6 +7,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -44,7 +45,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(url: str, cache_seconds: int = 3, **settings: str):
+def gunicorn(url: str, cache_seconds: int = 3, workers: int = WORKERS, **settings: str):
+    """A production-like server; its log (JSON lines) goes to a file, not the terminal."""
     port = free_port()
     env = dict(
         os.environ,
@@ -56,26 +58,27 @@ def gunicorn(url: str, cache_seconds: int = 3, **settings: str):
         SESSION_COOKIE_SECURE="false",
         **settings,
     )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", str(WORKERS), "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning", "wsgi:app"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("gunicorn did not start")
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    with tempfile.NamedTemporaryFile(prefix="seminars-server-", suffix=".log") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
+             "--log-level", "warning", "wsgi:app"],
+            cwd=ROOT, env=env, stderr=log,
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(100):
+                try:
+                    with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
+                        if response.status == 200:
+                            break
+                except OSError:
+                    time.sleep(0.2)
+            else:
+                raise RuntimeError("gunicorn did not start")
+            yield base
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
 
 
 def analyse(url: str) -> None:

@@ -22,19 +22,27 @@ def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any
     }
 
 
-_FILTER_PARAMETERS = [
+def _filter_parameters(topic_keys: list[str], towns: list[str]) -> list[dict[str, Any]]:
+    """The filters; topics and towns are those of the programme when the document is asked
+    for (staff add topics, the programme adds towns)."""
+    return [
     _query("q", "Text search in title, summary and description.",
            {"type": "string", "maxLength": MAX_QUERY_LENGTH}),
-    _query("topic", "Topic key, e.g. `gruppenleitung`.", {"type": "string"}),
-    _query("format", "Format of the seminar.", {"type": "string", "enum": list(FORMATS)}),
-    _query("month", "Month of the first session (Europe/Berlin), `YYYY-MM`.",
-           {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}),
-    _query("town", "Town of the venue (case-insensitive).", {"type": "string"}),
-    _query("free", "`1` for seminars that still have free places.",
-           {"type": "string", "enum": ["0", "1", "true", "false"]}),
+    _query("topic", "Topic key, e.g. `gruppenleitung` (empty: any).",
+           {"type": "string", "enum": [*topic_keys, ""]}),
+    _query("format", "Format of the seminar (empty: any).",
+           {"type": "string", "enum": [*FORMATS, ""]}),
+    _query("month", "Month of the first session (Europe/Berlin), `YYYY-MM`, years 2000 to "
+                    "2100 (empty: any).",
+           {"type": "string", "pattern": "^$|^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$"}),
+    _query("town", "Town of a venue of an upcoming seminar (empty: any).",
+           {"type": "string", "enum": [*towns, ""]}),
+    _query("free", "`1` for seminars that still have free places (empty: any).",
+           {"type": "string", "enum": ["0", "1", "true", "false", ""]}),
     _query("page", "Page number, starting at 1.",
            {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}),
-]  # fmt: skip
+    ]  # fmt: skip
+
 
 _SCHEMAS: dict[str, Any] = {
     "Session": {
@@ -131,7 +139,7 @@ def _problem(description: str) -> dict[str, Any]:
     }
 
 
-def openapi_document(*, server_url: str) -> dict[str, Any]:
+def openapi_document(*, server_url: str, topic_keys: list[str], towns: list[str]) -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {
@@ -149,7 +157,7 @@ def openapi_document(*, server_url: str) -> dict[str, Any]:
                 "get": {
                     "operationId": "listSeminars",
                     "summary": "Upcoming published seminars, filtered and paginated.",
-                    "parameters": _FILTER_PARAMETERS
+                    "parameters": _filter_parameters(topic_keys, towns)
                     + [
                         _query(
                             "per_page",

@@ -59,7 +59,7 @@ def _page_size(problems: list[FilterProblem]) -> int:
 def seminars():
     choices = services.filter_choices()
     filters, problems = parse_filters(
-        request.args, topic_keys=choices.topic_keys, towns=choices.towns
+        request.args, topic_keys=choices.topic_keys, towns=choices.towns, exact=True
     )
     page_size = _page_size(problems)
     if problems:
@@ -83,6 +83,11 @@ def seminar(seminar_id: int):
 
 @bp.get("/openapi.json")
 def openapi():
+    choices = services.filter_choices()
     return jsonify(
-        openapi_document(server_url=url_for("api.seminars", _external=True)[: -len("/seminars")])
+        openapi_document(
+            server_url=url_for("api.seminars", _external=True)[: -len("/seminars")],
+            topic_keys=sorted(choices.topic_keys),
+            towns=sorted(choices.towns),
+        )
     )

@@ -71,23 +71,35 @@ class CatalogueFilters:
 @dataclass
 class _Reader:
     args: Mapping[str, str]
+    exact: bool = False
     problems: list[FilterProblem] = field(default_factory=list)
 
     def text(self, name: str) -> str:
         raw = self.args.get(name)
         return _CONTROL.sub("", raw).strip() if raw else ""
 
+    def choice(self, name: str) -> str:
+        """A value from a fixed set: taken as sent by the API, tidied for people."""
+        return (self.args.get(name) or "") if self.exact else self.text(name)
+
     def problem(self, name: str, message) -> None:
         self.problems.append(FilterProblem(name, str(message)))
 
 
 def parse_filters(
-    args: Mapping[str, str], *, topic_keys: Iterable[str], towns: Iterable[str]
+    args: Mapping[str, str],
+    *,
+    topic_keys: Iterable[str],
+    towns: Iterable[str],
+    exact: bool = False,
 ) -> tuple[CatalogueFilters, list[FilterProblem]]:
-    reader = _Reader(args)
+    """``exact``: values from fixed sets must be sent exactly as listed (the API's
+    contract); otherwise spaces, control characters and case are forgiven (the pages)."""
+    reader = _Reader(args, exact=exact)
 
     q = reader.text("q")
-    if len(q) > MAX_QUERY_LENGTH:
+    # Measured as sent: a query padded with spaces or control characters is still too long.
+    if len(args.get("q") or "") > MAX_QUERY_LENGTH:
         q = q[:MAX_QUERY_LENGTH]
         reader.problem(
             "q",
@@ -97,14 +109,14 @@ def parse_filters(
             ),
         )
 
-    topic = reader.text("topic") or None
+    topic = reader.choice("topic") or None
     if topic is not None and topic not in set(topic_keys):
         reader.problem(
             "topic", _l("Diesen Themenbereich gibt es nicht; der Filter wurde ignoriert.")
         )
         topic = None
 
-    fmt = reader.text("format") or None
+    fmt = reader.choice("format") or None
     if fmt is not None and fmt not in FORMATS:
         reader.problem(
             "format", _l("Diese Form der Veranstaltung gibt es nicht; der Filter wurde ignoriert.")
@@ -112,7 +124,7 @@ def parse_filters(
         fmt = None
 
     month = None
-    month_raw = reader.text("month")
+    month_raw = reader.choice("month")
     if month_raw:
         match = _MONTH.fullmatch(month_raw)
         year, mon = (int(match.group(1)), int(match.group(2))) if match else (0, 0)
@@ -127,17 +139,20 @@ def parse_filters(
                 ),
             )
 
-    town = reader.text("town") or None
+    town = reader.choice("town") or None
     if town is not None:
-        by_folded = {known.casefold(): known for known in towns}
-        town = by_folded.get(town.casefold())
+        if exact:
+            town = town if town in set(towns) else None
+        else:
+            by_folded = {known.casefold(): known for known in towns}
+            town = by_folded.get(town.casefold())
         if town is None:
             reader.problem(
                 "town", _l("In diesem Ort finden keine Seminare statt; der Filter wurde ignoriert.")
             )
 
     free = False
-    free_raw = reader.text("free").lower()
+    free_raw = reader.choice("free") if exact else reader.text("free").lower()
     if free_raw in _TRUE:
         free = True
     elif free_raw not in _FALSE:
@@ -146,8 +161,8 @@ def parse_filters(
         )
 
     page = 1
-    page_raw = reader.text("page")
-    if page_raw:
+    page_raw = reader.choice("page")
+    if page_raw or (exact and "page" in args):  # the API's page is a number, never empty
         if _PAGE.fullmatch(page_raw) and 1 <= int(page_raw) <= MAX_PAGE:
             page = int(page_raw)
         else:

@@ -62,10 +62,20 @@ def test_same_filters_as_the_catalogue(client):
         return [i["title"] for i in client.get("/api/v1/seminars" + query).json["items"]]
 
     assert found("?topic=recht") == ["Recht Jena"]
-    assert found("?town=gera") == ["Gruppe Gera"]
+    assert found("?town=Gera") == ["Gruppe Gera"]
     assert found("?q=jena") == ["Recht Jena"]
     assert found("?format=online") == []
     assert found("?free=1") == ["Recht Jena", "Gruppe Gera"]
+
+
+def test_values_from_fixed_sets_are_taken_exactly_as_published(client):
+    """The pages forgive case and spaces; the API holds to its OpenAPI document."""
+    factories.seminar("Gruppe Gera", town="Gera", starts_in=timedelta(days=4))
+    for query in ("?town=gera", "?free=%20", "?format=online%20", "?page=", "?free=TRUE"):
+        response = client.get("/api/v1/seminars" + query)
+        assert response.status_code == 400, query
+    page = client.get("/?town=gera&free=TRUE").get_data(as_text=True)
+    assert "Gruppe Gera" in page
 
 
 def test_pagination(client):
