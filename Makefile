@@ -56,6 +56,11 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.registration_rush
 	$(BIN)/python -m bench.certificates
 	$(BIN)/python -m bench.statistics
+	$(BIN)/python -m bench.soak
+
+## Ten minutes of mixed traffic, then the checks (SOAK_SECONDS to change the length).
+soak: $(STAMP) $(MO_FILES)
+	$(BIN)/python -m bench.soak
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

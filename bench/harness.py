@@ -45,8 +45,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(url: str, cache_seconds: int = 3, workers: int = WORKERS, **settings: str):
-    """A production-like server; its log (JSON lines) goes to a file, not the terminal."""
+def gunicorn(
+    url: str,
+    cache_seconds: int = 3,
+    workers: int = WORKERS,
+    info: dict | None = None,
+    **settings: str,
+):
+    """A production-like server; its log (JSON lines) goes to a file, not the terminal.
+    ``info`` receives the master's ``pid``."""
     port = free_port()
     env = dict(
         os.environ,
@@ -56,14 +63,16 @@ def gunicorn(url: str, cache_seconds: int = 3, workers: int = WORKERS, **setting
         FLASK_CATALOGUE_CACHE_SECONDS=str(cache_seconds),
         # Plain http on loopback: a Secure cookie would never come back.
         SESSION_COOKIE_SECURE="false",
-        **settings,
     )
+    env.update(settings)
     with tempfile.NamedTemporaryFile(prefix="seminars-server-", suffix=".log") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
              "--log-level", "warning", "wsgi:app"],
             cwd=ROOT, env=env, stderr=log,
         )  # fmt: skip
+        if info is not None:
+            info["pid"] = process.pid
         base = f"http://127.0.0.1:{port}"
         try:
             for _ in range(100):
