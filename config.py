@@ -129,6 +129,21 @@ class Config:
     # Retention of personal data.
     RETENTION_MONTHS = _env_int("RETENTION_MONTHS", 24)
     NEEDS_RETENTION_DAYS = _env_int("NEEDS_RETENTION_DAYS", 30)
+    # How long the operator keeps server logs and backups (stated on the privacy page).
+    LOG_RETENTION_DAYS = _env_int("LOG_RETENTION_DAYS", 14)
+    BACKUP_RETENTION_DAYS = _env_int("BACKUP_RETENTION_DAYS", 30)
+
+    # The privacy statement (/datenschutz): what only the academy can say. Empty values are
+    # shown as "please fill in" and listed in a warning when the app starts in production.
+    ACADEMY_ADDRESS = os.environ.get("ACADEMY_ADDRESS", "")
+    PRIVACY_OFFICER = os.environ.get("PRIVACY_OFFICER", "")
+    PRIVACY_PROCESSORS = os.environ.get("PRIVACY_PROCESSORS", "")
+    PRIVACY_UPDATED = os.environ.get("PRIVACY_UPDATED", "")
+    SUPERVISORY_AUTHORITY = os.environ.get(
+        "SUPERVISORY_AUTHORITY",
+        "Thüringer Landesbeauftragter für den Datenschutz und die Informationsfreiheit (TLfDI), "
+        "Häßlerstraße 8, 99096 Erfurt",
+    )
 
     # Evaluation surveys.
     SURVEY_ATTENDANCE_GRACE_DAYS = _env_int("SURVEY_ATTENDANCE_GRACE_DAYS", 3)

@@ -34,6 +34,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     from seminars.core.logs import init_logging
 
     init_logging(app)  # first, so that the request id exists before anything else runs
+    _warn_about_unfilled_privacy_statement(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
@@ -82,6 +83,19 @@ def _check_production_settings(app: Flask) -> None:
         DEFAULT_SECRET_KEY,
     ):
         raise RuntimeError("SECRET_KEY must be set to a long random value in production")
+
+
+PRIVACY_SETTINGS = ("ACADEMY_ADDRESS", "PRIVACY_OFFICER", "PRIVACY_PROCESSORS")
+
+
+def _warn_about_unfilled_privacy_statement(app: Flask) -> None:
+    missing = [name for name in PRIVACY_SETTINGS if not app.config.get(name)]
+    if missing and app.config.get("ENV_NAME") == "production":
+        import logging
+
+        logging.getLogger("seminars").warning(
+            "the privacy statement (/datenschutz) still asks to fill in: %s", ", ".join(missing)
+        )
 
 
 def _register_models() -> None:
