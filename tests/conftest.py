@@ -16,6 +16,7 @@ from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
+from flask import current_app
 from flask_migrate import upgrade
 
 from seminars import create_app
@@ -98,7 +99,19 @@ def _app(database_url):
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url})
     with app.app_context():
         upgrade()
+        # The reference rows as the migrations made them; restored after every test, so
+        # that a test that edits a topic or a question (the fuzz tests do) leaves no trace.
+        app.extensions["test_reference_rows"] = _reference_rows()
     return app
+
+
+def _reference_tables() -> list[sa.Table]:
+    return [t for t in db.metadata.sorted_tables if t.name in KEEP_TABLES]
+
+
+def _reference_rows() -> dict[str, list[dict]]:
+    with db.engine.connect() as connection:
+        return {t.name: _rows(connection, t) for t in _reference_tables()}
 
 
 @pytest.fixture
@@ -125,6 +138,18 @@ def _empty_tables() -> None:
         else:
             for table in tables:
                 connection.execute(table.delete())
+        saved = current_app.extensions["test_reference_rows"]
+        if any(_rows(connection, t) != saved[t.name] for t in _reference_tables()):
+            for table in reversed(_reference_tables()):
+                connection.execute(table.delete())
+            for table in _reference_tables():
+                if saved[table.name]:
+                    connection.execute(table.insert(), saved[table.name])
+
+
+def _rows(connection, table: sa.Table) -> list[dict]:
+    query = sa.select(table).order_by(*table.primary_key.columns)
+    return [dict(row) for row in connection.execute(query).mappings()]
 
 
 @pytest.fixture
