@@ -1,19 +1,17 @@
-"""Replace NUL characters in every request before any view sees them.
+"""Take NUL characters out of every request before any view sees them.
 
 No keyboard produces a NUL; PostgreSQL cannot store one in a text column, and a value that
-cannot be stored must not get as far as a half-finished transaction. In query strings and
-form fields each NUL becomes U+FFFD, the replacement character, as for any undecodable
-byte: a filter is then explained as unknown, a form answers with its own messages. Path
-arguments reach views unchanged: tokens are hashed and codes checked against their
-alphabet before any query. Forms remove the other control characters themselves (see
-``seminars.core.forms``).
+cannot be stored must not get as far as a half-finished transaction. In form fields a NUL
+is dropped, as the forms drop the other control characters. In query strings it becomes
+U+FFFD, the replacement character used for any undecodable byte: a code or filter that
+was sent stays visibly sent and is answered as unknown, instead of silently becoming
+empty. Path arguments reach views unchanged: tokens are hashed and codes checked against
+their alphabet before any query.
 """
 
 from __future__ import annotations
 
 from flask import Flask, request
-
-REPLACEMENT = "\ufffd"
 
 
 def _carries_nul(values) -> bool:
@@ -23,9 +21,9 @@ def _carries_nul(values) -> bool:
     )
 
 
-def _without_nul(values):
+def _without_nul(values, replacement: str):
     return type(values)(
-        ((key or "").replace("\x00", REPLACEMENT), (value or "").replace("\x00", REPLACEMENT))
+        ((key or "").replace("\x00", replacement), (value or "").replace("\x00", replacement))
         for key, vs in values.lists()
         for value in vs
     )
@@ -33,8 +31,8 @@ def _without_nul(values):
 
 def init_input_guard(app: Flask) -> None:
     @app.before_request
-    def replace_nul_characters():
+    def take_out_nul_characters():
         if _carries_nul(request.args):
-            request.args = _without_nul(request.args)
+            request.args = _without_nul(request.args, "\ufffd")
         if request.method in ("POST", "PUT", "PATCH") and _carries_nul(request.form):
-            request.form = _without_nul(request.form)
+            request.form = _without_nul(request.form, "")

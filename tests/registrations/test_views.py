@@ -279,7 +279,7 @@ def test_meeting_link_only_for_confirmed_close_to_the_start(client, smtp_server)
 
 def test_privacy_page(client):
     page = text(client.get("/datenschutz"))
-    assert "<h1>Datenschutzerklärung</h1>" in page and "Art. 9 DSGVO" in page
+    assert "<h1>Datenschutzerklärung</h1>" in page and "Art. 9 Abs. 2 Buchst. a DSGVO" in page
 
 
 def test_dev_mail_page_only_in_debug(client, app):
