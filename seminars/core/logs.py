@@ -111,7 +111,7 @@ def init_logging(app: Flask) -> None:
                     "endpoint": request.endpoint,
                     "status": response.status_code,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                    "user_id": getattr(user, "id", None) if user is not None else None,
+                    "user_id": getattr(user, "id", None),  # anonymous visitors have none
                 },
             )
         return response

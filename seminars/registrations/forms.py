@@ -11,20 +11,22 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 from seminars.core.forms import Form
 from seminars.registrations.counties import COUNTY_KEYS, ELSEWHERE, SAXONY, THURINGIA
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]{2,}")
+
+
+# The base form has removed control characters and normalised line breaks already.
 
 
 def _one_line(value):
     if value is None:
         return value
-    return " ".join(_CONTROL.sub("", str(value)).split())
+    return " ".join(str(value).split())
 
 
 def _multi_line(value):
     if value is None:
         return value
-    return _CONTROL.sub("", str(value)).replace("\r\n", "\n").strip()
+    return str(value).strip()
 
 
 def _valid_email(form, field) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,6 +11,7 @@ from seminars.certificates.services import certificates_of
 from seminars.core.actions import perform
 from seminars.core.errors import DomainError
 from seminars.core.i18n import current_language
+from seminars.core.routing import parse_id
 from seminars.core.timezone import utcnow
 from seminars.extensions import db
 from seminars.registrations import staff
@@ -21,7 +20,6 @@ from seminars.registrations.staff_forms import ContactForm, PhoneRegistrationFor
 from seminars.registrations.views import applicant_from
 
 bp = Blueprint("staff_registrations", __name__, url_prefix="/verwaltung")
-_ID = re.compile(r"[0-9]{1,9}")
 
 
 def _actor():
@@ -145,21 +143,16 @@ def contact(registration_id: int):
     )
 
 
-def _form_id(raw: str) -> int | None:
-    """An id sent by a form: ASCII digits within the database's integer range, else None."""
-    return int(raw) if _ID.fullmatch(raw) else None
-
-
 @bp.route("/seminare/<int:seminar_id>/anwesenheit", methods=["GET", "POST"])
 def attendance(seminar_id: int):
     if request.method == "POST":
-        session_id = _form_id(request.form.get("session_id", "")) or 0
+        session_id = parse_id(request.form.get("session_id", "")) or 0
         everyone = "all" in request.form
         sheet = staff.attendance_of(seminar_id)
         present = (
             {r.id for r in sheet.people}
             if everyone
-            else {_form_id(v) for v in request.form.getlist("present")} - {None}
+            else {parse_id(v) for v in request.form.getlist("present")} - {None}
         )
         try:
             count = staff.record_attendance(

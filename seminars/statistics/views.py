@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import (
     Blueprint,
     Response,
@@ -19,6 +17,7 @@ from flask_login import current_user
 
 from seminars.catalogue.models import FORMATS
 from seminars.core.i18n import current_language
+from seminars.core.routing import parse_id
 from seminars.core.timezone import utcnow
 from seminars.exports.services import to_csv
 from seminars.extensions import db
@@ -27,13 +26,11 @@ from seminars.statistics.charts import bar_chart
 from seminars.surveys.labels import scale_labels
 
 bp = Blueprint("statistics", __name__, url_prefix="/verwaltung")
-_NUMBER = re.compile(r"[0-9]{1,9}")
 
 
 def _filters() -> services.Filters:
     def number(name):
-        raw = request.args.get(name, "")
-        return int(raw) if _NUMBER.fullmatch(raw) else None
+        return parse_id(request.args.get(name))
 
     topic = request.args.get("topic") or None
     fmt = request.args.get("format") or None
