@@ -98,6 +98,8 @@ class Config:
     MAIL_SUPPRESS_SEND = False
     # Give up on a message after this many failed attempts (back-off doubles up to 6 hours).
     OUTBOX_MAX_ATTEMPTS = _env_int("OUTBOX_MAX_ATTEMPTS", 20)
+    # A sent message keeps no address and no text; development keeps them for /dev/mail/.
+    OUTBOX_KEEP_SENT_BODIES = _env_bool("OUTBOX_KEEP_SENT_BODIES", False)
 
     # Links in mails always point here, never to whatever Host header a request carried.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
@@ -129,6 +131,9 @@ class Config:
     # Retention of personal data.
     RETENTION_MONTHS = _env_int("RETENTION_MONTHS", 24)
     NEEDS_RETENTION_DAYS = _env_int("NEEDS_RETENTION_DAYS", 30)
+    # Key of the pseudonymous person key; derived from SECRET_KEY when empty. Set it before
+    # you ever change SECRET_KEY, or "people reached" starts counting returning people anew.
+    PERSON_KEY_SECRET = os.environ.get("PERSON_KEY_SECRET", "")
     # How long the operator keeps server logs and backups (stated on the privacy page).
     LOG_RETENTION_DAYS = _env_int("LOG_RETENTION_DAYS", 14)
     BACKUP_RETENTION_DAYS = _env_int("BACKUP_RETENTION_DAYS", 30)
@@ -184,6 +189,7 @@ class DevelopmentConfig(Config):
     ENV_NAME = "development"
     DEBUG = True
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    OUTBOX_KEEP_SENT_BODIES = _env_bool("OUTBOX_KEEP_SENT_BODIES", True)
 
 
 class TestingConfig(Config):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -20,6 +21,7 @@ from seminars.catalogue.models import (
 from seminars.core.timezone import utcnow
 from seminars.extensions import db
 from seminars.registrations.models import STATUS_CONFIRMED, Registration
+from seminars.registrations.person_key import person_key
 
 _numbers = itertools.count(1)
 
@@ -123,6 +125,7 @@ def registration(
         last_name=f"Nachname{number}",
         email=email,
         email_normalized=email,
+        person_key=person_key(email),
         need_personal_assistant=assistant,
         consent_at=utcnow(),
     )
@@ -179,3 +182,8 @@ def user(role: str = "staff", email: str | None = None, password: str = STRONG_P
     db.session.add(account)
     db.session.commit()
     return account
+
+
+def ballot() -> str:
+    """A stand-in for the keyed ballot a response gets when a link is used."""
+    return secrets.token_hex(32)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from seminars.audit.models import AuditEntry
 from seminars.extensions import db
@@ -62,3 +62,15 @@ def entries_for(*, seminar_id: int | None = None, registration_id: int | None = 
     if registration_id is not None:
         stmt = stmt.where(AuditEntry.registration_id == registration_id)
     return list(db.session.scalars(stmt))
+
+
+def blank_for_registrations(registration_ids: list[int]) -> None:
+    """Retention and erasure: entries about these registrations keep who did what and when,
+    not the values (which held names, addresses and needs)."""
+    if registration_ids:
+        db.session.execute(
+            update(AuditEntry)
+            .where(AuditEntry.registration_id.in_(registration_ids))
+            .values(before={}, after={}, note="")
+            .execution_options(synchronize_session=False)
+        )

@@ -32,6 +32,8 @@ class Certificate(db.Model):
     )
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_reason: Mapped[str] = mapped_column(String(300), default="")
+    # Set when retention or erasure removed the name: the code still says it was issued.
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def valid(self) -> bool:

@@ -216,14 +216,14 @@ def get_certificate(certificate_id: int) -> Certificate:
 
 @dataclass(frozen=True)
 class Verification:
-    state: str  # "valid", "revoked" or "unknown"
+    state: str  # "valid", "revoked", "expired" (name removed after retention) or "unknown"
     name: str = ""
     title: str = ""
     last_day: str = ""
 
 
 def verify(code: str) -> Verification:
-    """What the public check says: only name, seminar and date, never more."""
+    """What the public check says: name, seminar and date of a valid certificate only."""
     normalised = normalise_code(code or "")
     if not normalised:
         return Verification("unknown")
@@ -233,12 +233,56 @@ def verify(code: str) -> Verification:
     if certificate is None:
         return Verification("unknown")
     snap = certificate.snapshot
+    if not certificate.valid:
+        return Verification("revoked", title=snap.get("title", ""))
+    if certificate.anonymised_at is not None:
+        return Verification(
+            "expired", title=snap.get("title", ""), last_day=snap.get("last_day", "")
+        )
     return Verification(
-        "valid" if certificate.valid else "revoked",
-        snap.get("name", ""),
-        snap.get("title", ""),
-        snap.get("last_day", ""),
+        "valid", snap.get("name", ""), snap.get("title", ""), snap.get("last_day", "")
     )
+
+
+# -- retention and erasure ------------------------------------------------------------------
+
+ERASURE_REASON = "Löschung auf Wunsch der Person"
+
+
+def _without_name(certificate: Certificate, now: datetime) -> None:
+    certificate.snapshot = {**certificate.snapshot, "name": ""}
+    certificate.registration_id = None
+    certificate.anonymised_at = now
+
+
+def withdraw_for_erasure(registration_ids: list[int], *, now: datetime) -> int:
+    """Erasure: the person's certificates are withdrawn, lose the name and their link."""
+    certificates = list(
+        db.session.scalars(
+            select(Certificate).where(Certificate.registration_id.in_(registration_ids))
+        )
+    )
+    for certificate in certificates:
+        if certificate.revoked_at is None:
+            certificate.revoked_at = now
+            certificate.revoked_reason = ERASURE_REASON
+        _without_name(certificate, now)
+    db.session.flush()
+    return len(certificates)
+
+
+def anonymise_for(registration_ids: list[int], *, now: datetime) -> int:
+    """Retention: the certificates of these registrations lose the name and the link; the
+    public check then only says that the certificate was issued."""
+    certificates = list(
+        db.session.scalars(
+            select(Certificate).where(Certificate.registration_id.in_(registration_ids))
+        )
+    )
+    for certificate in certificates:
+        _without_name(certificate, now)
+    db.session.flush()
+    return len(certificates)
 
 
 def certificates_of(registration_id: int) -> list[Certificate]:

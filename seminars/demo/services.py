@@ -28,6 +28,7 @@ from seminars.registrations.models import (
     STATUS_WAITLISTED,
     Registration,
 )
+from seminars.registrations.person_key import person_key
 
 # Seminar ideas offered a second time in the year, online.
 REPEATED_ONLINE = 5
@@ -114,6 +115,7 @@ def _registrations(rng: random.Random, seminar: Seminar, seats: int, waiting: in
                 last_name=last,
                 email=email,
                 email_normalized=email,
+                person_key=person_key(email),
                 organisation=rng.choice(data.GROUPS),
                 county=rng.choice(data.COUNTIES),
                 need_sign_language=rng.random() < 0.05,

@@ -166,12 +166,18 @@ def _backoff(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
+# What a message keeps once it left: its kind, subject, registration and times, no address,
+# no text (survey links and personal links must not stay readable in the database).
+_BLANK = {"recipient": "", "body_text": "", "body_html": "", "attachments": []}
+
+
 def _mark_sent(message_id: int, now: datetime) -> None:
     begin_write()
+    content = {} if current_app.config["OUTBOX_KEEP_SENT_BODIES"] else _BLANK
     db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id)
-        .values(status=STATUS_SENT, sent_at=now, locked_until=None, last_error="")
+        .values(status=STATUS_SENT, sent_at=now, locked_until=None, last_error="", **content)
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
@@ -250,3 +256,24 @@ def _release(message_id: int) -> None:
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
+
+
+def forget_registrations(registration_ids: Sequence[int]) -> None:
+    """Erasure: every message to these registrations goes, sent or not."""
+    if registration_ids:
+        db.session.execute(
+            OutboxMessage.__table__.delete().where(
+                OutboxMessage.registration_id.in_(registration_ids)
+            )
+        )
+
+
+def blank_registrations(registration_ids: Sequence[int]) -> None:
+    """Retention: messages to these registrations keep only what they were and when."""
+    if registration_ids:
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.registration_id.in_(registration_ids))
+            .values(**_BLANK)
+            .execution_options(synchronize_session=False)
+        )

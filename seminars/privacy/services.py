@@ -1,8 +1,10 @@
-"""Retention: free-text needs go soon after a seminar, personal data after a longer period.
+"""Retention, access and erasure of personal data.
 
-What stays is what the statistics need: county, status, attendance and the survey answers
-(which never held a person). Certificates keep their snapshot so that they can still be
-verified.
+Free-text needs go soon after a seminar, personal data after a longer period, certificates'
+names after their own. What stays is what the statistics need: county, status, attendance,
+the pseudonymous person key and the survey answers (which never held a person). Each domain
+blanks its own rows (``anonymise``, ``blank_registrations``, ``detach`` …); this module
+decides when and for whom.
 """
 
 from __future__ import annotations
@@ -10,15 +12,21 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import String, cast, func, literal, select, update
+from sqlalchemy import func, or_, select, update
 
-from seminars.audit.models import AuditEntry
+from seminars.audit import services as audit
 from seminars.catalogue.models import SeminarSession
+from seminars.certificates import services as certificates
 from seminars.core.locking import begin_write
 from seminars.extensions import db
+from seminars.outbox import services as outbox
 from seminars.outbox.models import OutboxMessage
-from seminars.registrations.models import Attendance, Registration
-from seminars.surveys.models import SurveyInvitation
+from seminars.registrations import allocation
+from seminars.registrations import anonymise as registrations
+from seminars.registrations.allocation import normalise_email
+from seminars.registrations.models import ACTIVE_STATUSES, Attendance, Registration
+from seminars.registrations.person_key import person_key, random_key
+from seminars.surveys import services as surveys
 
 
 def _seminars_ended_before(cutoff: datetime):
@@ -48,7 +56,9 @@ def delete_free_text_needs(now: datetime) -> int:
 
 def anonymise_old_registrations(now: datetime) -> int:
     """``RETENTION_MONTHS`` after a seminar its registrations lose names, addresses, phone,
-    group, remarks and needs; county, status and attendance stay for the statistics."""
+    group, remarks and needs, their mails lose address and text, their certificates the name
+    and the link (the public check then says only that the certificate was issued); county,
+    status, attendance and the person key stay for the statistics."""
     cutoff = now - timedelta(days=round(current_app.config["RETENTION_MONTHS"] * 30.44))
     begin_write()
     ids = list(
@@ -59,77 +69,52 @@ def anonymise_old_registrations(now: datetime) -> int:
             )
         )
     )
-    if not ids:
-        db.session.commit()
-        return 0
     _anonymise(ids, now)
+    db.session.commit()
     return len(ids)
 
 
-def _anonymise(ids: list[int], now: datetime) -> None:
-    begin_write()
-    db.session.execute(
-        update(Registration)
-        .where(Registration.id.in_(ids))
-        .values(
-            first_name="",
-            last_name="",
-            email="",
-            email_normalized=literal("anonymised-") + cast(Registration.id, String),
-            phone="",
-            organisation="",
-            remarks="",
-            needs_other="",
-            need_sign_language=False,
-            need_speech_to_text=False,
-            need_step_free=False,
-            need_hearing_loop=False,
-            need_personal_assistant=False,
-            token_hash=None,
-            anonymised_at=now,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.registration_id.in_(ids))
-        .values(recipient="", subject="", body_text="", body_html="", attachments=[])
-        .execution_options(synchronize_session=False)
-    )
-    db.session.execute(
-        update(AuditEntry)
-        .where(AuditEntry.registration_id.in_(ids))
-        .values(before={}, after={}, note="")
-        .execution_options(synchronize_session=False)
-    )
-    db.session.execute(
-        update(SurveyInvitation)
-        .where(SurveyInvitation.registration_id.in_(ids))
-        .values(registration_id=None)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
+def _anonymise(ids: list[int], now: datetime, *, person_key: str | None = None) -> None:
+    registrations.anonymise(ids, now, person_key=person_key)
+    outbox.blank_registrations(ids)
+    audit.blank_for_registrations(ids)
+    certificates.anonymise_for(ids, now=now)
 
 
 def _registrations_of(email: str) -> list[Registration]:
-    normalised = email.strip().lower()
+    """Every registration of the address, also those retention anonymised already (found by
+    the person key), in seminar order (the order in which erasure locks seminars)."""
+    normalised = normalise_email(email)
     if not normalised:
         return []
     return list(
         db.session.scalars(
             select(Registration)
-            .where(Registration.email_normalized == normalised)
-            .order_by(Registration.id)
+            .where(
+                or_(
+                    Registration.email_normalized == normalised,
+                    Registration.person_key == person_key(normalised),
+                )
+            )
+            .order_by(Registration.seminar_id, Registration.id)
         )
     )
 
 
 def export_person(email: str) -> dict:
     """Everything stored about one person (found by e-mail address), as plain data."""
+    from seminars.audit.models import AuditEntry
     from seminars.catalogue.models import Seminar
     from seminars.certificates.models import Certificate
+    from seminars.surveys.models import SurveyInvitee
 
-    result = {"email": email.strip().lower(), "registrations": []}
+    result = {
+        "email": email.strip().lower(),
+        "registrations": [],
+        # Survey answers are stored without any link to a person, link or registration:
+        # nobody, the academy included, can find out which answers were this person's.
+        "survey_answers": "not linkable",
+    }
     for registration in _registrations_of(email):
         seminar = db.session.get(Seminar, registration.seminar_id)
         attended = db.session.scalars(
@@ -143,6 +128,16 @@ def export_person(email: str) -> dict:
         mails = db.session.scalars(
             select(OutboxMessage).where(OutboxMessage.registration_id == registration.id)
         ).all()
+        entries = db.session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.registration_id == registration.id)
+            .order_by(AuditEntry.id)
+        ).all()
+        invited_at = db.session.scalar(
+            select(SurveyInvitee.invited_at).where(
+                SurveyInvitee.registration_id == registration.id
+            )
+        )
         result["registrations"].append(
             {
                 "seminar": {"code": seminar.code, "title": seminar.title} if seminar else None,
@@ -171,10 +166,13 @@ def export_person(email: str) -> dict:
                 "confirmed_at": _iso(registration.confirmed_at),
                 "cancelled_at": _iso(registration.cancelled_at),
                 "registered_by_staff": registration.registered_by_staff,
+                "anonymised_at": _iso(registration.anonymised_at),
+                "person_key": registration.person_key,
                 "attended_sessions": list(attended),
                 "certificates": [
                     {
                         "code": c.code,
+                        "name_on_certificate": c.snapshot.get("name", ""),
                         "issued_at": _iso(c.issued_at),
                         "revoked": c.revoked_at is not None,
                     }
@@ -183,12 +181,20 @@ def export_person(email: str) -> dict:
                 "mails": [
                     {
                         "kind": m.kind,
+                        "recipient": m.recipient,
                         "subject": m.subject,
+                        "text_stored": bool(m.body_text or m.body_html),
                         "created_at": _iso(m.created_at),
+                        "sent_at": _iso(m.sent_at),
                         "status": m.status,
                     }
                     for m in mails
                 ],
+                "audit_entries": [
+                    {"action": e.action, "at": _iso(e.at), "before": e.before, "after": e.after}
+                    for e in entries
+                ],
+                "survey_invited_at": _iso(invited_at),
             }
         )
     return result
@@ -199,34 +205,33 @@ def _iso(value):
 
 
 def erase_person(email: str, *, actor, now: datetime) -> int:
-    """Erase one person on request: active registrations are cancelled (seats pass on, no mail
-    to the erased address), then every registration is anonymised at once."""
-    from seminars.audit.services import record
-    from seminars.registrations import allocation
-    from seminars.registrations.models import ACTIVE_STATUSES
-
-    registrations = _registrations_of(email)
-    ids = [r.id for r in registrations]
-    for registration in registrations:
-        if registration.status in ACTIVE_STATUSES:
-            allocation.cancel(registration.id, now=now)
-            db.session.commit()
-    if not ids:
-        return 0
+    """Erase one person on request, in one transaction: active registrations of seminars
+    that have not ended are cancelled (seats pass on; the cancellation mail is dropped with every other mail to the person),
+    certificates are withdrawn and lose the name, audit entries lose the values, and every
+    registration is anonymised under one new random person key, so that the figures stay as
+    they were and nothing leads back to the address. The caller commits."""
     begin_write()
-    db.session.execute(
-        OutboxMessage.__table__.delete().where(
-            OutboxMessage.registration_id.in_(ids), OutboxMessage.status != "sent"
+    found = _registrations_of(email)
+    ids = [r.id for r in found]
+    ended = set(
+        db.session.scalars(
+            _seminars_ended_before(now).where(
+                SeminarSession.seminar_id.in_({r.seminar_id for r in found})
+            )
         )
     )
-    db.session.execute(
-        update(Registration)
-        .where(Registration.id.in_(ids))
-        .values(anonymised_at=None)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    _anonymise(ids, now)
-    record(actor, "person.erase", after={"registrations": len(ids)})
-    db.session.commit()
+    for registration in found:
+        # Past seminars keep their participants (as figures); upcoming ones free the seat.
+        if registration.status in ACTIVE_STATUSES and registration.seminar_id not in ended:
+            allocation.cancel(registration.id, now=now)
+    if not ids:
+        return 0
+    db.session.flush()
+    outbox.forget_registrations(ids)
+    surveys.void_links([(r.seminar_id, r.id) for r in found])
+    certificates.withdraw_for_erasure(ids, now=now)
+    _anonymise(ids, now, person_key=random_key())
+    audit.record(actor, "person.erase", after={"registrations": len(ids)})
+    db.session.flush()
+    db.session.expire_all()
     return len(ids)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from seminars.core.timezone import utcnow
+from seminars.extensions import db
 from seminars.privacy import services
 
 bp = Blueprint("privacy", __name__, url_prefix="/verwaltung")
@@ -39,5 +40,13 @@ def export():
 def erase():
     email = request.form.get("email", "")[:254]
     count = services.erase_person(email, actor=current_user._get_current_object(), now=utcnow())
-    flash(_("%(n)d Anmeldungen sind gelöscht (anonymisiert).", n=count), "success")
+    db.session.commit()
+    flash(
+        ngettext(
+            "%(num)d Anmeldung ist gelöscht (anonymisiert).",
+            "%(num)d Anmeldungen sind gelöscht (anonymisiert).",
+            count,
+        ),
+        "success",
+    )
     return redirect(url_for("privacy.person"), code=303)

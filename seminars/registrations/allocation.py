@@ -42,6 +42,7 @@ from seminars.registrations.models import (
     STATUS_WAITLISTED,
     Registration,
 )
+from seminars.registrations.person_key import person_key
 
 
 class RegistrationClosed(DomainError):
@@ -221,6 +222,7 @@ def register(
         last_name=applicant.last_name,
         email=applicant.email.strip(),
         email_normalized=email,
+        person_key=person_key(email),
         phone=applicant.phone,
         organisation=applicant.organisation,
         county=applicant.county,

@@ -80,6 +80,8 @@ class Registration(db.Model):
     last_name: Mapped[str] = mapped_column(String(100))
     email: Mapped[str] = mapped_column(String(254))
     email_normalized: Mapped[str] = mapped_column(String(254))
+    # Keyed hash of the address (see person_key.py); outlives retention and erasure.
+    person_key: Mapped[str] = mapped_column(String(64))
     phone: Mapped[str] = mapped_column(String(40), default="")
     organisation: Mapped[str] = mapped_column(String(200), default="")
     county: Mapped[str | None] = mapped_column(String(60))

@@ -30,6 +30,7 @@ from seminars.registrations.models import (
     Attendance,
     Registration,
 )
+from seminars.registrations.person_key import person_key
 
 NEEDS = (
     "need_sign_language",
@@ -187,6 +188,7 @@ def correct_contact(registration_id: int, values: dict, *, actor) -> Registratio
     for name in CONTACT_FIELDS:
         setattr(registration, name, values[name].strip())
     registration.email_normalized = email
+    registration.person_key = person_key(email)
     db.session.flush()
     old, new = changes(before, {name: getattr(registration, name) for name in CONTACT_FIELDS})
     if new:

@@ -145,7 +145,7 @@ def _headline(held) -> Headline:
         select(
             func.count(func.distinct(held.c.id)),
             func.count(Registration.id).filter(confirmed_once),
-            func.count(func.distinct(Registration.email_normalized)).filter(
+            func.count(func.distinct(Registration.person_key)).filter(
                 Registration.status == STATUS_CONFIRMED
             ),
             func.coalesce(

@@ -1,19 +1,25 @@
 """Questionnaires, invitations and responses.
 
-Anonymity by construction: a response row holds the seminar, the questionnaire version, the
-answers and the day it was sent, and nothing that leads back to a person: no invitation, no
-registration, no time of day. The invitation only remembers that it was used.
+Anonymity by construction (the README's privacy section has the whole design). Three tables
+take part, and none of them can be joined to another without the application's secret:
+
+- ``SurveyInvitee`` remembers that a registration was invited and reminded (so that nobody is
+  invited twice). It names the person but no invitation.
+- ``SurveyInvitation`` is a link: the seminar, the questionnaire, the SHA-256 of the token and
+  when it closes. It names no person, is written once, in shuffled order, and never changed.
+- ``SurveyResponse`` holds the seminar, the questionnaire version and the answers. Its
+  ``ballot`` is a keyed hash of the token (HMAC under the secret): unique, so a link answers
+  once, but useless to anyone without the secret. Writing a response touches no other row.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from seminars.core.db_types import UTCDateTime
-from seminars.core.timezone import utcnow
 from seminars.extensions import db
 
 KIND_SCALE = "scale5"
@@ -66,25 +72,36 @@ class SurveyQuestion(db.Model):
         return self.text_en if locale == "en" and self.text_en else self.text_de
 
 
+class SurveyInvitee(db.Model):
+    """That a registration was invited (and reminded): keeps invitations to one per person.
+
+    Deliberately without any reference to the invitation (the link) it was sent."""
+
+    __tablename__ = "survey_invitee"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registration.id", ondelete="CASCADE"), unique=True
+    )
+    seminar_id: Mapped[int] = mapped_column(
+        ForeignKey("seminar.id", ondelete="CASCADE"), index=True
+    )
+    invited_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class SurveyInvitation(db.Model):
-    """A single-use link for one participant. Knows whether it was used, not what was said."""
+    """A single-use link. Names no person and is never updated after it was written."""
 
     __tablename__ = "survey_invitation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    registration_id: Mapped[int | None] = mapped_column(
-        ForeignKey("registration.id", ondelete="SET NULL"), unique=True
-    )
     seminar_id: Mapped[int] = mapped_column(
         ForeignKey("seminar.id", ondelete="CASCADE"), index=True
     )
     template_id: Mapped[int] = mapped_column(ForeignKey("survey_template.id"))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    token_salt: Mapped[str] = mapped_column(String(32))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    used: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class SurveyResponse(db.Model):
@@ -95,9 +112,9 @@ class SurveyResponse(db.Model):
         ForeignKey("seminar.id", ondelete="SET NULL"), index=True
     )
     template_id: Mapped[int] = mapped_column(ForeignKey("survey_template.id"))
+    # HMAC of the link's token under the secret: one response per link, no way back to it.
+    ballot: Mapped[str] = mapped_column(String(64), unique=True)
     # {question id: answer}; the question ids say which version was asked.
     answers: Mapped[dict] = mapped_column(JSON)
-    # The day only: a time would let someone match a response to a person's visit.
-    submitted_on: Mapped[date] = mapped_column(Date)
     # Free-text answers staff hid because they name a person (question ids).
     hidden: Mapped[list] = mapped_column(JSON, default=list)

@@ -2,29 +2,32 @@
 
 from __future__ import annotations
 
+import random
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import exists, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from seminars.catalogue.models import FORMAT_IN_PERSON, STATUS_CANCELLED, Seminar, SeminarSession
 from seminars.core.errors import DomainError, NotFoundError
 from seminars.core.locking import begin_write, lock_row
-from seminars.core.timezone import berlin_date
 from seminars.core.urls import external_url
 from seminars.extensions import db
 from seminars.outbox.services import queue_mail
-from seminars.registrations import tokens
 from seminars.registrations.mails import text_to_html
 from seminars.registrations.models import STATUS_CONFIRMED, Attendance, Registration
+from seminars.surveys import links
 from seminars.surveys.models import (
     KIND_CHOICE,
     KIND_SCALE,
     KIND_TEXT,
     KIND_YES_NO,
     SurveyInvitation,
+    SurveyInvitee,
     SurveyQuestion,
     SurveyResponse,
     SurveyTemplate,
@@ -32,6 +35,8 @@ from seminars.surveys.models import (
 
 DEFAULT_TEMPLATE = "standard"
 MAX_TEXT = 2000
+_shuffle = random.SystemRandom().shuffle
+ALREADY_ANSWERED = _l("Vielen Dank! Ihre Antworten sind schon bei uns angekommen.")
 
 
 class SurveyLinkGone(DomainError):
@@ -95,11 +100,15 @@ def _invitees(seminar_id: int, ended_at: datetime, now: datetime) -> list[int]:
             Attendance.session_id == SeminarSession.id, SeminarSession.seminar_id == seminar_id
         ))
     )  # fmt: skip
-    not_invited = ~exists().where(SurveyInvitation.registration_id == Registration.id)
-    base = select(Registration.id).where(
-        Registration.seminar_id == seminar_id,
-        Registration.status == STATUS_CONFIRMED,
-        not_invited,
+    not_invited = ~exists().where(SurveyInvitee.registration_id == Registration.id)
+    base = (
+        select(Registration.id)
+        .where(
+            Registration.seminar_id == seminar_id,
+            Registration.status == STATUS_CONFIRMED,
+            not_invited,
+        )
+        .order_by(Registration.id)
     )
     if recorded:
         present = exists().where(
@@ -111,18 +120,17 @@ def _invitees(seminar_id: int, ended_at: datetime, now: datetime) -> list[int]:
     return []
 
 
-def survey_url(invitation: SurveyInvitation) -> str:
-    return external_url(
-        "surveys.answer", token=tokens.token_for(invitation.id, invitation.token_salt)
-    )
+def survey_url(seminar_id: int, registration_id: int) -> str:
+    return external_url("surveys.answer", token=links.survey_token(seminar_id, registration_id))
 
 
-def _mail_invitation(invitation: SurveyInvitation, registration: Registration, *, reminder: bool):
+def _mail_invitation(
+    registration: Registration, seminar: Seminar, closes_at: datetime, *, reminder: bool
+) -> None:
     from flask import render_template
     from flask_babel import force_locale
     from flask_babel import gettext as _
 
-    seminar = db.session.get(Seminar, invitation.seminar_id)
     with force_locale(registration.locale or "de"):
         subject = (
             _("Erinnerung: Wie war das Seminar „%(title)s“?", title=seminar.title)
@@ -134,8 +142,8 @@ def _mail_invitation(invitation: SurveyInvitation, registration: Registration, *
                 "mail/survey_invitation.txt",
                 registration=registration,
                 seminar=seminar,
-                url=survey_url(invitation),
-                closes=invitation.closes_at,
+                url=survey_url(seminar.id, registration.id),
+                closes=closes_at,
                 reminder=reminder,
                 academy=current_app.config["ACADEMY_NAME"],
             ).strip()
@@ -152,6 +160,37 @@ def _mail_invitation(invitation: SurveyInvitation, registration: Registration, *
     )
 
 
+def _invite(seminar_id: int, registration_ids: list[int], template_id: int, now: datetime) -> None:
+    """One batch: the links in shuffled order, then who was invited, then the mails in
+    registration order, so that neither ids nor row order pair a link with a person."""
+    closes_at = now + _days("SURVEY_OPEN_DAYS")
+    shuffled = list(registration_ids)
+    _shuffle(shuffled)
+    db.session.execute(
+        insert(SurveyInvitation),
+        [
+            {
+                "seminar_id": seminar_id,
+                "template_id": template_id,
+                "token_hash": links.token_hash(links.survey_token(seminar_id, registration_id)),
+                "closes_at": closes_at,
+            }
+            for registration_id in shuffled
+        ],
+    )
+    db.session.execute(
+        insert(SurveyInvitee),
+        [
+            {"registration_id": registration_id, "seminar_id": seminar_id, "invited_at": now}
+            for registration_id in registration_ids
+        ],
+    )
+    seminar = db.session.get(Seminar, seminar_id)
+    for registration_id in registration_ids:
+        registration = db.session.get(Registration, registration_id)
+        _mail_invitation(registration, seminar, closes_at, reminder=False)
+
+
 def send_invitations(now: datetime) -> int:
     """Invite the participants of seminars that have ended; each person once."""
     template = active_template()
@@ -159,59 +198,46 @@ def send_invitations(now: datetime) -> int:
     for seminar_id, ended_at, _format in _ended_seminars(now):
         db.session.commit()
         lock_row(Seminar, seminar_id)  # one runner per seminar at a time
-        for registration_id in _invitees(seminar_id, ended_at, now):
-            registration = db.session.get(Registration, registration_id)
-            invitation = SurveyInvitation(
-                registration_id=registration_id,
-                seminar_id=seminar_id,
-                template_id=template.id,
-                token_salt=tokens.new_salt(),
-                token_hash="-",
-                created_at=now,
-                closes_at=now + _days("SURVEY_OPEN_DAYS"),
-            )
-            db.session.add(invitation)
-            db.session.flush()
-            invitation.token_hash = tokens.token_hash(
-                tokens.token_for(invitation.id, invitation.token_salt)
-            )
-            _mail_invitation(invitation, registration, reminder=False)
-            sent += 1
+        invitees = _invitees(seminar_id, ended_at, now)
+        if invitees:
+            _invite(seminar_id, invitees, template.id, now)
+            sent += len(invitees)
         db.session.commit()
     return sent
 
 
 def send_reminders(now: datetime) -> int:
-    """One reminder, ``SURVEY_REMINDER_DAYS`` after the invitation, while the survey is open."""
+    """One reminder, ``SURVEY_REMINDER_DAYS`` after the invitation, while the survey is open.
+
+    Everyone invited is reminded, whether they answered or not: which links were used is
+    something this application does not know, so that nobody can learn it from its data."""
+    open_for = _days("SURVEY_OPEN_DAYS")
     due = list(
-        db.session.scalars(
-            select(SurveyInvitation.id).where(
-                SurveyInvitation.used.is_(False),
-                SurveyInvitation.reminded_at.is_(None),
-                SurveyInvitation.created_at <= now - _days("SURVEY_REMINDER_DAYS"),
-                SurveyInvitation.closes_at > now,
+        db.session.execute(
+            select(SurveyInvitee.id, SurveyInvitee.invited_at).where(
+                SurveyInvitee.reminded_at.is_(None),
+                SurveyInvitee.invited_at <= now - _days("SURVEY_REMINDER_DAYS"),
             )
         )
     )
     db.session.commit()
     sent = 0
-    for invitation_id in due:
+    for invitee_id, invited_at in due:
+        if invited_at + open_for <= now:
+            continue  # closed: nothing to remind of
         begin_write()
         claimed = db.session.execute(
-            update(SurveyInvitation)
-            .where(SurveyInvitation.id == invitation_id, SurveyInvitation.reminded_at.is_(None))
+            update(SurveyInvitee)
+            .where(SurveyInvitee.id == invitee_id, SurveyInvitee.reminded_at.is_(None))
             .values(reminded_at=now)
             .execution_options(synchronize_session=False)
         ).rowcount
         if claimed:
-            invitation = db.session.get(SurveyInvitation, invitation_id)
-            registration = (
-                db.session.get(Registration, invitation.registration_id)
-                if invitation.registration_id
-                else None
-            )
-            if registration is not None:
-                _mail_invitation(invitation, registration, reminder=True)
+            invitee = db.session.get(SurveyInvitee, invitee_id)
+            registration = db.session.get(Registration, invitee.registration_id)
+            seminar = db.session.get(Seminar, invitee.seminar_id)
+            if registration is not None and registration.email and seminar is not None:
+                _mail_invitation(registration, seminar, invited_at + open_for, reminder=True)
                 sent += 1
         db.session.commit()
     return sent
@@ -228,20 +254,24 @@ class OpenSurvey:
 
 
 def find_invitation(token: str) -> SurveyInvitation:
-    if not tokens.looks_like_token(token):
+    if not links.looks_like_token(token):
         raise UnknownSurveyLink()
     invitation = db.session.scalars(
-        select(SurveyInvitation).where(SurveyInvitation.token_hash == tokens.token_hash(token))
+        select(SurveyInvitation).where(SurveyInvitation.token_hash == links.token_hash(token))
     ).one_or_none()
     if invitation is None:
         raise UnknownSurveyLink()
     return invitation
 
 
+def _answered(token: str) -> bool:
+    return db.session.scalar(select(exists().where(SurveyResponse.ballot == links.ballot(token))))
+
+
 def open_survey(token: str, *, now: datetime) -> OpenSurvey:
     invitation = find_invitation(token)
-    if invitation.used:
-        raise SurveyLinkGone(_l("Vielen Dank! Ihre Antworten sind schon bei uns angekommen."))
+    if _answered(token):
+        raise SurveyLinkGone(ALREADY_ANSWERED)
     if invitation.closes_at <= now:
         raise SurveyLinkGone(_l("Die Befragung zu diesem Seminar ist inzwischen beendet."))
     seminar = db.session.get(Seminar, invitation.seminar_id)
@@ -266,11 +296,12 @@ def clean_answer(question: SurveyQuestion, raw: str | None):
 
 
 def submit(token: str, raw_answers: dict[str, str], *, now: datetime) -> SurveyResponse:
-    """Store one response and use up the link, in one transaction under the link's lock:
-    two submissions at once store one response."""
-    invitation = find_invitation(token)
-    db.session.rollback()
-    invitation = lock_row(SurveyInvitation, invitation.id)
+    """Store one response; its ballot uses the link up.
+
+    The transaction writes this one row and nothing else: no invitation is updated or locked
+    (a row lock would leave this transaction's id on the invitation). Two submissions at once
+    meet at the unique ballot, and the second is told the answers arrived."""
+    begin_write()
     survey = open_survey(token, now=now)
     answers = {}
     for question in survey.questions:
@@ -278,15 +309,17 @@ def submit(token: str, raw_answers: dict[str, str], *, now: datetime) -> SurveyR
         if value is not None:
             answers[str(question.id)] = value
     response = SurveyResponse(
-        seminar_id=invitation.seminar_id,
-        template_id=invitation.template_id,
+        seminar_id=survey.invitation.seminar_id,
+        template_id=survey.invitation.template_id,
+        ballot=links.ballot(token),
         answers=answers,
-        submitted_on=berlin_date(now),
         hidden=[],
     )
-    db.session.add(response)
-    invitation.used = True
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(response)
+    except IntegrityError:
+        raise SurveyLinkGone(ALREADY_ANSWERED) from None
     return response
 
 
@@ -301,3 +334,19 @@ def response_rate(seminar_ids: list[int]) -> tuple[int, int]:
         .where(SurveyResponse.seminar_id.in_(seminar_ids))
     )  # fmt: skip
     return invited, answered
+
+
+def void_links(registrations: list[tuple[int, int]]) -> None:
+    """Erasure: the survey links of these (seminar id, registration id) pairs stop working.
+    The invitation rows stay (they count for the response rate) under a random hash."""
+    hashes = [
+        links.token_hash(links.survey_token(seminar_id, registration_id))
+        for seminar_id, registration_id in registrations
+    ]
+    for token_hash in hashes:
+        db.session.execute(
+            update(SurveyInvitation)
+            .where(SurveyInvitation.token_hash == token_hash)
+            .values(token_hash=secrets.token_hex(32))
+            .execution_options(synchronize_session=False)
+        )

@@ -50,7 +50,7 @@ def test_a_missing_mail_is_found(app):
     db.session.add(
         Registration(
             seminar_id=people[0].seminar_id, status="waitlisted", first_name="A", last_name="B",
-            email="x@example.org", email_normalized="x@example.org",
+            email="x@example.org", email_normalized="x@example.org", person_key="x",
         )
     )  # fmt: skip
     db.session.commit()

@@ -55,7 +55,7 @@ def small_fixture():
             SurveyResponse(
                 seminar_id=seminar.id,
                 template_id=1,
-                submitted_on=utcnow().date(),
+                ballot=factories.ballot(),
                 answers={
                     str(ids["overall"]): overall,
                     str(ids["recommend"]): recommend,
@@ -70,9 +70,7 @@ def small_fixture():
                 seminar_id=seminar.id,
                 template_id=1,
                 token_hash=f"h{number}",
-                token_salt="s",
                 closes_at=utcnow(),
-                used=number < 4,
             )
         )
     db.session.commit()

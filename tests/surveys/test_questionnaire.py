@@ -38,7 +38,7 @@ def test_rewording_an_answered_question_makes_a_new_version(client, login):
             SurveyResponse(
                 seminar_id=seminar.id,
                 template_id=1,
-                submitted_on=utcnow().date(),
+                ballot=factories.ballot(),
                 answers={str(overall.id): value},
                 hidden=[],
             )
@@ -69,7 +69,7 @@ def test_rewording_an_answered_question_makes_a_new_version(client, login):
             SurveyResponse(
                 seminar_id=seminar.id,
                 template_id=1,
-                submitted_on=utcnow().date(),
+                ballot=factories.ballot(),
                 answers={str(versions[1].id): 5},
                 hidden=[],
             )

@@ -86,8 +86,30 @@ def test_one_reminder_and_the_survey_closes(app, client):
     assert services.send_reminders(now + timedelta(days=8)) == 0
     path = invitation_tokens()[people[0].email]
     token = path.rsplit("/", 1)[1]
+    reminder = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.kind == "survey_reminder")
+    ).one()
+    assert path in reminder.body_text  # the same link again
     with pytest.raises(services.SurveyLinkGone):
         services.open_survey(token, now=now + timedelta(days=21, minutes=1))
+
+
+def test_everyone_invited_is_reminded_answered_or_not(app):
+    """Reminding only those who did not answer would write down who answered."""
+    _seminar, people = finished_seminar(2, attended=[0, 1])
+    now = utcnow()
+    services.send_invitations(now)
+    token = invitation_tokens()[people[0].email].rsplit("/", 1)[1]
+    services.submit(token, {}, now=now + timedelta(days=1))
+    db.session.commit()
+    assert services.send_reminders(now + timedelta(days=7, minutes=1)) == 2
+
+
+def test_no_reminder_once_the_survey_closed(app):
+    finished_seminar(1, attended=[0])
+    now = utcnow()
+    services.send_invitations(now)
+    assert services.send_reminders(now + timedelta(days=21, minutes=1)) == 0
 
 
 def test_answering_stores_an_anonymous_response_and_uses_the_link(app, client):
@@ -134,7 +156,7 @@ def test_unknown_links_are_friendly(client, token):
 
 def test_response_rows_cannot_lead_back_to_a_person(app):
     columns = {c["name"] for c in inspect(db.engine).get_columns("survey_response")}
-    assert columns == {"id", "seminar_id", "template_id", "answers", "submitted_on", "hidden"}
+    assert columns <= {"id", "seminar_id", "template_id", "ballot", "answers", "hidden", "released"}
     foreign = {
         fk["referred_table"] for fk in inspect(db.engine).get_foreign_keys("survey_response")
     }
@@ -142,7 +164,16 @@ def test_response_rows_cannot_lead_back_to_a_person(app):
     types = {
         c["name"]: str(c["type"]).upper() for c in inspect(db.engine).get_columns("survey_response")
     }
-    assert types["submitted_on"] == "DATE"
+    assert not [name for name, kind in types.items() if "DATE" in kind or "TIME" in kind]
+
+
+def test_invitations_name_no_person(app):
+    columns = {c["name"] for c in inspect(db.engine).get_columns("survey_invitation")}
+    assert columns == {"id", "seminar_id", "template_id", "token_hash", "closes_at"}
+    foreign = {
+        fk["referred_table"] for fk in inspect(db.engine).get_foreign_keys("survey_invitation")
+    }
+    assert foreign == {"seminar", "survey_template"}
 
 
 def test_two_submissions_at_once_store_one_response(app):
@@ -176,4 +207,7 @@ def test_two_submissions_at_once_store_one_response(app):
     db.session.rollback()
     assert sorted(outcomes) == ["gone", "stored"]
     assert len(db.session.scalars(select(SurveyResponse)).all()) == 1
-    assert db.session.scalars(select(SurveyInvitation.used)).one() is True
+    with pytest.raises(services.SurveyLinkGone):
+        services.submit(token, {f"q{question_id}": "2"}, now=utcnow())
+    db.session.rollback()
+    assert len(db.session.scalars(select(SurveyResponse)).all()) == 1

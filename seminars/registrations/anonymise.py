@@ -1,0 +1,47 @@
+"""Removing the personal data from registrations (retention and erasure).
+
+What stays is what the figures need: seminar, county, status, times, attendance and the
+pseudonymous person key.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import String, cast, literal, update
+
+from seminars.extensions import db
+from seminars.registrations.models import Registration
+
+
+def anonymise(ids: list[int], now: datetime, *, person_key: str | None = None) -> None:
+    """Blank names, addresses, phone, group, remarks, needs and the link of these rows.
+    ``person_key`` replaces their key (erasure: one random value for the whole person)."""
+    if not ids:
+        return
+    values = dict(
+        first_name="",
+        last_name="",
+        email="",
+        email_normalized=literal("anonymised-") + cast(Registration.id, String),
+        phone="",
+        organisation="",
+        remarks="",
+        needs_other="",
+        need_sign_language=False,
+        need_speech_to_text=False,
+        need_step_free=False,
+        need_hearing_loop=False,
+        need_personal_assistant=False,
+        token_hash=None,
+        token_salt="",
+        anonymised_at=now,
+    )
+    if person_key is not None:
+        values["person_key"] = person_key
+    db.session.execute(
+        update(Registration)
+        .where(Registration.id.in_(ids))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )

@@ -1,0 +1,34 @@
+"""The pseudonymous person key: who is the same person, without saying who.
+
+A keyed hash (HMAC-SHA256) of the normalised e-mail address. Figures such as "people reached"
+count distinct keys, so they stay the same when retention or erasure removes the address.
+Without the key (``PERSON_KEY_SECRET``, else derived from ``SECRET_KEY``) nobody can test an
+address against it. Erasure replaces a person's keys by one random value, which keeps the
+figures and cuts the way back to the address.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from flask import current_app
+
+
+def _secret() -> bytes:
+    configured = current_app.config.get("PERSON_KEY_SECRET")
+    if configured:
+        return configured.encode()
+    return hmac.new(
+        current_app.config["SECRET_KEY"].encode(), b"person-key", hashlib.sha256
+    ).digest()
+
+
+def person_key(email_normalized: str) -> str:
+    return hmac.new(_secret(), email_normalized.encode(), hashlib.sha256).hexdigest()
+
+
+def random_key() -> str:
+    """A key that stands for one erased person and leads nowhere."""
+    return secrets.token_hex(32)
