@@ -50,6 +50,7 @@ def build_database(url: str) -> None:
     from seminars.core.timezone import berlin_date, berlin_to_utc, utcnow
     from seminars.extensions import db
     from seminars.registrations.models import Registration
+    from seminars.registrations.person_key import person_key
 
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url})
     rng = random.Random(300)
@@ -98,6 +99,7 @@ def build_database(url: str) -> None:
                     last_name=f"Nachname {number}",
                     email=email,
                     email_normalized=email,
+                    person_key=person_key(email),
                     consent_at=now,
                 )
             )
@@ -147,6 +149,7 @@ def staleness(base: str, url: str, trials: int = 3, cache_seconds: int = 3) -> f
     from seminars.core.timezone import utcnow
     from seminars.extensions import db
     from seminars.registrations.models import Registration
+    from seminars.registrations.person_key import person_key
 
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
@@ -170,7 +173,8 @@ def staleness(base: str, url: str, trials: int = 3, cache_seconds: int = 3) -> f
             db.session.add(
                 Registration(
                     seminar=seminar, status="confirmed", holds_seat=True, first_name="A",
-                    last_name="B", email=email, email_normalized=email, consent_at=utcnow(),
+                    last_name="B", email=email, email_normalized=email,
+                    person_key=person_key(email), consent_at=utcnow(),
                 )
             )  # fmt: skip
             db.session.commit()

@@ -23,6 +23,7 @@ def build(url: str) -> int:
     from seminars.core.timezone import utcnow
     from seminars.extensions import db
     from seminars.registrations.models import Attendance, Registration
+    from seminars.registrations.person_key import person_key
 
     start = utcnow() - timedelta(days=7)
     upgrade()
@@ -54,6 +55,7 @@ def build(url: str) -> int:
             last_name=f"Nachname {number}",
             email=email,
             email_normalized=email,
+            person_key=person_key(email),
             consent_at=start,
             token_salt="",
             created_at=start,

@@ -9,6 +9,7 @@ most 3). PostgreSQL when reachable (``BENCH_DATABASE_URL``), else SQLite.
 from __future__ import annotations
 
 import random
+import secrets
 import statistics as stats
 import tempfile
 import time
@@ -28,7 +29,7 @@ FIRST_YEAR = 2016
 RAW_QUERIES = {
     "postgresql": [
         # seminars held, registrations, reach, seats
-        """SELECT count(DISTINCT s.id), count(r.id), count(DISTINCT r.email_normalized)
+        """SELECT count(DISTINCT s.id), count(r.id), count(DISTINCT r.person_key)
            FROM seminar s JOIN seminar_session ss ON ss.seminar_id = s.id
            LEFT JOIN registration r ON r.seminar_id = s.id
            WHERE s.status = 'published' AND {year_filter}""",
@@ -43,7 +44,7 @@ RAW_QUERIES = {
            WHERE r.status = 'confirmed' AND {year_filter} GROUP BY r.county""",
     ],
     "sqlite": [
-        """SELECT count(DISTINCT s.id), count(r.id), count(DISTINCT r.email_normalized)
+        """SELECT count(DISTINCT s.id), count(r.id), count(DISTINCT r.person_key)
            FROM seminar s JOIN seminar_session ss ON ss.seminar_id = s.id
            LEFT JOIN registration r ON r.seminar_id = s.id
            WHERE s.status = 'published' AND {year_filter}""",
@@ -61,6 +62,7 @@ def build(app) -> None:
     from flask_migrate import upgrade
 
     from seminars.extensions import db
+    from seminars.registrations.person_key import person_key
     from seminars.surveys.models import SurveyQuestion
 
     rng = random.Random(7)
@@ -131,6 +133,7 @@ def build(app) -> None:
                             "last_name": "N",
                             "email": email,
                             "email_normalized": email,
+                            "person_key": person_key(email),
                             "phone": "",
                             "organisation": "",
                             "county": rng.choice(["th-gotha", "th-jena", "sn-leipzig", None]),
@@ -165,7 +168,7 @@ def build(app) -> None:
                             "seminar_id": seminar_id,
                             "template_id": 1,
                             "answers": answers,
-                            "submitted_on": start.date(),
+                            "ballot": secrets.token_hex(32),
                             "hidden": [],
                         }
                     )

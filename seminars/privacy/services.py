@@ -134,9 +134,7 @@ def export_person(email: str) -> dict:
             .order_by(AuditEntry.id)
         ).all()
         invited_at = db.session.scalar(
-            select(SurveyInvitee.invited_at).where(
-                SurveyInvitee.registration_id == registration.id
-            )
+            select(SurveyInvitee.invited_at).where(SurveyInvitee.registration_id == registration.id)
         )
         result["registrations"].append(
             {
@@ -206,10 +204,11 @@ def _iso(value):
 
 def erase_person(email: str, *, actor, now: datetime) -> int:
     """Erase one person on request, in one transaction: active registrations of seminars
-    that have not ended are cancelled (seats pass on; the cancellation mail is dropped with every other mail to the person),
-    certificates are withdrawn and lose the name, audit entries lose the values, and every
-    registration is anonymised under one new random person key, so that the figures stay as
-    they were and nothing leads back to the address. The caller commits."""
+    that have not ended are cancelled (seats pass on; the cancellation mail goes with every
+    other mail to the person), survey links stop working, certificates are withdrawn and
+    lose the name, audit entries lose the values, and every registration is anonymised
+    under one new random person key, so that the figures stay as they were and nothing
+    leads back to the address. The caller commits."""
     begin_write()
     found = _registrations_of(email)
     ids = [r.id for r in found]

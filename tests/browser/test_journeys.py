@@ -6,6 +6,7 @@ and HTML checks at the end look at every one of them.
 
 from __future__ import annotations
 
+import secrets
 import shutil
 import subprocess
 import time
@@ -100,21 +101,19 @@ def survey_path(live_server) -> str:
 
     from seminars.core.timezone import utcnow
     from seminars.extensions import db
-    from seminars.registrations import tokens
+    from seminars.surveys import links
     from seminars.surveys.models import SurveyInvitation
 
     with live_server.app.app_context():
-        invitation = SurveyInvitation(
-            seminar_id=1,
-            template_id=1,
-            token_salt=tokens.new_salt(),
-            token_hash="-",
-            closes_at=utcnow() + timedelta(days=5),
+        token = secrets.token_urlsafe(32)
+        db.session.add(
+            SurveyInvitation(
+                seminar_id=1,
+                template_id=1,
+                token_hash=links.token_hash(token),
+                closes_at=utcnow() + timedelta(days=5),
+            )
         )
-        db.session.add(invitation)
-        db.session.flush()
-        token = tokens.token_for(invitation.id, invitation.token_salt)
-        invitation.token_hash = tokens.token_hash(token)
         db.session.commit()
     return f"/befragung/{token}"
 

@@ -84,9 +84,9 @@ def test_erasure_leaves_the_person_nowhere(app, client, login, smtp_server):
     db.session.commit()
     deliver()  # some mail leaves, some (the next ones) will wait in the outbox
     assert smtp_server.messages
-    person_tokens = [
-        tokens.token_for(r.id, r.token_salt) for r in (old, active)
-    ] + [links.survey_token(past.id, old.id)]
+    person_tokens = [tokens.token_for(r.id, r.token_salt) for r in (old, active)] + [
+        links.survey_token(past.id, old.id)
+    ]
     assert traces(person_tokens)  # the person is in the database before
 
     before = statistics.statistics(statistics.Filters(), now=now).headline

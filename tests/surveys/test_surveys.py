@@ -10,7 +10,7 @@ from seminars.extensions import db
 from seminars.outbox.models import OutboxMessage
 from seminars.registrations import allocation, staff
 from seminars.surveys import services
-from seminars.surveys.models import SurveyInvitation, SurveyQuestion, SurveyResponse
+from seminars.surveys.models import SurveyQuestion, SurveyResponse
 from tests import factories
 from tests.conftest import csrf_token_from
 

@@ -80,9 +80,7 @@ def test_the_answering_transaction_wrote_nothing_but_the_answer(answered, dialec
     # The only other trace of an answering transaction is the key-share lock its foreign
     # keys take on the seminar and the questionnaire, which the response names anyway.
     locked = {
-        table
-        for table, row in rows
-        if table != "survey_response" and row["_xmax"] in response_xids
+        table for table, row in rows if table != "survey_response" and row["_xmax"] in response_xids
     }
     assert locked <= {"seminar", "survey_template"}
     # Invitations are written once and never updated, deleted or locked afterwards.
@@ -121,8 +119,7 @@ def test_row_order_and_ids_of_invitations_do_not_follow_the_people(answered, dia
         ).scalars()
         by_position = [position[h] for h in physical]
     by_id = [
-        position[h]
-        for h in db.session.scalars(select(SurveyInvitation.token_hash).order_by("id"))
+        position[h] for h in db.session.scalars(select(SurveyInvitation.token_hash).order_by("id"))
     ]
     ordered = list(range(PEOPLE))
     # 12! orders: the chance that a shuffle keeps the registration order is 1 in 479 million.
