@@ -1,4 +1,5 @@
-"""``/dev/mail``: the outbox as a page, only in debug mode, so the flow works without SMTP."""
+"""``/dev/mail``: the outbox as a page, only in debug mode outside production, so the flow
+works without SMTP. Production refuses to start in debug mode at all (``create_app``)."""
 
 from __future__ import annotations
 
@@ -21,9 +22,13 @@ def _linkify(text: str) -> Markup:
     return Markup(_URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', escaped))
 
 
+def dev_mail_allowed(app) -> bool:
+    return bool(app.debug) and app.config.get("ENV_NAME") != "production"
+
+
 @bp.before_request
 def only_in_debug_mode():
-    if not current_app.debug:
+    if not dev_mail_allowed(current_app):
         abort(404)
 
 
