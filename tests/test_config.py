@@ -33,7 +33,10 @@ def test_dev_mail_is_never_served_in_production(monkeypatch):
     monkeypatch.delenv("FLASK_DEBUG", raising=False)
     app = create_app(
         "production",
-        {"SECRET_KEY": "a-long-random-value-for-tests-only", "SQLALCHEMY_DATABASE_URI": "sqlite://"},
+        {
+            "SECRET_KEY": "a-long-random-value-for-tests-only",
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+        },
     )
     app.debug = True  # switched on after start, as app.run(debug=True) would
     assert app.test_client().get("/dev/mail/").status_code == 404
