@@ -43,9 +43,7 @@ def check_xlsx_archive(data: bytes) -> None:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         parts = archive.infolist()
         if len(parts) > MAX_PARTS:
-            raise TooLarge(
-                _l("Die Excel-Datei besteht aus mehr als %(n)d Teilen.", n=MAX_PARTS)
-            )
+            raise TooLarge(_l("Die Excel-Datei besteht aus mehr als %(n)d Teilen.", n=MAX_PARTS))
         # Python's zipfile never unpacks more than a part declares (and checks the CRC), so
         # the declared sizes bound what openpyxl can read.
         if sum(part.file_size for part in parts) > MAX_UNCOMPRESSED_BYTES:
