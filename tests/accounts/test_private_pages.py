@@ -24,8 +24,10 @@ def _get_rules(app, private: bool):
 
 @pytest.fixture
 def world(app, client, login):
+    saved = app.config["SURVEY_MIN_RESPONSES"]  # the world lowers it
     login("admin")
-    return build_world(app)
+    yield build_world(app)
+    app.config["SURVEY_MIN_RESPONSES"] = saved
 
 
 def test_every_back_office_and_personal_page_says_no_store(app, client, world):
