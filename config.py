@@ -127,6 +127,8 @@ class Config:
         "REGISTRATION_RATE_LIMIT", "20 per minute;100 per hour"
     )
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120 per minute")
+    # PDFs rendered on request (annual report, sign-in sheet), per logged-in user.
+    PDF_RATE_LIMIT = os.environ.get("PDF_RATE_LIMIT", "10 per minute")
 
     # Retention of personal data.
     RETENTION_MONTHS = _env_int("RETENTION_MONTHS", 24)
@@ -205,6 +207,7 @@ class TestingConfig(Config):
     LOGIN_RATE_LIMIT = "1000 per minute"
     REGISTRATION_RATE_LIMIT = "1000 per minute"
     API_RATE_LIMIT = "1000 per minute"
+    PDF_RATE_LIMIT = "1000 per minute"
     CATALOGUE_CACHE_SECONDS = 0
     WTF_CSRF_ENABLED = True
 

@@ -77,12 +77,13 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
 
 
 def _check_production_settings(app: Flask) -> None:
-    if app.config.get("ENV_NAME") == "production" and app.config.get("SECRET_KEY") in (
-        None,
-        "",
-        DEFAULT_SECRET_KEY,
-    ):
+    if app.config.get("ENV_NAME") != "production":
+        return
+    if app.config.get("SECRET_KEY") in (None, "", DEFAULT_SECRET_KEY):
         raise RuntimeError("SECRET_KEY must be set to a long random value in production")
+    if app.debug:
+        # The debugger runs code for whoever sees a traceback, and /dev/mail shows every mail.
+        raise RuntimeError("production refuses to run in debug mode: unset FLASK_DEBUG")
 
 
 PRIVACY_SETTINGS = ("ACADEMY_ADDRESS", "PRIVACY_OFFICER", "PRIVACY_PROCESSORS")

@@ -2,7 +2,8 @@
 
 Every endpoint of the app must have an entry in ``ACCESS``; an endpoint without one is refused
 to everybody (and a test fails). Anonymous visitors of a protected page are sent to the login;
-logged-in users without the role get 403.
+logged-in users without the role get 403. Responses of the back office and of the pages behind
+a personal link carry ``Cache-Control: no-store``.
 """
 
 from __future__ import annotations
@@ -141,6 +142,43 @@ def _enforce_access():
     return None
 
 
+# Public pages that show one person's data: reached through a personal link or a form post.
+PERSONAL_PUBLIC_ENDPOINTS = frozenset(
+    {
+        "registrations.register",
+        "registrations.sent",
+        "registrations.manage",
+        "registrations.confirm",
+        "registrations.cancel_form",
+        "registrations.cancel",
+        "registrations.accept",
+        "registrations.decline",
+        "registrations.calendar",
+        "certificates.download_own",
+        "surveys.answer",
+        "surveys.submit",
+        "surveys.thanks",
+    }
+)
+BACK_OFFICE_PREFIX = "/verwaltung"
+
+
+def is_private(path: str, endpoint: str | None) -> bool:
+    """Whether no browser, proxy or shared cache may keep a copy of the response."""
+    if path == BACK_OFFICE_PREFIX or path.startswith(BACK_OFFICE_PREFIX + "/"):
+        return True
+    if endpoint is None:
+        return False
+    return ACCESS.get(endpoint, ADMIN_ONLY) != PUBLIC or endpoint in PERSONAL_PUBLIC_ENDPOINTS
+
+
+def _forbid_storing_private_pages(response):
+    if is_private(request.path, request.endpoint):
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def init_access(app: Flask) -> None:
     login_manager.init_app(app)
     app.before_request(_enforce_access)
+    app.after_request(_forbid_storing_private_pages)

@@ -9,6 +9,7 @@ from flask_login import current_user, login_user, logout_user
 from seminars.accounts import services
 from seminars.accounts.forms import ChangePasswordForm, EditUserForm, LoginForm, NewUserForm
 from seminars.core.errors import DomainError
+from seminars.core.redirects import local_path
 from seminars.core.timezone import utcnow
 from seminars.extensions import db, limiter
 
@@ -16,7 +17,8 @@ bp = Blueprint("accounts", __name__, url_prefix="/verwaltung")
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/verwaltung") and not target.startswith("//"):
+    target = local_path(target, fallback="")
+    if target.startswith("/verwaltung"):
         return target
     return url_for("backoffice.dashboard")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from flask import current_app
@@ -27,8 +27,10 @@ class SeminarStatus:
     seats_taken: int
     waitlist: int
     unconfirmed: int
-    interpreting: int
-    other_needs: int
+    # Registrations asking for interpreting, or for anything else; None: withheld, because
+    # fewer than the minimum group would be shown to someone who only reads figures.
+    interpreting: int | None
+    other_needs: int | None
     interpreter_deadline: date | None
 
     @property
@@ -45,6 +47,30 @@ class SeminarStatus:
         if self.waitlist and self.seats_taken < self.seminar.capacity:
             items.append("free_seats_and_waitlist")
         return items
+
+
+def withhold_small_needs(statuses: list[SeminarStatus], minimum: int) -> list[SeminarStatus]:
+    """The figures as the steering committee may see them: counts of needs below ``minimum``
+    (0 included, so that "none" and "one" look alike) are withheld, and so is the interpreter
+    deadline, whose presence alone would tell that someone asked. Staff book interpreters and
+    keep the exact figures. No figure on the page adds needs up, so no difference of two
+    shown figures can isolate a withheld count."""
+
+    def shown(count: int | None) -> int | None:
+        return count if count is not None and count >= minimum else None
+
+    result = []
+    for status in statuses:
+        interpreting = shown(status.interpreting)
+        result.append(
+            replace(
+                status,
+                interpreting=interpreting,
+                other_needs=shown(status.other_needs),
+                interpreter_deadline=status.interpreter_deadline if interpreting else None,
+            )
+        )
+    return result
 
 
 def upcoming(now: datetime, limit: int = 100) -> list[SeminarStatus]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
+from flask_login import current_user
 
+from seminars.accounts.models import ROLE_STEERING
 from seminars.backoffice import services
 from seminars.core.timezone import berlin_date, utcnow
 
@@ -13,6 +15,10 @@ bp = Blueprint("backoffice", __name__, url_prefix="/verwaltung")
 @bp.get("/")
 def dashboard():
     now = utcnow()
+    seminars = services.upcoming(now)
+    minimum = current_app.config["SURVEY_MIN_RESPONSES"]
+    if current_user.role == ROLE_STEERING:  # figures only, never a need a small count reveals
+        seminars = services.withhold_small_needs(seminars, minimum)
     return render_template(
-        "backoffice/dashboard.html", seminars=services.upcoming(now), today=berlin_date(now)
+        "backoffice/dashboard.html", seminars=seminars, today=berlin_date(now), minimum=minimum
     )

@@ -1,10 +1,11 @@
-"""Issued certificates: a snapshot of what they say, a code anyone can check."""
+"""Issued certificates: a snapshot of what they say, a code anyone can check, and the PDF
+rendered once when the certificate was issued."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from seminars.core.db_types import UTCDateTime
@@ -38,3 +39,20 @@ class Certificate(db.Model):
     @property
     def valid(self) -> bool:
         return self.revoked_at is None
+
+
+class CertificatePdf(db.Model):
+    """The PDF of a valid certificate, rendered once when it was issued and served from here.
+
+    The one place a certificate's document is stored: revoking or replacing the certificate
+    deletes its row, and so does anything that erases the person (the row goes with its
+    certificate, too).
+    """
+
+    __tablename__ = "certificate_pdf"
+
+    certificate_id: Mapped[int] = mapped_column(
+        ForeignKey("certificate.id", ondelete="CASCADE"), primary_key=True
+    )
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    rendered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -92,11 +92,12 @@ def render_pdf(certificate: Certificate) -> bytes:
 
 
 def zip_of(certificates: list[Certificate]) -> bytes:
+    """The stored PDFs of ``certificates`` in one ZIP archive (nothing is rendered anew)."""
+    from seminars.certificates.documents import pdf_of
+
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for certificate in certificates:
             name = "".join(ch if ch.isalnum() else "-" for ch in certificate.snapshot["name"])
-            archive.writestr(
-                f"bescheinigung-{name}-{certificate.code}.pdf", render_pdf(certificate)
-            )
+            archive.writestr(f"bescheinigung-{name}-{certificate.code}.pdf", pdf_of(certificate))
     return buffer.getvalue()

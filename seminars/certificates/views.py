@@ -15,7 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from seminars.certificates import pdf, services
+from seminars.certificates import documents, pdf, services
 from seminars.core.errors import DomainError, NotFoundError
 from seminars.core.timezone import utcnow
 from seminars.extensions import db, limiter
@@ -47,7 +47,9 @@ def download_own(token: str):
     certificate = services.active_certificate(registration.id)
     if certificate is None:
         raise NotFoundError(_("Für diese Anmeldung gibt es noch keine Bescheinigung."))
-    return _pdf_response(pdf.render_pdf(certificate), f"bescheinigung-{certificate.code}.pdf")
+    body = documents.pdf_of(certificate)
+    db.session.commit()  # keeps a PDF rendered now for a certificate issued before storing
+    return _pdf_response(body, f"bescheinigung-{certificate.code}.pdf")
 
 
 def _actor():
@@ -88,13 +90,16 @@ def issue_all(seminar_id: int):
 @bp.get("/verwaltung/bescheinigungen/<int:certificate_id>.pdf")
 def download(certificate_id: int):
     certificate = services.get_certificate(certificate_id)
-    return _pdf_response(pdf.render_pdf(certificate), f"bescheinigung-{certificate.code}.pdf")
+    body = documents.pdf_of(certificate)
+    db.session.commit()  # as above
+    return _pdf_response(body, f"bescheinigung-{certificate.code}.pdf")
 
 
 @bp.get("/verwaltung/seminare/<int:seminar_id>/bescheinigungen.zip")
 def download_all(seminar_id: int):
     certificates = services.for_seminar(seminar_id)
     response = Response(pdf.zip_of(certificates), mimetype="application/zip")
+    db.session.commit()  # as above
     response.headers["Content-Disposition"] = (
         f'attachment; filename="bescheinigungen-{seminar_id}.zip"'
     )

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, current_app, jsonify, redirect, render_te
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from seminars.core.redirects import local_path
 from seminars.extensions import csrf, db
 
 log = logging.getLogger(__name__)
@@ -57,20 +58,19 @@ def easy_language():
 LANGUAGE_COOKIE_DAYS = 365
 
 
-def _local_path(target: str | None) -> str:
-    """Only paths on this site: never redirect elsewhere (no open redirect)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/"
-    return target
-
-
 @bp.post("/sprache")
-@csrf.exempt  # choosing a language changes nothing stored; the form stays cacheable
+# No CSRF token: the switch is a form in the header of every page, also of the catalogue pages
+# that are cached and shared between visitors (page_cache.py), where a session's token must
+# never appear. A forged request can do no more than the visitor's own click: set the
+# language cookie to one of LANGUAGES and go back to a path on this site. Nothing is stored.
+@csrf.exempt
 def set_language():
     """Remember the chosen language in a cookie and go back to the page it was chosen on."""
-    response = redirect(_local_path(request.form.get("next")), code=303)
+    response = redirect(local_path(request.form.get("next")), code=303)
     language = request.form.get("lang", "")
-    if language in current_app.config["LANGUAGES"]:
+    # Browsers say when a form was sent from another site; such a request changes nothing.
+    from_elsewhere = request.headers.get("Sec-Fetch-Site") == "cross-site"
+    if language in current_app.config["LANGUAGES"] and not from_elsewhere:
         response.set_cookie(
             "lang",
             language,

@@ -6,6 +6,7 @@ import re
 
 from flask import Blueprint, Response, abort
 
+from seminars.core.rate_limits import pdf_rate_limit
 from seminars.exports import services
 
 bp = Blueprint("exports", __name__, url_prefix="/verwaltung")
@@ -38,6 +39,7 @@ def participants(seminar_id: int, fmt: str):
 
 
 @bp.get("/seminare/<int:seminar_id>/unterschriften.pdf")
+@pdf_rate_limit
 def sign_in_sheet(seminar_id: int):
     return _download(
         services.sign_in_sheet_pdf(seminar_id),

@@ -12,7 +12,7 @@ from seminars.core.errors import DomainError, NotFoundError
 from seminars.core.locking import begin_write
 from seminars.extensions import db
 from seminars.outbox.services import queue_mail
-from seminars.registrations.mails import manage_url, text_to_html
+from seminars.registrations.mails import links_in, manage_url, text_to_html
 from seminars.registrations.models import STATUS_CONFIRMED, STATUS_WAITLISTED, Registration
 
 AUDIENCES = {
@@ -53,6 +53,8 @@ def send_to_participants(seminar_id: int, audience: str, subject: str, text: str
     people = recipients(seminar_id, audience)
     if not people:
         raise DomainError(_l("In dieser Gruppe ist niemand."))
+    # Clickable: the person's own link and the links staff wrote, never one inside a name.
+    staff_links = links_in(text)
     for registration in people:
         body = body_for(registration, text)
         queue_mail(
@@ -60,7 +62,7 @@ def send_to_participants(seminar_id: int, audience: str, subject: str, text: str
             recipient=registration.email,
             subject=subject,
             body_text=body,
-            body_html=str(text_to_html(body)),
+            body_html=str(text_to_html(body, {manage_url(registration), *staff_links})),
             registration_id=registration.id,
         )
     record(actor, "seminar.mail", seminar=seminar,

@@ -1,7 +1,9 @@
-"""``/dev/mail``: the outbox as a page, only in debug mode, so the flow works without SMTP."""
+"""``/dev/mail``: the outbox as a page, only in debug mode outside production, so the flow
+works without SMTP. Production refuses to start in debug mode at all (``create_app``)."""
 
 from __future__ import annotations
 
+import html
 import re
 
 from flask import Blueprint, abort, current_app, render_template
@@ -10,6 +12,7 @@ from sqlalchemy import select
 
 from seminars.extensions import db
 from seminars.outbox.models import OutboxMessage
+from seminars.registrations.mails import own_site_link
 
 bp = Blueprint("dev_mail", __name__, url_prefix="/dev/mail")
 
@@ -17,13 +20,23 @@ _URL = re.compile(r"https?://[^\s<>\"]+")
 
 
 def _linkify(text: str) -> Markup:
-    escaped = str(escape(text))
-    return Markup(_URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', escaped))
+    """Links to this site become clickable (the ones the mails are about), nothing else."""
+    clickable = own_site_link()
+
+    def link(match: re.Match) -> str:
+        shown = match.group(0)
+        return f'<a href="{shown}">{shown}</a>' if clickable(html.unescape(shown)) else shown
+
+    return Markup(_URL.sub(link, str(escape(text))))
+
+
+def dev_mail_allowed(app) -> bool:
+    return bool(app.debug) and app.config.get("ENV_NAME") != "production"
 
 
 @bp.before_request
 def only_in_debug_mode():
-    if not current_app.debug:
+    if not dev_mail_allowed(current_app):
         abort(404)
 
 

@@ -8,6 +8,7 @@ import click
 from flask_babel import gettext as _
 
 from seminars.extensions import db
+from seminars.programme_import.readers import MAX_FILE_BYTES
 from seminars.programme_import.services import import_programme
 
 
@@ -15,7 +16,9 @@ from seminars.programme_import.services import import_programme
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_programme_command(file: Path) -> None:
     """Import or update seminars from a CSV or XLSX file (columns: see README)."""
-    result = import_programme(file.name, file.read_bytes())
+    with file.open("rb") as stream:
+        data = stream.read(MAX_FILE_BYTES + 1)  # one byte more is enough to refuse it
+    result = import_programme(file.name, data)
     if not result.ok:
         db.session.rollback()
         click.echo(

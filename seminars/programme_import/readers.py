@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 2000
+MAX_ROWS = 2000  # seminars, not counting the header and empty rows
+MAX_COLUMNS = 100
 
 
 class UnreadableFile(Exception):
@@ -73,49 +75,68 @@ def read_csv(data: bytes) -> Sheet:
     first_line = text.splitlines()[0]
     delimiter = max(";,\t", key=first_line.count)
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        return _sheet(_bounded(enumerate(records, start=1)))
     except csv.Error as exc:
         raise UnreadableFile(
             _l("Die CSV-Datei ist fehlerhaft: %(reason)s", reason=str(exc))
         ) from exc
-    return _sheet(records)
 
 
 def read_xlsx(data: bytes) -> Sheet:
     from openpyxl import load_workbook
 
+    from seminars.programme_import.xlsx_guard import TooLarge, check_xlsx_archive
+
     try:
+        check_xlsx_archive(data)
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds of errors for broken files
+    except TooLarge as exc:
+        raise UnreadableFile(exc.message) from exc
+    except Exception as exc:  # a broken archive; openpyxl raises many kinds of errors
         raise UnreadableFile(_l("Die Datei ist keine lesbare Excel-Datei (XLSX).")) from exc
     try:
         sheet = workbook.worksheets[0] if workbook.worksheets else None
         if sheet is None:
             raise UnreadableFile(_l("Die Excel-Datei enthält kein Tabellenblatt."))
-        records = []
-        for row in sheet.iter_rows(values_only=True):
-            records.append([_cell_text(value) for value in row])
-            if len(records) > MAX_ROWS + 1:
-                break
+        # Rows as they are in the file, not padded to the size the sheet claims to have.
+        sheet.reset_dimensions()
+        records = (
+            (number, [_cell_text(value) for value in row])
+            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)
+        )
+        return _sheet(_bounded(records))
     finally:
         workbook.close()
-    return _sheet(records)
 
 
-def _sheet(records: list[list[str]]) -> Sheet:
-    numbered = [
-        (number, [cell.strip() for cell in record])
-        for number, record in enumerate(records, start=1)
-    ]
-    numbered = [(n, cells) for n, cells in numbered if any(cells)]
+def _bounded(records: Iterable[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
+    """The non-empty rows with their row numbers, refused beyond the bounds while reading,
+    so that a huge file is never held in memory."""
+    kept = []
+    for number, record in records:
+        cells = [cell.strip() for cell in record]
+        while cells and not cells[-1]:
+            cells.pop()
+        if not cells:
+            continue
+        if len(cells) > MAX_COLUMNS:
+            raise UnreadableFile(
+                _l("Zeile %(row)d hat mehr als %(n)d Spalten.", row=number, n=MAX_COLUMNS)
+            )
+        kept.append((number, cells))
+        if len(kept) > MAX_ROWS + 1:  # the header and the seminars
+            raise UnreadableFile(
+                _l("Die Datei hat mehr als %(n)d Zeilen; bitte teilen Sie sie auf.", n=MAX_ROWS)
+            )
+    return kept
+
+
+def _sheet(numbered: list[tuple[int, list[str]]]) -> Sheet:
     if not numbered:
         raise UnreadableFile(_l("Die Datei ist leer."))
     header = numbered[0][1]
     rows = numbered[1:]
-    if len(rows) > MAX_ROWS:
-        raise UnreadableFile(
-            _l("Die Datei hat mehr als %(n)d Zeilen; bitte teilen Sie sie auf.", n=MAX_ROWS)
-        )
     if not rows:
         raise UnreadableFile(_l("Die Datei enthält nur die Kopfzeile, aber keine Seminare."))
     return Sheet([cell.strip().lower() for cell in header], rows)

@@ -9,6 +9,7 @@ from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from seminars.core.forms import Form
+from seminars.core.links_in_text import no_links, no_links_or_addresses
 from seminars.registrations.counties import COUNTY_KEYS, ELSEWHERE, SAXONY, THURINGIA
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]{2,}")
@@ -58,6 +59,7 @@ class RegistrationForm(Form):
         validators=[
             DataRequired(_l("Bitte geben Sie Ihren Vornamen an.")),
             Length(max=100, message=_l("Höchstens %(max)d Zeichen.")),
+            no_links_or_addresses,
         ],
         render_kw={"autocomplete": "given-name"},
     )
@@ -67,6 +69,7 @@ class RegistrationForm(Form):
         validators=[
             DataRequired(_l("Bitte geben Sie Ihren Nachnamen an.")),
             Length(max=100, message=_l("Höchstens %(max)d Zeichen.")),
+            no_links_or_addresses,
         ],
         render_kw={"autocomplete": "family-name"},
     )
@@ -86,6 +89,7 @@ class RegistrationForm(Form):
         validators=[
             DataRequired(_l("Bitte nennen Sie Ihre Selbsthilfegruppe oder Organisation.")),
             Length(max=200, message=_l("Höchstens %(max)d Zeichen.")),
+            no_links_or_addresses,
         ],
         render_kw={"autocomplete": "organization"},
     )
@@ -118,12 +122,12 @@ class RegistrationForm(Form):
     needs_other = TextAreaField(
         _l("Was brauchen Sie sonst, um gut teilnehmen zu können? (freiwillig)"),
         filters=[_multi_line],
-        validators=[Length(max=500, message=_l("Höchstens %(max)d Zeichen."))],
+        validators=[Length(max=500, message=_l("Höchstens %(max)d Zeichen.")), no_links],
     )
     remarks = TextAreaField(
         _l("Anmerkungen (freiwillig)"),
         filters=[_multi_line],
-        validators=[Length(max=1000, message=_l("Höchstens %(max)d Zeichen."))],
+        validators=[Length(max=1000, message=_l("Höchstens %(max)d Zeichen.")), no_links],
     )
     consent = BooleanField(
         _l(

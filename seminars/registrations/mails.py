@@ -1,12 +1,15 @@
 """Mails to registrants, written to the outbox in the registrant's language.
 
 Each kind has one plain-text template (``templates/mail/<kind>.txt``); the HTML part is made
-from the same text (paragraphs and clickable links), so both parts always say the same.
+from the same text (paragraphs and clickable links), so both parts always say the same. Only
+the links the application built are clickable; anything a person typed stays plain text.
 """
 
 from __future__ import annotations
 
+import html
 import re
+from collections.abc import Callable, Iterable
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -85,14 +88,39 @@ def _seminar_for_mail(seminar_id: int) -> Seminar:
 
 
 _URL = re.compile(r"https?://[^\s<>\"]+")
+# The paths the application builds: letters, digits and - _ . / ~, no query, no fragment.
+_OWN_PATH = re.compile(r"[A-Za-z0-9/_.~-]*")
 
 
-def text_to_html(text: str) -> Markup:
-    """Paragraphs and clickable links from plain text, everything else escaped."""
+def own_site_link() -> Callable[[str], bool]:
+    """Whether a URL is a plain link to this site (``BASE_URL``), as the application makes."""
+    base = current_app.config["BASE_URL"].rstrip("/") + "/"
+    return lambda url: url.startswith(base) and _OWN_PATH.fullmatch(url[len(base) :]) is not None
+
+
+def links_in(text: str) -> set[str]:
+    """The web addresses written in ``text`` (as ``text_to_html`` would find them)."""
+    return set(_URL.findall(text))
+
+
+def text_to_html(text: str, links: Iterable[str] | None = None) -> Markup:
+    """Paragraphs from plain text, everything escaped.
+
+    Only links the application built become clickable: exactly those in ``links`` or, when
+    none are given, plain links to this site. An address someone typed into a name or another
+    field stays text, even when it looks like a link.
+    """
+    clickable = own_site_link() if links is None else frozenset(links).__contains__
+
+    def link(match: re.Match) -> str:
+        shown = match.group(0)
+        if not clickable(html.unescape(shown)):
+            return shown
+        return f'<a href="{shown}">{shown}</a>'
+
     paragraphs = []
     for block in re.split(r"\n\s*\n", text.strip()):
-        escaped = str(escape(block))
-        linked = _URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', escaped)
+        linked = _URL.sub(link, str(escape(block)))
         paragraphs.append("<p>" + linked.replace("\n", "<br>\n") + "</p>")
     return Markup("\n".join(paragraphs))
 
@@ -101,15 +129,18 @@ def queue(registration: Registration, kind: str, **extra) -> None:
     """Write the mail of ``kind`` for ``registration`` to the outbox (same transaction)."""
     seminar = _seminar_for_mail(registration.seminar_id)
     with force_locale(registration.locale or "de"):
-        context = {
-            "registration": registration,
-            "seminar": seminar,
+        links = {
             "manage_url": manage_url(registration),
             "seminar_url": external_url("catalogue.detail", seminar_id=seminar.id),
             "certificate_url": external_url(
                 "certificates.download_own",
                 token=tokens.token_for(registration.id, registration.token_salt),
             ),
+        }
+        context = {
+            "registration": registration,
+            "seminar": seminar,
+            **links,
             "academy": current_app.config["ACADEMY_NAME"],
             "academy_email": current_app.config["ACADEMY_EMAIL"],
             "academy_phone": current_app.config["ACADEMY_PHONE"],
@@ -118,7 +149,7 @@ def queue(registration: Registration, kind: str, **extra) -> None:
         subject = _subject(kind, seminar.title)
         body_text = render_template(f"mail/{kind}.txt", **context).strip() + "\n"
         body_html = render_template(
-            "mail/layout.html", subject=subject, body=text_to_html(body_text)
+            "mail/layout.html", subject=subject, body=text_to_html(body_text, links.values())
         )
         attachments = []
         if kind == CONFIRMED:

@@ -7,6 +7,7 @@ from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from seminars.core.forms import Form
+from seminars.core.links_in_text import no_links_or_addresses
 from seminars.registrations.forms import RegistrationForm, _one_line, _valid_email
 
 
@@ -32,12 +33,20 @@ class ContactForm(Form):
     first_name = StringField(
         _l("Vorname"),
         filters=[_one_line],
-        validators=[DataRequired(_l("Bitte geben Sie den Vornamen an.")), Length(max=100)],
+        validators=[
+            DataRequired(_l("Bitte geben Sie den Vornamen an.")),
+            Length(max=100),
+            no_links_or_addresses,
+        ],
     )
     last_name = StringField(
         _l("Nachname"),
         filters=[_one_line],
-        validators=[DataRequired(_l("Bitte geben Sie den Nachnamen an.")), Length(max=100)],
+        validators=[
+            DataRequired(_l("Bitte geben Sie den Nachnamen an.")),
+            Length(max=100),
+            no_links_or_addresses,
+        ],
     )
     email = StringField(
         _l("E-Mail-Adresse"),
@@ -61,5 +70,7 @@ class ContactForm(Form):
         ],
     )
     organisation = StringField(
-        _l("Selbsthilfegruppe oder Organisation"), filters=[_one_line], validators=[Length(max=200)]
+        _l("Selbsthilfegruppe oder Organisation"),
+        filters=[_one_line],
+        validators=[Length(max=200), no_links_or_addresses],
     )

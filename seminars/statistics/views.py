@@ -17,6 +17,7 @@ from flask_login import current_user
 
 from seminars.catalogue.models import FORMATS
 from seminars.core.i18n import current_language
+from seminars.core.rate_limits import pdf_rate_limit
 from seminars.core.routing import parse_id
 from seminars.core.timezone import utcnow
 from seminars.exports.services import to_csv
@@ -146,6 +147,7 @@ def hide(response_id: int, question_id: int):
 
 
 @bp.get("/statistik/bericht.pdf")
+@pdf_rate_limit
 def report():
     from weasyprint import HTML
 

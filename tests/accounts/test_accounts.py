@@ -86,6 +86,31 @@ def test_login_logout_really_ends_the_session(client, login):
     assert account.session_version == 2
 
 
+@pytest.mark.parametrize(
+    ("first", "expected"),
+    [
+        ("/verwaltung/seminare?x=1", "/verwaltung/seminare?x=1"),
+        ("/verwaltung/seminare/1/teilnehmende.%0d%0aSet-Cookie:%20x=1", "/verwaltung/"),
+        ("/verwaltung/seminare/1/teilnehmende.%09x", "/verwaltung/"),
+        ("/verwaltung/seminare/1/teilnehmende.%5cevil", "/verwaltung/"),
+    ],
+)
+def test_login_goes_back_only_to_a_plain_back_office_path(client, first, expected):
+    account = factories.user("staff")
+    assert client.get(first).status_code == 302  # to the login, remembering the page
+    page = text(client.get("/verwaltung/anmelden"))
+    response = client.post(
+        "/verwaltung/anmelden",
+        data={
+            "email": account.email,
+            "password": factories.STRONG_PASSWORD,
+            "csrf_token": csrf_token_from(page),
+        },
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == expected
+
+
 def test_login_error_does_not_reveal_whether_the_account_exists(client):
     factories.user("staff", email="da@akademie.example")
     answers = []

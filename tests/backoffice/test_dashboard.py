@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+import pytest
+
 from seminars.core.timezone import utcnow
 from seminars.extensions import db
 from seminars.registrations import allocation
@@ -35,3 +37,64 @@ def test_steering_sees_the_start_page_without_names(client, login):
     db.session.commit()
     page = client.get("/verwaltung/").get_data(as_text=True)
     assert "Mit Menschen" in page and "Geheimname" not in page
+
+
+def _seminar_with_needs(title: str, *, interpreting: int, other: int):
+    seminar = factories.seminar(title, capacity=10, starts_in=timedelta(days=10))
+    number = 100 * len(title)
+    for index in range(max(interpreting, other)):
+        allocation.register(
+            seminar.id,
+            factories.applicant(
+                number + index,
+                need_sign_language=index < interpreting,
+                need_step_free=index < other,
+            ),
+            now=utcnow(),
+        )
+    db.session.commit()
+    return seminar
+
+
+def _row(page: str, title: str) -> list[str]:
+    import re
+
+    row = page.split(f'<th scope="row">{title}')[1].split("</tr>")[0]
+    return [re.sub(r"\s+", " ", cell).strip() for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
+
+
+@pytest.fixture
+def minimum_of_three(app):
+    saved = app.config["SURVEY_MIN_RESPONSES"]
+    app.config["SURVEY_MIN_RESPONSES"] = 3
+    yield
+    app.config["SURVEY_MIN_RESPONSES"] = saved
+
+
+def test_steering_never_sees_a_need_counted_below_the_minimum(client, login, minimum_of_three):
+    _seminar_with_needs("Eine Dolmetschung", interpreting=1, other=2)
+    _seminar_with_needs("Viele Bedarfe", interpreting=3, other=4)
+    _seminar_with_needs("Keine Bedarfe", interpreting=0, other=0)
+    login("steering")
+    page = client.get("/verwaltung/").get_data(as_text=True)
+    one = _row(page, "Eine Dolmetschung")
+    assert one[4] == "weniger als 3" and one[5] == "weniger als 3"
+    assert _row(page, "Keine Bedarfe")[4:] == ["weniger als 3", "weniger als 3"]
+    many = _row(page, "Viele Bedarfe")
+    assert many[4].startswith("3 – buchen bis") and many[5] == "4"
+    # The attention list names neither the one interpreter request nor its deadline.
+    attention = page.split('id="attention-heading"')[1].split("</section>")[0]
+    assert (
+        "Eine Dolmetschung" not in attention
+        or "Dolmetschung bis" not in attention.split("Eine Dolmetschung")[1].split("</li>")[0]
+    )
+    assert "(1 Anfragen)" not in page and "(3 Anfragen)" in page
+
+
+def test_staff_keep_the_exact_needs_to_book_interpreters(client, login, minimum_of_three):
+    _seminar_with_needs("Eine Dolmetschung", interpreting=1, other=2)
+    login("staff")
+    page = client.get("/verwaltung/").get_data(as_text=True)
+    one = _row(page, "Eine Dolmetschung")
+    assert one[4].startswith("1 – buchen bis") and one[5] == "2"
+    assert "weniger als" not in page

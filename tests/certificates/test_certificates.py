@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import select
 
 from seminars.certificates import pdf, services
 from seminars.certificates.services import NotEligible
@@ -208,3 +209,94 @@ def test_certificate_for_someone_who_did_not_attend_is_refused_with_a_reason(cli
         follow_redirects=True,
     )
     assert "Keine Bescheinigung: Anwesend bei 0 von 2" in response.get_data(as_text=True)
+
+
+def _stored(certificate_id: int) -> bytes | None:
+    from seminars.certificates.models import CertificatePdf
+
+    db.session.expire_all()
+    stored = db.session.get(CertificatePdf, certificate_id)
+    return stored.pdf if stored is not None else None
+
+
+def _no_rendering(*args, **kwargs):
+    raise AssertionError("a download rendered the certificate again")
+
+
+def test_the_pdf_is_rendered_once_when_issued_and_then_only_served(
+    client, login, monkeypatch, smtp_server
+):
+    _seminar, registration = attended_seminar()
+    seminar_id = registration.seminar_id
+    login("staff")
+    page = client.get(f"/verwaltung/anmeldungen/{registration.id}").get_data(as_text=True)
+    issued = client.post(
+        f"/verwaltung/anmeldungen/{registration.id}/bescheinigung",
+        data={"csrf_token": csrf_token_from(page)},
+    )
+    assert issued.status_code == 303
+    certificate = services.active_certificate(registration.id)
+    stored = _stored(certificate.id)
+    assert stored.startswith(b"%PDF")
+    monkeypatch.setattr(pdf, "render_pdf", _no_rendering)
+    body = smtp_server.messages[-1].get_body(preferencelist=("plain",)).get_content()
+    own_path = body.split("http://seminare.test")[1].split()[0]
+    for path in (own_path, f"/verwaltung/bescheinigungen/{certificate.id}.pdf"):
+        response = client.get(path)
+        assert response.status_code == 200 and response.data == stored, path
+    archive = client.get(f"/verwaltung/seminare/{seminar_id}/bescheinigungen.zip")
+    assert archive.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(archive.data)) as files:
+        assert [files.read(name) for name in files.namelist()] == [stored]
+
+
+def test_reissue_stores_a_new_pdf_and_revoking_drops_it(app, client, login):
+    _seminar, registration = attended_seminar()
+    first = services.issue(registration.id, actor=None, now=utcnow())
+    db.session.commit()
+    first_pdf = _stored(first.id)
+    registration.last_name = "Müller-Schmidt"
+    db.session.commit()
+    second = services.issue(registration.id, actor=None, now=utcnow())
+    db.session.commit()
+    assert _stored(first.id) is None
+    second_pdf = _stored(second.id)
+    assert second_pdf != first_pdf
+    assert "Müller-Schmidt" in PdfReader(io.BytesIO(second_pdf)).pages[0].extract_text()
+    services.revoke(second.id, reason="Falsch ausgestellt", actor=None, now=utcnow())
+    db.session.commit()
+    assert _stored(second.id) is None
+    login("staff")
+    gone = client.get(f"/verwaltung/bescheinigungen/{second.id}.pdf")
+    assert gone.status_code == 410 and "widerrufen" in gone.get_data(as_text=True)
+
+
+def test_a_failed_rendering_issues_nothing(app, monkeypatch):
+    from seminars.certificates.models import Certificate
+
+    _seminar, registration = attended_seminar()
+
+    def broken(certificate):
+        raise RuntimeError("renderer down")
+
+    monkeypatch.setattr(pdf, "render_pdf", broken)
+    with pytest.raises(RuntimeError):
+        services.issue(registration.id, actor=None, now=utcnow())
+    db.session.rollback()
+    assert db.session.scalars(select(Certificate)).all() == []
+    assert "certificate" not in factories.outbox_kinds(registration.id)
+
+
+def test_a_certificate_from_before_stored_pdfs_is_rendered_once(app, client, monkeypatch):
+    from seminars.certificates.documents import drop_pdf
+    from seminars.registrations.tokens import token_for
+
+    _seminar, registration = attended_seminar()
+    certificate = services.issue(registration.id, actor=None, now=utcnow(), send_mail=False)
+    drop_pdf(certificate.id)  # as if issued before PDFs were kept
+    db.session.commit()
+    path = f"/anmeldung/{token_for(registration.id, registration.token_salt)}/bescheinigung.pdf"
+    first = client.get(path)
+    assert first.status_code == 200 and _stored(certificate.id) == first.data
+    monkeypatch.setattr(pdf, "render_pdf", _no_rendering)
+    assert client.get(path).data == first.data

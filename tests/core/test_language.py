@@ -59,3 +59,64 @@ def test_public_list_pages_carry_no_session_and_no_token(client, two_languages):
         assert "csrf_token" not in response.get_data(as_text=True)
         assert "Set-Cookie" not in response.headers
     assert client.post("/sprache", data={"lang": "en"}).status_code == 303
+
+
+def _lands_on_this_site(location: str) -> bool:
+    """Read the Location as a browser does: tabs and line breaks dropped, backslashes taken
+    as slashes, resolved against the page's address."""
+    from urllib.parse import urljoin, urlsplit
+
+    cleaned = "".join(ch for ch in location if ch not in "\t\r\n").replace("\\", "/")
+    return urlsplit(urljoin("https://seminare.test/archiv", cleaned)).netloc == "seminare.test"
+
+
+HOSTILE_TARGETS = [
+    "/\t/evil.example",
+    "/\t\t/evil.example/x",
+    "\t//evil.example",
+    "/archiv\r\nSet-Cookie: x=1",
+    "/\r\n/evil.example",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "/\\\\evil",
+    "/%2F%2Fevil.example",
+    "/%2f%5cevil.example",
+    "/archiv%2F..%2F..",
+    "https://evil.example",
+    "https:/evil.example",
+    "javascript:alert(1)",
+    "///evil.example",
+    "////evil.example",
+    "//evil.example/%2F",
+    " //evil.example",
+    "/\u2028/evil.example",
+    "/\x85/evil.example",
+    "\uff0f\uff0fevil.example",
+    "/" + "a" * 5000,
+    "",
+]
+
+
+@pytest.mark.parametrize("target", HOSTILE_TARGETS, ids=repr)
+def test_hostile_targets_fall_back_to_the_start_page(client, two_languages, target):
+    response = client.post("/sprache", data={"lang": "en", "next": target})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize(
+    "target", ["/", "/archiv?q=Gruppe&page=2", "/seminare/3", "/übersicht", "/\uff0f\uff0fx"]
+)
+def test_local_targets_are_kept(client, two_languages, target):
+    response = client.post("/sprache", data={"lang": "en", "next": target})
+    assert response.status_code == 303
+    location = response.headers["Location"]
+    assert location.startswith("/") and _lands_on_this_site(location)
+    assert location != "/" or target == "/"
+
+
+def test_a_switch_sent_from_another_site_changes_nothing(client, two_languages):
+    response = client.post(
+        "/sprache", data={"lang": "en", "next": "/"}, headers={"Sec-Fetch-Site": "cross-site"}
+    )
+    assert response.status_code == 303 and "Set-Cookie" not in response.headers

@@ -111,3 +111,20 @@ def test_database_errors_do_not_quote_values(app):
 )
 def test_scrub_masks_addresses(raw, clean):
     assert scrub(raw) == clean
+
+
+def test_a_server_error_logs_the_route_pattern_not_the_link(app, client, log_lines, monkeypatch):
+    from seminars.registrations import services as registration_services
+
+    def broken(token, *, now):
+        raise RuntimeError("the page could not be built")
+
+    monkeypatch.setattr(registration_services, "overview", broken)
+    token = "Zq9" + "x7Kp" * 10
+    response = client.get(f"/anmeldung/{token}?ref=Wiltrud")
+    assert response.status_code == 500
+    text = "\n".join(json.dumps(e, ensure_ascii=False) for e in log_lines())
+    assert "unhandled error on GET /anmeldung/<token>" in text
+    assert "could not be built" in text  # the failure itself is logged
+    for secret in (token, f"/anmeldung/{token}", "ref=", "Wiltrud"):
+        assert secret not in text

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy import select
 
 from seminars.certificates import services as certificates
-from seminars.certificates.models import Certificate
+from seminars.certificates.models import Certificate, CertificatePdf
 from seminars.core.timezone import utcnow
 from seminars.extensions import db
 from seminars.outbox.services import deliver
@@ -116,6 +116,7 @@ def test_erasure_leaves_the_person_nowhere(app, client, login, smtp_server):
     check = client.get(f"/pruefen?code={certificate.code}").get_data(as_text=True)
     assert "Widerrufen" in check and "Quendelsack" not in check
     assert db.session.get(Certificate, certificate.id).registration_id is None
+    assert db.session.get(CertificatePdf, certificate.id) is None  # the stored PDF is gone
     # The seat passed on, the waiting person was offered it (and their mail stays).
     assert db.session.get(Registration, active.id).status == "cancelled"
     assert db.session.get(Registration, waiting.id).status == "offered"
@@ -192,6 +193,8 @@ def test_retention_removes_certificate_names_and_sent_mail_text(app, client, smt
     assert traces([]) == []
     result = certificates.verify(certificate.code)
     assert (result.state, result.name, result.title) == ("expired", "", "Früher")
+    assert db.session.get(CertificatePdf, certificate.id) is None
+    assert certificates.for_seminar(seminar.id) == []  # nothing left to download
     page = client.get(f"/pruefen?code={certificate.code}").get_data(as_text=True)
     assert "Aufbewahrungsfrist" in page and "Quendelsack" not in page
 

@@ -247,3 +247,138 @@ def test_cli_reports_problems_and_exit_code(app, tmp_path):
     assert failed.exit_code == 1
     assert "Zeile 2, Spalte „capacity“" in failed.output
     assert "Nichts importiert" in failed.output
+
+
+def _xlsx_with_sheet(sheet_xml: bytes) -> bytes:
+    """A real workbook whose first worksheet is replaced by ``sheet_xml``."""
+    import zipfile
+
+    workbook = Workbook()
+    workbook.active.append(["code", "title"])
+    source = io.BytesIO()
+    workbook.save(source)
+    built = io.BytesIO()
+    with (
+        zipfile.ZipFile(source) as original,
+        zipfile.ZipFile(built, "w", zipfile.ZIP_DEFLATED) as copy,
+    ):
+        for part in original.infolist():
+            body = sheet_xml if part.filename == "xl/worksheets/sheet1.xml" else original.read(part)
+            copy.writestr(part.filename, body)
+    return built.getvalue()
+
+
+SHEET_START = b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+SHEET_END = b"</sheetData></worksheet>"
+
+
+def _inline(text: str) -> bytes:
+    return b'<c t="inlineStr"><is><t>' + text.encode() + b"</t></is></c>"
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(app, tmp_path):
+    from seminars.programme_import.xlsx_guard import MAX_UNCOMPRESSED_BYTES
+
+    # 40 MB of sheet that packs into a few kilobytes.
+    row = b'<row r="2">' + _inline("x" * 1000) + b"</row>"
+    bomb = _xlsx_with_sheet(SHEET_START + row * (40 * 1024) + SHEET_END)
+    assert len(bomb) < 1024 * 1024 and MAX_UNCOMPRESSED_BYTES < 40 * 1024 * 1024
+    problems = import_programme("programm.xlsx", bomb).problems
+    assert [p.message for p in problems] == [
+        "Die Excel-Datei ist entpackt größer als 16 MB; bitte speichern Sie nur das Programm darin."
+    ]
+    path = tmp_path / "programm.xlsx"
+    path.write_bytes(bomb)
+    result = app.test_cli_runner().invoke(args=["import-programme", str(path)])
+    assert result.exit_code == 1 and "größer als 16 MB" in result.output
+    assert seminar_count() == 0
+
+
+def test_a_sheet_with_too_many_cells_or_rows_is_refused_before_reading(app):
+    wide = b'<row r="1">' + _inline("x") * 100_001 + b"</row>"
+    problems = import_programme("p.xlsx", _xlsx_with_sheet(SHEET_START + wide + SHEET_END)).problems
+    assert [p.message for p in problems] == [
+        "Das Tabellenblatt hat mehr als 100000 Zellen; bitte löschen Sie leere Spalten und "
+        "Zeilen oder teilen Sie die Datei auf."
+    ]
+    empty_rows = b"".join(b'<row r="%d"/>' % number for number in range(1, 5002))
+    problems = import_programme(
+        "p.xlsx", _xlsx_with_sheet(SHEET_START + empty_rows + SHEET_END)
+    ).problems
+    assert [p.message for p in problems] == [
+        "Das Tabellenblatt hat mehr als 5000 Zeilen (auch leere mitgezählt); bitte löschen Sie "
+        "leere Zeilen am Ende oder teilen Sie die Datei auf."
+    ]
+
+
+def test_an_over_long_or_over_wide_sheet_is_refused(app):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["code", "title"])
+    for number in range(2001):
+        sheet.append([f"X-{number}", "Seminar"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    problems = import_programme("p.xlsx", buffer.getvalue()).problems
+    assert [p.message for p in problems] == [
+        "Die Datei hat mehr als 2000 Zeilen; bitte teilen Sie sie auf."
+    ]
+    wide = b'<row r="1">' + _inline("code") + _inline("x") * 150 + b"</row>"
+    problems = import_programme("p.xlsx", _xlsx_with_sheet(SHEET_START + wide + SHEET_END)).problems
+    assert [p.message for p in problems] == ["Zeile 1 hat mehr als 100 Spalten."]
+
+
+def test_a_sheet_claiming_a_huge_size_is_read_as_it_is(app):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(
+        ["Code", "Title", "Topic", "Format", "Sessions", "Capacity", "Venue_name", "Venue_town"]
+    )
+    sheet.append(
+        ["X-1", "Aus Excel", "recht", "Präsenz", "2027-05-08 09:00-15:00", 16, "Haus", "Gera"]
+    )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    import zipfile
+
+    claimed = io.BytesIO()
+    with (
+        zipfile.ZipFile(buffer) as original,
+        zipfile.ZipFile(claimed, "w", zipfile.ZIP_DEFLATED) as copy,
+    ):
+        for part in original.infolist():
+            body = original.read(part)
+            if part.filename == "xl/worksheets/sheet1.xml":
+                body = body.replace(
+                    b'<dimension ref="A1:H2" />', b'<dimension ref="A1:XFD1048576" />'
+                )
+                assert b"XFD1048576" in body
+            copy.writestr(part.filename, body)
+    result = import_programme("p.xlsx", claimed.getvalue())
+    assert result.ok, [str(p) for p in result.problems]
+
+
+def test_a_claimed_size_costs_no_memory(app):
+    """A sheet that claims 16,384 columns is not padded to them row by row."""
+    import tracemalloc
+
+    from seminars.programme_import.readers import read_programme_file
+
+    rows = b"".join(
+        b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>X</t></is></c>' % (number, number)
+        + b'<c r="B%d" t="inlineStr"><is><t>Titel</t></is></c></row>' % number
+        for number in range(1, 1501)
+    )
+    claimed = _xlsx_with_sheet(
+        SHEET_START.replace(b"<sheetData>", b'<dimension ref="A1:XFD1048576"/><sheetData>')
+        + rows
+        + SHEET_END
+    )
+    tracemalloc.start()
+    try:
+        sheet = read_programme_file("p.xlsx", claimed)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(sheet.rows) == 1499 and sheet.rows[0][1] == ["X", "Titel"]
+    assert peak < 40 * 1024 * 1024, peak

@@ -318,3 +318,79 @@ def test_personal_pages_keep_the_link_private(client, smtp_server):
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["X-Robots-Tag"] == "noindex"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("first_name", "https://evil.example/anmelden"),
+        ("first_name", "Bitte klicken: HTTP://evil.example"),
+        ("first_name", "www.evil.example"),
+        ("first_name", "evil.example/login"),
+        ("first_name", "//evil.example"),
+        ("first_name", "erika@evil.example"),
+        ("last_name", "Muster ftp://evil.example"),
+        ("organisation", "SHG evil.example/gewinn"),
+        ("organisation", "kontakt@evil.example"),
+        ("needs_other", "Infos unter https://evil.example"),
+        ("remarks", "siehe www.evil.example"),
+    ],
+)
+def test_links_in_names_and_free_fields_are_refused(client, field, value):
+    seminar = factories.seminar()
+    response = post_form(client, seminar, **{field: value})
+    assert response.status_code == 422
+    page = text(response)
+    assert (
+        "keine Internetadresse und keinen Link" in page
+        or "keine E-Mail-Adresse ein; dafür gibt es ein eigenes Feld" in page
+    )
+    assert registrations() == []
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("first_name", "Anne-Marie"),
+        ("last_name", "Dr. med. Müller-Lüdenscheidt"),
+        ("organisation", "SHG Angst e.V./Ortsgruppe Jena"),
+        ("organisation", "Kreis Saale-Holzland (KISS) 1.5/2"),
+        ("remarks", "Ich komme ggf. erst um 10:30; Rollstuhl ja/nein klären"),
+    ],
+)
+def test_ordinary_names_and_remarks_pass(client, field, value):
+    seminar = factories.seminar()
+    assert post_form(client, seminar, **{field: value}).status_code == 303
+    assert getattr(registrations()[0], field) == value
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("first_name", "https://evil.example"), ("last_name", "a@evil.example"),
+     ("organisation", "evil.example/x")],
+)  # fmt: skip
+def test_staff_forms_refuse_links_in_names_too(client, login, field, value):
+    login("staff")
+    seminar = factories.seminar()
+    registration = factories.registration(seminar)
+    page = text(client.get(f"/verwaltung/anmeldungen/{registration.id}"))
+    data = {
+        "first_name": "Erika",
+        "last_name": "Muster",
+        "email": "erika@example.org",
+        "organisation": "SHG",
+        "csrf_token": csrf_token_from(page),
+        field: value,
+    }
+    response = client.post(f"/verwaltung/anmeldungen/{registration.id}/kontakt", data=data)
+    assert response.status_code == 422
+    db.session.expire_all()
+    assert getattr(db.session.get(Registration, registration.id), field) != value
+    new = f"/verwaltung/seminare/{seminar.id}/anmeldungen/neu"
+    data = {
+        **FORM,
+        "consent": "y",
+        "csrf_token": csrf_token_from(text(client.get(new))),
+        field: value,
+    }
+    assert client.post(new, data=data).status_code == 422

@@ -1,0 +1,62 @@
+"""The stored PDF of each certificate: rendered once when it is issued, then only served.
+
+Rendering takes from half a second to several seconds, so a download never renders: the
+participant's link, the staff download and the ZIP all read ``certificate_pdf``. Issuing
+renders inside the issuing transaction (a certificate never exists without its PDF);
+revoking or replacing a certificate deletes its PDF.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete
+
+from seminars.certificates import pdf
+from seminars.certificates.models import Certificate, CertificatePdf
+from seminars.core.errors import DomainError
+from seminars.core.timezone import utcnow
+from seminars.extensions import db
+
+
+class CertificateRevoked(DomainError):
+    status_code = 410
+    default_message = _l("Diese Bescheinigung ist widerrufen; es gibt sie nicht mehr als PDF.")
+
+
+def store_pdf(certificate: Certificate, *, now: datetime) -> CertificatePdf:
+    """Render the certificate and keep the PDF (replacing one stored before)."""
+    stored = db.session.get(CertificatePdf, certificate.id)
+    body = pdf.render_pdf(certificate)
+    if stored is None:
+        stored = CertificatePdf(certificate_id=certificate.id, pdf=body, rendered_at=now)
+        db.session.add(stored)
+    else:
+        stored.pdf, stored.rendered_at = body, now
+    db.session.flush()
+    return stored
+
+
+def drop_pdf(certificate_id: int) -> None:
+    db.session.execute(
+        delete(CertificatePdf).where(CertificatePdf.certificate_id == certificate_id)
+    )
+
+
+def pdf_of(certificate: Certificate) -> bytes:
+    """The stored PDF of a valid certificate.
+
+    A certificate issued before PDFs were stored gets its PDF rendered and kept now, once; the
+    caller commits. A revoked certificate has none.
+    """
+    if not certificate.valid:
+        raise CertificateRevoked()
+    if certificate.anonymised_at is not None:
+        raise CertificateRevoked(
+            _l("Diese Bescheinigung ist nach Ablauf der Aufbewahrungsfrist gelöscht.")
+        )
+    stored = db.session.get(CertificatePdf, certificate.id)
+    if stored is None:
+        stored = store_pdf(certificate, now=utcnow())
+    return stored.pdf
