@@ -99,5 +99,8 @@ class SurveyResponse(db.Model):
     answers: Mapped[dict] = mapped_column(JSON)
     # The day only: a time would let someone match a response to a person's visit.
     submitted_on: Mapped[date] = mapped_column(Date)
-    # Free-text answers staff hid because they name a person (question ids).
+    # Free-text answers staff read and hid, e.g. because they name a person (question ids).
     hidden: Mapped[list] = mapped_column(JSON, default=list)
+    # Free-text answers staff read and released for the steering committee (question ids).
+    # Which text waits for review follows from these two lists; nothing else is kept.
+    released: Mapped[list] = mapped_column(JSON, default=list)
