@@ -59,7 +59,8 @@ def queue(state: str, *, minimum: int) -> ReviewQueue:
     if state not in STATES:
         state = WAITING
     rows = answers(minimum, text_only=True)
-    counts = dict(db.session.execute(select(rows.c.state, func.count()).group_by(rows.c.state)))
+    by_state = db.session.execute(select(rows.c.state, func.count()).group_by(rows.c.state))
+    counts = {state: count for state, count in by_state}
     listed = db.session.execute(
         select(
             rows.c.response_id, rows.c.question_id, SurveyQuestion.text_de,
