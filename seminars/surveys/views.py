@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from seminars.core.errors import DomainError
 from seminars.core.forms import Form
@@ -72,7 +72,8 @@ class QuestionForm(Form):
         DataRequired(_l("Bitte geben Sie die Frage an.")), Length(max=500)])  # fmt: skip
     text_en = TextAreaField(_l("Frage (Englisch)"), validators=[
         DataRequired(_l("Bitte geben Sie die Frage an.")), Length(max=500)])  # fmt: skip
-    position = IntegerField(_l("Reihenfolge"), default=100, validators=[Optional()])
+    position = IntegerField(_l("Reihenfolge"), default=100, validators=[
+        Optional(), NumberRange(min=0, max=1000, message=_l("Zwischen 0 und 1000."))])  # fmt: skip
     online_only = BooleanField(_l("Nur bei Online-Seminaren fragen"))
     retired = BooleanField(_l("Nicht mehr fragen"))
 
