@@ -152,8 +152,9 @@ def test_a_position_out_of_range_is_explained_not_stored(client, login):
         )
         assert response.status_code == 422
         assert "Zwischen 0 und 1000." in response.get_data(as_text=True)
-        assert db.session.scalars(
-            select(SurveyQuestion).where(SurveyQuestion.key == "new_key")
-        ).all() == []
+        assert (
+            db.session.scalars(select(SurveyQuestion).where(SurveyQuestion.key == "new_key")).all()
+            == []
+        )
     finally:
         restore_questionnaire()
