@@ -148,8 +148,9 @@ def texts_to_review(live_server) -> None:
     respondents, seminar 2 only two (its texts never reach the steering committee)."""
     from sqlalchemy import func, select
 
+    from seminars.core.timezone import utcnow
     from seminars.extensions import db
-    from seminars.surveys.models import SurveyResponse
+    from seminars.surveys.models import SurveyInvitation, SurveyResponse
     from tests.statistics.disclosure_world import response
 
     with live_server.app.app_context():
@@ -167,6 +168,12 @@ def texts_to_review(live_server) -> None:
                 db.session.add(
                     response(seminar_id, {"overall": 3 + number % 3, "helped_most": text})
                 )
+                db.session.add(  # every response came through a used invitation
+                    SurveyInvitation(
+                        seminar_id=seminar_id, template_id=1, token_salt="-", used=True,
+                        token_hash=f"answered-{seminar_id}-{number}", closes_at=utcnow(),
+                    )
+                )  # fmt: skip
         db.session.commit()
 
 
