@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
 from seminars.catalogue.models import Topic
 from seminars.extensions import db
@@ -23,7 +23,7 @@ from seminars.surveys.models import (
     SurveyQuestion,
     SurveyResponse,
 )
-from seminars.surveys.queries import RELEASED, WAITING, answers
+from seminars.surveys.queries import RELEASED, WAITING, answer_counts, answers
 
 # Released free-text answers listed per question: the newest ones.
 TEXTS_SHOWN = 50
@@ -83,32 +83,31 @@ def _named(questions: list[SurveyQuestion]) -> dict[str, SurveyQuestion]:
 
 def survey_figures(held, minimum: int) -> SurveyFigures:
     named = _named(list(db.session.scalars(select(SurveyQuestion))))
-    rows = answers(minimum, seminars=held)
-    safe = rows.c.safe == 1
-    value = case((safe & (rows.c.kind != KIND_TEXT), rows.c.value), else_=None)
-    state = case((safe, rows.c.state), else_=None)
-    grouped = db.session.execute(
-        select(
-            rows.c.year, Topic.name_de, rows.c.key, rows.c.safe, value, state,
-            func.count(), func.count(func.distinct(rows.c.seminar_id)),
+    seminars = {
+        seminar_id: (int(year), topic_name)
+        for seminar_id, year, topic_name in db.session.execute(
+            select(held.c.id, held.c.year, Topic.name_de).join(Topic, Topic.id == held.c.topic_id)
         )
-        .join(Topic, Topic.id == rows.c.topic_id)
-        .group_by(rows.c.year, Topic.name_de, rows.c.key, rows.c.safe, value, state)
-    ).all()  # fmt: skip
+    }
+    rows = answer_counts(minimum, seminars=held)
+    counted = db.session.execute(
+        select(rows.c.seminar_id, rows.c.key, rows.c.safe, rows.c.value, rows.c.state, rows.c.n)
+    ).all()
     by_key: dict[str, QuestionFigures] = {}
+    left_out: dict[str, set[int]] = defaultdict(set)
     yearly: dict = defaultdict(lambda: defaultdict(lambda: [0, 0]))  # sum, n
     years: set[int] = set()
-    for year, topic_name, key, is_safe, raw, text_state, count, seminars in grouped:
+    for seminar_id, key, is_safe, raw, text_state, count in counted:
         question = named.get(key)
-        if question is None:
+        if question is None or seminar_id not in seminars:
             continue
         figures = by_key.get(key)
         if figures is None:
             figures = by_key[key] = QuestionFigures(
                 key, question.kind, question.text_de, question.text_en
             )
-        if not is_safe:
-            figures.seminars_left_out += seminars  # a seminar has one year and one topic
+        if not is_safe:  # too few answered this question in this seminar: in no figure
+            left_out[key].add(seminar_id)
             continue
         figures.n += count
         if figures.kind == KIND_TEXT:
@@ -116,11 +115,14 @@ def survey_figures(held, minimum: int) -> SurveyFigures:
             continue
         answer = _value(figures.kind, raw)
         figures.counts[answer] = figures.counts.get(answer, 0) + count
-        years.add(int(year))
+        year, topic_name = seminars[seminar_id]
+        years.add(year)
         if figures.kind == KIND_SCALE:
-            cell = yearly[(topic_name, key)][int(year)]
+            cell = yearly[(topic_name, key)][year]
             cell[0] += answer * count
             cell[1] += count
+    for key, seminar_ids in left_out.items():
+        by_key[key].seminars_left_out = len(seminar_ids)
     _released_texts(held, minimum, by_key)
     order = {key: (q.position, q.id) for key, q in named.items()}
     result = [by_key[key] for key in sorted(by_key, key=lambda k: order.get(k, (999, 0)))]
