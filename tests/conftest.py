@@ -116,17 +116,21 @@ def _reference_rows() -> dict[str, list[dict]]:
 
 @pytest.fixture
 def app(_app):
-    """The app with a clean database (reference data kept), empty caches and rate limits."""
+    """The app with a clean database (reference data kept), empty caches and rate limits, and
+    the configuration as it was before the test."""
     from seminars.extensions import limiter
 
     page_cache.clear()
     limiter.reset()
+    config = dict(_app.config)
     with _app.app_context():
         yield _app
         db.session.rollback()
         db.session.remove()
         _empty_tables()
     page_cache.clear()
+    _app.config.clear()
+    _app.config.update(config)
 
 
 def _empty_tables() -> None:

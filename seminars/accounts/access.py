@@ -99,11 +99,14 @@ ACCESS: dict[str, str | frozenset[str]] = {
     "surveys.thanks": PUBLIC,
     "surveys.questionnaire": ADMIN_ONLY,
     "surveys.question_edit": ADMIN_ONLY,
-    # statistics: figures only, for everyone in the back office; hiding a text is staff work
+    # free text is read by staff before the steering committee sees any of it
+    "surveys.review_queue": PERSONAL_DATA,
+    "surveys.release_text": PERSONAL_DATA,
+    "surveys.hide_text": PERSONAL_DATA,
+    # statistics: figures only, for everyone in the back office
     "statistics.overview": ANY_STAFF,
     "statistics.export": ANY_STAFF,
     "statistics.report": ANY_STAFF,
-    "statistics.hide": PERSONAL_DATA,
     # requests for access and erasure
     "privacy.person": PERSONAL_DATA,
     "privacy.export": PERSONAL_DATA,

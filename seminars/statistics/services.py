@@ -1,18 +1,18 @@
 """Figures for the steering committee: reach, demand and evaluation, never names.
 
 Every figure is an aggregate computed in SQL over the seminars that match the filters. Survey
-figures built from fewer than ``SURVEY_MIN_RESPONSES`` answers are withheld, and so are county
-counts below that number.
+figures and the response rate count only units of at least ``SURVEY_MIN_RESPONSES`` people
+(``survey_figures``), and reach by county is published by the rules of ``disclosure``, so that
+no figure and no difference of two figures is about fewer people.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import cast, extract, func, select, true
+from sqlalchemy import extract, func, select
 
 from seminars.catalogue.models import (
     STATUS_CANCELLED,
@@ -21,8 +21,6 @@ from seminars.catalogue.models import (
     SeminarSession,
     Topic,
 )
-from seminars.core.errors import NotFoundError
-from seminars.core.locking import begin_write
 from seminars.extensions import db
 from seminars.registrations.models import (
     STATUS_CANCELLED as REG_CANCELLED,
@@ -35,13 +33,12 @@ from seminars.registrations.models import (
     Registration,
     seats_expression,
 )
-from seminars.surveys.models import (
-    KIND_SCALE,
-    KIND_TEXT,
-    KIND_YES_NO,
-    SurveyInvitation,
-    SurveyQuestion,
-    SurveyResponse,
+from seminars.statistics.disclosure import CountyTable, county_table
+from seminars.statistics.survey_figures import (
+    QuestionFigures,
+    ResponseRate,
+    response_rate,
+    survey_figures,
 )
 
 
@@ -64,8 +61,8 @@ class Headline:
     cancelled: int = 0
     no_shows: int = 0
     with_attendance: int = 0
-    invitations: int = 0
-    responses: int = 0
+    # The survey's response rate, over seminars with at least the minimum of responses only.
+    survey: ResponseRate = field(default_factory=ResponseRate)
 
     @property
     def fill_rate(self) -> float | None:
@@ -82,20 +79,7 @@ class Headline:
 
     @property
     def response_rate(self) -> float | None:
-        return self.responses / self.invitations if self.invitations else None
-
-
-@dataclass
-class QuestionFigures:
-    key: str
-    kind: str
-    text_de: str
-    text_en: str
-    n: int
-    counts: dict = field(default_factory=dict)
-    mean: float | None = None
-    texts: list = field(default_factory=list)  # (response id, question id, text)
-    shown: bool = True
+        return self.survey.rate
 
 
 @dataclass
@@ -104,9 +88,9 @@ class Statistics:
     minimum: int
     headline: Headline
     questions: list[QuestionFigures]
-    counties: list[tuple[str | None, int | None]]
+    counties: CountyTable
     overflow: list[tuple[Seminar, int]]
-    by_year: dict  # (topic name, question key) -> {year: (mean, n)}
+    by_year: dict  # (topic name, question key) -> {year: (mean, n)}, n always >= minimum
     years: list[int]
 
 
@@ -186,151 +170,16 @@ def _headline(held) -> Headline:
         .outerjoin(attended, attended.c.registration_id == Registration.id)
         .where(Registration.status == STATUS_CONFIRMED)
     ).one()
-    invitations = db.session.scalar(
-        select(func.count())
-        .select_from(SurveyInvitation)
-        .where(SurveyInvitation.seminar_id.in_(select(held.c.id)))
-    )
-    responses = db.session.scalar(
-        select(func.count())
-        .select_from(SurveyResponse)
-        .where(SurveyResponse.seminar_id.in_(select(held.c.id)))
-    )
     seminars, registrations, people, seats, demand, cancelled = row
     return Headline(
         seminars_held=seminars, registrations=registrations, people_reached=people,
         seats=int(seats), capacity=int(capacity or 0), waitlist_demand=demand,
         cancelled=cancelled, with_attendance=attendance_row[0], no_shows=attendance_row[1],
-        invitations=invitations, responses=responses,
     )  # fmt: skip
 
 
-# Free-text answers listed per question: the newest ones; the count says how many there are.
-TEXTS_SHOWN = 50
 # Without a chosen year, the seminar filter offers the latest seminars only.
 SEMINAR_CHOICES = 100
-
-
-def _answer_pairs():
-    """(question id, value) rows of every response's answers, as a table the database
-    expands itself, so that counting happens in SQL, not in Python."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import JSONB
-
-        expanded = func.jsonb_each_text(cast(SurveyResponse.answers, JSONB))
-    else:
-        expanded = func.json_each(SurveyResponse.answers)
-    return expanded.table_valued("key", "value", name="pairs")
-
-
-def _value(kind: str, raw):
-    if kind == KIND_SCALE:
-        return int(raw)
-    if kind == KIND_YES_NO:
-        return raw in (True, 1, "1", "true")
-    return raw
-
-
-def _figures_for(question: SurveyQuestion, by_key: dict) -> QuestionFigures:
-    figures = by_key.get(question.key)
-    if figures is None:
-        figures = by_key[question.key] = QuestionFigures(
-            question.key, question.kind, question.text_de, question.text_en, 0
-        )
-    if not question.retired:  # the current wording names the question
-        figures.text_de, figures.text_en = question.text_de, question.text_en
-    return figures
-
-
-def _questions(held, minimum: int) -> tuple[list[QuestionFigures], dict, list[int]]:
-    questions = {q.id: q for q in db.session.scalars(select(SurveyQuestion))}
-    pairs = _answer_pairs()
-    counted = db.session.execute(
-        select(held.c.year, Topic.name_de, pairs.c.key, pairs.c.value, func.count())
-        .select_from(SurveyResponse)
-        .join(held, held.c.id == SurveyResponse.seminar_id)
-        .join(Topic, Topic.id == held.c.topic_id)
-        .join(pairs, true())
-        .where(pairs.c.key.in_([str(q.id) for q in questions.values() if q.kind != KIND_TEXT]))
-        .group_by(held.c.year, Topic.name_de, pairs.c.key, pairs.c.value)
-    ).all()
-    texts_counted = db.session.execute(
-        select(pairs.c.key, func.count())
-        .select_from(SurveyResponse)
-        .join(held, held.c.id == SurveyResponse.seminar_id)
-        .join(pairs, true())
-        .where(pairs.c.key.in_([str(q.id) for q in questions.values() if q.kind == KIND_TEXT]))
-        .group_by(pairs.c.key)
-    ).all()
-    by_key: dict[str, QuestionFigures] = {}
-    yearly: dict = defaultdict(lambda: defaultdict(lambda: [0, 0]))  # sum, n
-    years: set[int] = set()
-    for year, topic_name, raw_id, raw_value, count in counted:
-        question = questions[int(raw_id)]
-        figures = _figures_for(question, by_key)
-        value = _value(question.kind, raw_value)
-        years.add(int(year))
-        figures.n += count
-        figures.counts[value] = figures.counts.get(value, 0) + count
-        if question.kind == KIND_SCALE:
-            cell = yearly[(topic_name, question.key)][int(year)]
-            cell[0] += value * count
-            cell[1] += count
-    for raw_id, count in texts_counted:
-        _figures_for(questions[int(raw_id)], by_key).n += count
-    _newest_texts(held, questions, by_key)
-    result = []
-    order = {q.key: (q.position, q.id) for q in questions.values()}
-    for key in sorted(by_key, key=lambda k: order.get(k, (999, 0))):
-        figures = by_key[key]
-        if figures.kind == KIND_SCALE and figures.n:
-            figures.mean = sum(v * c for v, c in figures.counts.items()) / figures.n
-        if figures.kind == KIND_YES_NO:
-            figures.counts = {
-                "yes": figures.counts.get(True, 0),
-                "no": figures.counts.get(False, 0),
-            }
-        figures.shown = figures.n >= minimum
-        result.append(figures)
-    by_year = {
-        key: {
-            year: (total / n, n) if n >= minimum else (None, n)
-            for year, (total, n) in per_year.items()
-        }
-        for key, per_year in yearly.items()
-    }
-    return result, by_year, sorted(years)
-
-
-def _newest_texts(held, questions: dict, by_key: dict) -> None:
-    text_ids = {q.id for q in questions.values() if q.kind == KIND_TEXT}
-    if not text_ids:
-        return
-    rows = db.session.execute(
-        select(SurveyResponse.id, SurveyResponse.answers, SurveyResponse.hidden)
-        .join(held, held.c.id == SurveyResponse.seminar_id)
-        .order_by(SurveyResponse.id.desc())
-        .limit(TEXTS_SHOWN * 3)
-    ).all()
-    for response_id, answers, hidden in rows:
-        for raw_id, value in (answers or {}).items():
-            question_id = int(raw_id)
-            if question_id not in text_ids or question_id in (hidden or []):
-                continue
-            figures = _figures_for(questions[question_id], by_key)
-            if len(figures.texts) < TEXTS_SHOWN:
-                figures.texts.append((response_id, question_id, value))
-
-
-def _counties(held, minimum: int) -> list[tuple[str | None, int | None]]:
-    rows = db.session.execute(
-        select(Registration.county, func.count())
-        .join(held, held.c.id == Registration.seminar_id)
-        .where(Registration.status == STATUS_CONFIRMED)
-        .group_by(Registration.county)
-        .order_by(func.count().desc())
-    ).all()
-    return [(county, count if count >= minimum else None) for county, count in rows]
 
 
 def _overflow(held) -> list[tuple[Seminar, int]]:
@@ -351,16 +200,20 @@ def _overflow(held) -> list[tuple[Seminar, int]]:
 def statistics(filters: Filters, *, now: datetime) -> Statistics:
     minimum = current_app.config["SURVEY_MIN_RESPONSES"]
     held = _held(filters, now)
-    questions, by_year, years = _questions(held, minimum)
+    survey = survey_figures(held, minimum)
+    headline = _headline(held)
+    headline.survey = response_rate(held, minimum)
+    # County counts only for whole years: other filters would let differences isolate people.
+    whole_years = not (filters.topic or filters.format or filters.seminar_id)
     return Statistics(
         filters=filters,
         minimum=minimum,
-        headline=_headline(held),
-        questions=questions,
-        counties=_counties(held, minimum),
+        headline=headline,
+        questions=survey.questions,
+        counties=county_table(held, offered=whole_years, minimum=minimum),
         overflow=_overflow(held),
-        by_year=by_year,
-        years=years,
+        by_year=survey.by_year,
+        years=survey.years,
     )
 
 
@@ -386,17 +239,3 @@ def filter_choices(year: int | None):
     else:
         stmt = stmt.order_by(first.c.s.desc()).limit(SEMINAR_CHOICES)
     return topics, years, db.session.execute(stmt).all()
-
-
-def hide_text(response_id: int, question_id: int, *, actor) -> None:
-    """Hide a free-text answer that names a person. The response itself stays."""
-    from seminars.audit.services import record
-
-    begin_write()
-    response = db.session.get(SurveyResponse, response_id)
-    if response is None or str(question_id) not in (response.answers or {}):
-        raise NotFoundError()
-    if question_id not in (response.hidden or []):
-        response.hidden = [*(response.hidden or []), question_id]
-    db.session.flush()
-    record(actor, "survey.hide_text", after={"response": response_id, "question": question_id})

@@ -1,19 +1,10 @@
-"""The statistics page, its CSV export, and hiding free-text answers that name people."""
+"""The statistics page, its CSV export and the annual report: the same figures in each."""
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    Response,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, Response, current_app, render_template, request
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_babel import ngettext
 
 from seminars.catalogue.models import FORMATS
 from seminars.core.i18n import current_language
@@ -21,7 +12,7 @@ from seminars.core.rate_limits import pdf_rate_limit
 from seminars.core.routing import parse_id
 from seminars.core.timezone import utcnow
 from seminars.exports.services import to_csv
-from seminars.extensions import db
+from seminars.registrations.labels import county_label
 from seminars.statistics import services
 from seminars.statistics.charts import bar_chart
 from seminars.surveys.labels import scale_labels
@@ -75,6 +66,8 @@ def overview():
     return render_template(
         "statistics/overview.html",
         stats=stats,
+        county_note=county_note(),
+        years_left_out_note=years_left_out_note,
         charts=_charts(stats, locale),
         topics=topics,
         years=years,
@@ -84,66 +77,92 @@ def overview():
     )
 
 
-@bp.get("/statistik.csv")
-def export():
-    stats = services.statistics(_filters(), now=utcnow())
+def _rate(value: float | None, digits: int = 3):
+    return round(value, digits) if value is not None else ""
+
+
+def _headline_rows(stats) -> list[list]:
     h = stats.headline
-    rows: list[list] = [
+    return [
         [_("Kennzahl"), _("Wert")],
         [_("Durchgeführte Seminare"), h.seminars_held],
         [_("Anmeldungen"), h.registrations],
         [_("Erreichte Personen"), h.people_reached],
-        [_("Auslastung"), round(h.fill_rate, 3) if h.fill_rate is not None else ""],
+        [_("Auslastung"), _rate(h.fill_rate)],
         [_("Nachfrage auf der Warteliste"), h.waitlist_demand],
+        [_("Abmeldequote"), _rate(h.cancellation_rate)],
+        [_("Nicht erschienen"), _rate(h.no_show_rate)],
         [
-            _("Abmeldequote"),
-            round(h.cancellation_rate, 3) if h.cancellation_rate is not None else "",
+            _("Rücklaufquote (Seminare mit mindestens %(n)d Antworten)", n=stats.minimum),
+            _rate(h.response_rate) if h.response_rate is not None else _("zu wenige Antworten"),
         ],
-        [_("Nicht erschienen"), round(h.no_show_rate, 3) if h.no_show_rate is not None else ""],
-        [_("Rücklaufquote"), round(h.response_rate, 3) if h.response_rate is not None else ""],
-        [],
-        [_("Frage"), _("Antwort"), _("Anzahl"), _("Mittelwert"), "n"],
     ]
+
+
+def _question_csv_rows(stats) -> list[list]:
+    rows: list[list] = [
+        [_("Frage"), _("Antwort"), _("Anzahl"), _("Mittelwert"), "n",
+         _("Seminare nicht enthalten")],
+    ]  # fmt: skip
     for question in stats.questions:
-        if question.kind == "text":
-            continue
+        left_out = question.seminars_left_out
         if not question.shown:
-            rows.append(
-                [
-                    question.key,
-                    _("weniger als %(n)d Antworten", n=stats.minimum),
-                    "",
-                    "",
-                    question.n,
-                ]
-            )
-            continue
-        for label, count in _question_rows(question):
-            mean = round(question.mean, 2) if question.mean is not None else ""
-            rows.append([question.key, label, count, mean, question.n])
-    rows += [[], [_("Landkreis"), _("Anmeldungen")]]
-    rows += [
-        [county or "-", count if count is not None else f"< {stats.minimum}"]
-        for county, count in stats.counties
-    ]
+            rows.append([question.key, _("nicht genug Antworten"), "", "", "", left_out])
+        elif question.kind == "text":
+            rows.append([question.key, _("Freitextantworten"), question.n, "", question.n,
+                         left_out])  # fmt: skip
+        else:
+            mean = _rate(question.mean, 2)
+            for label, count in _question_rows(question):
+                rows.append([question.key, label, count, mean, question.n, left_out])
+    return rows
+
+
+def _county_csv_rows(stats) -> list[list]:
+    table = stats.counties
+    rows: list[list] = [[_("Landkreis"), _("Teilnehmende")]]
+    if not table.offered:
+        return [*rows, [county_note()]]
+    rows += [[county_label(county), count] for county, count in table.rows]
+    if table.other:
+        rows.append([_("Andere Landkreise oder ohne Angabe"), table.other])
+    if table.years_left_out:
+        rows.append([years_left_out_note(table.years_left_out, stats.minimum)])
+    return rows
+
+
+def county_note() -> str:
+    return _(
+        "Die Reichweite nach Landkreis zeigen wir nur für ganze Jahre: Mit einem Filter nach "
+        "Themenbereich, Form oder Seminar ließen sich durch Vergleiche einzelne Personen "
+        "herausrechnen."
+    )
+
+
+def years_left_out_note(years: int, minimum: int) -> str:
+    return ngettext(
+        "%(num)d Jahr mit weniger als %(n)d Teilnehmenden ist nicht enthalten.",
+        "%(num)d Jahre mit weniger als %(n)d Teilnehmenden sind nicht enthalten.",
+        years,
+        n=minimum,
+    )
+
+
+@bp.get("/statistik.csv")
+def export():
+    stats = services.statistics(_filters(), now=utcnow())
+    rows = _headline_rows(stats) + [[]] + _question_csv_rows(stats) + [[]]
+    rows += _county_csv_rows(stats)
     rows += [[], [_("Seminar"), _("Kennung"), _("Personen ohne Platz")]]
     rows += [[seminar.title, seminar.code, count] for seminar, count in stats.overflow]
     rows += [[], [_("Themenbereich"), _("Frage"), _("Jahr"), _("Mittelwert"), "n"]]
     for (topic_name, key), per_year in sorted(stats.by_year.items()):
         for year, (mean, n) in sorted(per_year.items()):
-            rows.append([topic_name, key, year, round(mean, 2) if mean is not None else "", n])
+            rows.append([topic_name, key, year, round(mean, 2), n])
     body = to_csv(rows[0], rows[1:])
     response = Response(body, mimetype="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = 'attachment; filename="statistik.csv"'
     return response
-
-
-@bp.post("/statistik/antworten/<int:response_id>/<int:question_id>/ausblenden")
-def hide(response_id: int, question_id: int):
-    services.hide_text(response_id, question_id, actor=current_user._get_current_object())
-    db.session.commit()
-    flash(_("Die Antwort ist ausgeblendet."), "success")
-    return redirect(url_for("statistics.overview", **request.args), code=303)
 
 
 @bp.get("/statistik/bericht.pdf")
@@ -156,7 +175,12 @@ def report():
     now = utcnow()
     stats = services.statistics(_filters(), now=now)
     html = render_template(
-        "statistics/report.html", stats=stats, charts=_charts(stats, current_language()), now=now
+        "statistics/report.html",
+        stats=stats,
+        charts=_charts(stats, current_language()),
+        now=now,
+        county_note=county_note(),
+        years_left_out_note=years_left_out_note,
     )
     body = HTML(string=html, url_fetcher=static_only_fetcher(current_app.static_folder)).write_pdf(
         font_config=font_config(), pdf_variant="pdf/ua-1"

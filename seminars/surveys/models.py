@@ -116,5 +116,8 @@ class SurveyResponse(db.Model):
     ballot: Mapped[str] = mapped_column(String(64), unique=True)
     # {question id: answer}; the question ids say which version was asked.
     answers: Mapped[dict] = mapped_column(JSON)
-    # Free-text answers staff hid because they name a person (question ids).
+    # Free-text answers staff read and hid, e.g. because they name a person (question ids).
     hidden: Mapped[list] = mapped_column(JSON, default=list)
+    # Free-text answers staff read and released for the steering committee (question ids).
+    # Which text waits for review follows from these two lists; nothing else is kept.
+    released: Mapped[list] = mapped_column(JSON, default=list)

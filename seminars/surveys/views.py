@@ -1,20 +1,30 @@
-"""The evaluation form behind the single-use link."""
+"""The evaluation form behind the single-use link, the questionnaire and the review of free
+text."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from seminars.core.errors import DomainError
 from seminars.core.forms import Form
 from seminars.core.i18n import current_language
 from seminars.core.timezone import utcnow
 from seminars.extensions import db
-from seminars.surveys import admin, services
+from seminars.surveys import admin, review, services
 from seminars.surveys.models import SurveyQuestion
 
 bp = Blueprint("surveys", __name__)
@@ -62,7 +72,8 @@ class QuestionForm(Form):
         DataRequired(_l("Bitte geben Sie die Frage an.")), Length(max=500)])  # fmt: skip
     text_en = TextAreaField(_l("Frage (Englisch)"), validators=[
         DataRequired(_l("Bitte geben Sie die Frage an.")), Length(max=500)])  # fmt: skip
-    position = IntegerField(_l("Reihenfolge"), default=100, validators=[Optional()])
+    position = IntegerField(_l("Reihenfolge"), default=100, validators=[
+        Optional(), NumberRange(min=0, max=1000, message=_l("Zwischen 0 und 1000."))])  # fmt: skip
     online_only = BooleanField(_l("Nur bei Online-Seminaren fragen"))
     retired = BooleanField(_l("Nicht mehr fragen"))
 
@@ -99,3 +110,38 @@ def question_edit(question_id: int | None = None):
     return render_template("surveys/question_form.html", form=form, question=question), (
         422 if form.errors else 200
     )
+
+
+@bp.get("/verwaltung/befragung/freitexte")
+def review_queue():
+    queue = review.queue(
+        request.args.get("zeigen") or review.WAITING,
+        minimum=current_app.config["SURVEY_MIN_RESPONSES"],
+    )
+    return render_template(
+        "surveys/review.html", queue=queue, locale=current_language(), shown=review.QUEUE_SHOWN
+    )
+
+
+def _back_to_queue():
+    state = request.args.get("zeigen")
+    return redirect(
+        url_for("surveys.review_queue", zeigen=state if state in review.STATES else None),
+        code=303,
+    )
+
+
+@bp.post("/verwaltung/befragung/freitexte/<int:response_id>/<int:question_id>/freigeben")
+def release_text(response_id: int, question_id: int):
+    review.release(response_id, question_id, actor=current_user._get_current_object())
+    db.session.commit()
+    flash(_("Die Antwort ist freigegeben."), "success")
+    return _back_to_queue()
+
+
+@bp.post("/verwaltung/befragung/freitexte/<int:response_id>/<int:question_id>/ausblenden")
+def hide_text(response_id: int, question_id: int):
+    review.hide(response_id, question_id, actor=current_user._get_current_object())
+    db.session.commit()
+    flash(_("Die Antwort ist ausgeblendet."), "success")
+    return _back_to_queue()

@@ -142,6 +142,40 @@ def test_every_other_page(live_server, new_page, audit, language, size):
         audit.check(page, f"{name}-{tag}")
 
 
+def texts_to_review(live_server) -> None:
+    """Survey answers with free text for two past demo seminars: seminar 1 has enough
+    respondents, seminar 2 only two (its texts never reach the steering committee)."""
+    from sqlalchemy import func, select
+
+    from seminars.core.timezone import utcnow
+    from seminars.extensions import db
+    from seminars.surveys.models import SurveyInvitation, SurveyResponse
+    from tests.statistics.disclosure_world import response
+
+    with live_server.app.app_context():
+        if db.session.scalar(select(func.count()).select_from(SurveyResponse)):
+            return
+        texts = {
+            1: ["Der Austausch mit anderen Gruppen hat mir am meisten geholfen.",
+                "Die Übungen zur Gesprächsführung, vor allem das Rollenspiel am Nachmittag.",
+                "Dass ich meine Fragen zur Gruppenkasse stellen konnte.",
+                "Die Pausen zum Reden.", "Alles.", "Die Unterlagen zum Mitnehmen."],
+            2: ["Die Referentin kennt sich aus.", "Viele Beispiele."],
+        }  # fmt: skip
+        for seminar_id, answers in texts.items():
+            for number, text in enumerate(answers):
+                db.session.add(
+                    response(seminar_id, {"overall": 3 + number % 3, "helped_most": text})
+                )
+                db.session.add(  # every response came through a used invitation
+                    SurveyInvitation(
+                        seminar_id=seminar_id, template_id=1,
+                        token_hash=f"answered-{seminar_id}-{number}", closes_at=utcnow(),
+                    )
+                )  # fmt: skip
+        db.session.commit()
+
+
 def staff_login(live_server, page, role: str = "admin") -> None:
     from tests import factories
 
@@ -170,6 +204,7 @@ def test_staff_logs_in_and_finds_the_back_office(live_server, new_page, audit, l
     audit.check(page, f"staff-login-failed-{tag}")
     staff_login(live_server, page)
     audit.check(page, f"staff-dashboard-{tag}")
+    texts_to_review(live_server)
     for path, name in [
         ("/verwaltung/passwort", "staff-password"),
         ("/verwaltung/benutzer", "staff-users"),
@@ -197,9 +232,20 @@ def test_staff_logs_in_and_finds_the_back_office(live_server, new_page, audit, l
         ("/verwaltung/befragung/fragen/neu", "questionnaire-new"),
         ("/verwaltung/befragung/fragen/1", "questionnaire-edit"),
         ("/verwaltung/statistik?year=2026&format=online", "statistics-filtered"),
+        ("/verwaltung/befragung/freitexte", "text-review"),
+        ("/verwaltung/befragung/freitexte?zeigen=hidden", "text-review-hidden"),
     ]:
         page.goto(live_server.url + path)
         audit.check(page, f"{name}-{tag}")
+    page.goto(live_server.url + "/verwaltung/befragung/freitexte")
+    page.click(".review-item form[action$='/freigeben'] button >> nth=0")
+    page.wait_for_selector(".notice--success")
+    audit.check(page, f"text-review-released-one-{tag}")
+    page.click(".review-item form[action$='/ausblenden'] button >> nth=0")
+    page.wait_for_selector(".notice--success")
+    page.goto(live_server.url + "/verwaltung/statistik")
+    assert page.locator(".free-text li").count() >= 1
+    audit.check(page, f"statistics-with-released-text-{tag}")
     page.goto(live_server.url + "/verwaltung/seminare/neu")
     page.click("form.registration-form button[type=submit]")
     audit.check(page, f"planning-seminar-errors-{tag}")

@@ -133,3 +133,28 @@ def test_unanswered_questions_change_in_place_and_keys_are_unique(client, login)
         ).all() == ["Ganz neu?"]
     finally:
         restore_questionnaire()
+
+
+def test_a_position_out_of_range_is_explained_not_stored(client, login):
+    login("admin")
+    page = client.get("/verwaltung/befragung/fragen/neu").get_data(as_text=True)
+    try:
+        response = client.post(
+            "/verwaltung/befragung/fragen/neu",
+            data={
+                "key": "new_key",
+                "kind": "yes_no",
+                "text_de": "Neu?",
+                "text_en": "New?",
+                "position": str(10**30),
+                "csrf_token": csrf_token_from(page),
+            },
+        )
+        assert response.status_code == 422
+        assert "Zwischen 0 und 1000." in response.get_data(as_text=True)
+        assert (
+            db.session.scalars(select(SurveyQuestion).where(SurveyQuestion.key == "new_key")).all()
+            == []
+        )
+    finally:
+        restore_questionnaire()

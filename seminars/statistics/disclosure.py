@@ -1,0 +1,82 @@
+"""Reach by county, published so that no count and no difference of counts is about fewer
+than the minimum of people.
+
+The smallest unit is (county, year) of confirmed registrations. Per year, counties below the
+minimum join one pooled row "other counties or none given" (with the registrations that name
+no county); while that row is below the minimum, the smallest shown counties join it too. The
+all-years table is the sum of the published cells of every year, so that comparing it with a
+year's table reveals nothing a year's table did not publish. Only the year filter narrows the
+table: a topic, format or seminar filter cuts a year into parts whose differences could
+isolate single people, so with those the table is not offered at all.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from seminars.extensions import db
+from seminars.registrations.models import STATUS_CONFIRMED, Registration
+
+
+@dataclass
+class CountyTable:
+    offered: bool = True
+    # Published counties with their count, largest first; each at least the minimum.
+    rows: list[tuple[str, int]] = field(default_factory=list)
+    # Counties below the minimum and registrations without a county: 0 or at least the minimum.
+    other: int = 0
+    # Years with registrations, but too few to publish any count.
+    years_left_out: int = 0
+
+    @property
+    def empty(self) -> bool:
+        return not self.rows and not self.other
+
+
+def publish_year(cells: dict[str | None, int], minimum: int) -> tuple[dict[str, int], int]:
+    """The published counties of one year and the pooled rest (0 when the whole year is below
+    the minimum: then nothing of it is published)."""
+    shown = {county: n for county, n in cells.items() if county and n >= minimum}
+    other = sum(n for county, n in cells.items() if county not in shown)
+    # Secondary suppression: a pooled row below the minimum takes in the smallest counties.
+    for county in sorted(shown, key=lambda key: (shown[key], key)):
+        if other == 0 or other >= minimum:
+            break
+        other += shown.pop(county)
+    if other < minimum:
+        return shown, 0
+    return shown, other
+
+
+def combine(years: dict[int, dict[str | None, int]], minimum: int) -> CountyTable:
+    """Publish every year on its own, then add up what was published."""
+    table = CountyTable()
+    totals: dict[str, int] = defaultdict(int)
+    for _year, cells in sorted(years.items()):
+        shown, other = publish_year(cells, minimum)
+        if not shown and not other and any(cells.values()):
+            table.years_left_out += 1
+        for county, n in shown.items():
+            totals[county] += n
+        table.other += other
+    table.rows = sorted(totals.items(), key=lambda item: (-item[1], item[0]))
+    return table
+
+
+def county_table(held, *, offered: bool, minimum: int) -> CountyTable:
+    """Confirmed registrations of the held seminars by county, per the rules above."""
+    if not offered:
+        return CountyTable(offered=False)
+    rows = db.session.execute(
+        select(held.c.year, Registration.county, func.count())
+        .join(held, held.c.id == Registration.seminar_id)
+        .where(Registration.status == STATUS_CONFIRMED)
+        .group_by(held.c.year, Registration.county)
+    ).all()
+    years: dict[int, dict[str | None, int]] = defaultdict(lambda: defaultdict(int))
+    for year, county, count in rows:
+        years[int(year)][county or None] += count
+    return combine(years, minimum)

@@ -1,0 +1,108 @@
+"""Survey answers as rows the database counts itself: one row per answer given.
+
+Disclosure control starts here. The smallest unit that ever enters a figure is one question
+(by its key, over all its versions) in one seminar. ``answers`` marks every row with
+``safe = 1`` when at least ``minimum`` people answered that question in that seminar; figures
+count only safe rows, so every figure is a sum of whole units of at least ``minimum`` people,
+and so is the difference of any two figures.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Integer, case, cast, exists, func, select, true
+from sqlalchemy.sql import ColumnElement, Subquery
+
+from seminars.extensions import db
+from seminars.surveys.models import KIND_TEXT, SurveyQuestion, SurveyResponse
+
+# Review states of a free-text answer (``state`` column of ``answers``; None for other kinds).
+WAITING = "waiting"
+RELEASED = "released"
+HIDDEN = "hidden"
+STATES = (WAITING, RELEASED, HIDDEN)
+
+
+def _postgresql() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def answer_pairs():
+    """(key, value) rows of every response's answers, as a table the database expands."""
+    if _postgresql():
+        from sqlalchemy.dialects.postgresql import JSONB
+
+        expanded = func.jsonb_each_text(cast(SurveyResponse.answers, JSONB))
+    else:
+        expanded = func.json_each(SurveyResponse.answers)
+    return expanded.table_valued("key", "value", name="pairs")
+
+
+def listed(json_list, question_id) -> ColumnElement[bool]:
+    """Whether a JSON list of question ids (``hidden``, ``released``) holds the question."""
+    if _postgresql():
+        from sqlalchemy.dialects.postgresql import JSONB
+
+        return cast(json_list, JSONB).contains(func.jsonb_build_array(question_id))
+    items = func.json_each(json_list).table_valued("value").alias("items")
+    return exists(select(1).select_from(items).where(cast(items.c.value, Integer) == question_id))
+
+
+def _answer_rows(seminars=None, *, text_only: bool = False):
+    """One row per answer given: the columns every query below starts from."""
+    pairs = answer_pairs()
+    state = case(
+        (SurveyQuestion.kind != KIND_TEXT, None),
+        (listed(SurveyResponse.hidden, SurveyQuestion.id), HIDDEN),
+        (listed(SurveyResponse.released, SurveyQuestion.id), RELEASED),
+        else_=WAITING,
+    )
+    stmt = select(
+        SurveyResponse.id.label("response_id"),
+        SurveyResponse.seminar_id.label("seminar_id"),
+        SurveyQuestion.id.label("question_id"),
+        SurveyQuestion.key.label("key"),
+        SurveyQuestion.kind.label("kind"),
+        pairs.c.value.label("value"),
+        state.label("state"),
+    ).select_from(SurveyResponse)
+    if seminars is not None:
+        stmt = stmt.add_columns(
+            seminars.c.year.label("year"), seminars.c.topic_id.label("topic_id")
+        )
+        stmt = stmt.join(seminars, seminars.c.id == SurveyResponse.seminar_id)
+    # Answer keys are question ids written by the survey form; an integer join finds them fast.
+    stmt = stmt.join(pairs, true()).join(
+        SurveyQuestion, SurveyQuestion.id == cast(pairs.c.key, Integer)
+    )
+    if text_only:
+        stmt = stmt.where(SurveyQuestion.kind == KIND_TEXT)
+    return stmt
+
+
+def _safe(unit_size, minimum: int):
+    return case((unit_size >= minimum, 1), else_=0).label("safe")
+
+
+def answers(minimum: int, *, seminars=None, text_only: bool = False) -> Subquery:
+    """One row per answer: response, seminar, question (id, key, kind), value, review state
+    and ``safe``. With ``seminars`` (a subquery with an ``id`` column), only answers about
+    those seminars."""
+    rows = _answer_rows(seminars, text_only=text_only)
+    unit_size = func.count().over(partition_by=(SurveyResponse.seminar_id, SurveyQuestion.key))
+    return rows.add_columns(_safe(unit_size, minimum)).subquery("answers")
+
+
+def answer_counts(minimum: int, *, seminars) -> Subquery:
+    """Answers counted per seminar, question key, value (None for free text) and review
+    state, with ``safe``: the same units as ``answers``, counted before the units are sized,
+    which is much faster than sizing every row."""
+    rows = _answer_rows(seminars).subquery("rows")
+    value = case((rows.c.kind == KIND_TEXT, None), else_=rows.c.value)
+    counted = (
+        select(rows.c.seminar_id, rows.c.key, value.label("value"), rows.c.state,
+               func.count().label("n"))
+        .group_by(rows.c.seminar_id, rows.c.key, value, rows.c.state)
+        .subquery("counted")
+    )  # fmt: skip
+    unit_size = func.sum(counted.c.n).over(partition_by=(counted.c.seminar_id, counted.c.key))
+    return select(*counted.c, _safe(unit_size, minimum)).subquery("answer_counts")
