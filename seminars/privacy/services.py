@@ -86,6 +86,7 @@ def _anonymise(ids: list[int], now: datetime) -> None:
             need_hearing_loop=False,
             need_personal_assistant=False,
             token_hash=None,
+            client_key=None,
             anonymised_at=now,
         )
         .execution_options(synchronize_session=False)
@@ -171,6 +172,8 @@ def export_person(email: str) -> dict:
                 "confirmed_at": _iso(registration.confirmed_at),
                 "cancelled_at": _iso(registration.cancelled_at),
                 "registered_by_staff": registration.registered_by_staff,
+                # While unconfirmed: the keyed hash of the client address it came from.
+                "client_address_pseudonym": registration.client_key,
                 "attended_sessions": list(attended),
                 "certificates": [
                     {
