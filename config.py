@@ -104,12 +104,19 @@ class Config:
     # Links in mails always point here, never to whatever Host header a request carried.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 
-    # Logins and rate limits (Flask-Limiter). Use Redis when several workers run:
-    # RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0
+    # Logins and rate limits (Flask-Limiter). Every worker must count in one shared place:
+    # RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0. Production refuses memory:// (each
+    # worker would count on its own) unless RATELIMIT_ALLOW_MEMORY says that is meant.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ALLOW_MEMORY = _env_bool("RATELIMIT_ALLOW_MEMORY", False)
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = False
+    # Login attempts per client address, and per account (the address typed in, whoever sends
+    # it): one attacker cannot lock out everyone, nor guess on one account from many addresses.
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;30 per hour")
+    LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get(
+        "LOGIN_ACCOUNT_RATE_LIMIT", "5 per minute;20 per hour"
+    )
     # Interpreters must be booked this many days before a seminar.
     INTERPRETER_LEAD_DAYS = _env_int("INTERPRETER_LEAD_DAYS", 21)
 
@@ -159,7 +166,14 @@ class Config:
     SURVEY_MIN_RESPONSES = _env_int("SURVEY_MIN_RESPONSES", 3)
 
     # Registration rules.
-    CONFIRMATION_HOURS = _env_int("CONFIRMATION_HOURS", 24)
+    # How long an unconfirmed registration holds its seat (or waitlist place) before it
+    # expires; short, so that registrations nobody confirms cannot keep a seminar full.
+    CONFIRMATION_HOURS = _env_int("CONFIRMATION_HOURS", 2)
+    # Unconfirmed seats and waitlist places at once (all seminars), per e-mail address and
+    # per client (IP address; IPv6 by /64). A registration with a personal assistant counts 2;
+    # 0 switches a cap off.
+    PENDING_MAX_PER_ADDRESS = _env_int("PENDING_MAX_PER_ADDRESS", 3)
+    PENDING_MAX_PER_CLIENT = _env_int("PENDING_MAX_PER_CLIENT", 5)
     OFFER_HOURS = _env_int("OFFER_HOURS", 48)
     OFFER_MIN_HOURS = _env_int("OFFER_MIN_HOURS", 2)
     MEETING_LINK_HOURS = _env_int("MEETING_LINK_HOURS", 48)
@@ -205,6 +219,7 @@ class TestingConfig(Config):
     MAIL_TIMEOUT = 2
     # The tests of the limits set their own.
     LOGIN_RATE_LIMIT = "1000 per minute"
+    LOGIN_ACCOUNT_RATE_LIMIT = "1000 per minute"
     REGISTRATION_RATE_LIMIT = "1000 per minute"
     API_RATE_LIMIT = "1000 per minute"
     PDF_RATE_LIMIT = "1000 per minute"

@@ -19,6 +19,17 @@ ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 4
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/sid_bench"
 
+# What every production-mode process of a benchmark needs besides production's own settings.
+# The benchmarks measure throughput, not the limits (they have their own tests): each worker
+# may count in memory (production refuses that unless told), and since every simulated
+# visitor comes from 127.0.0.1, the cap on a client's unconfirmed registrations is off.
+# BENCH_RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/12 counts in Redis instead.
+BENCH_SETTINGS = {
+    "RATELIMIT_ALLOW_MEMORY": "true",
+    "RATELIMIT_STORAGE_URI": os.environ.get("BENCH_RATELIMIT_STORAGE_URI", "memory://"),
+    "PENDING_MAX_PER_CLIENT": "0",
+}
+
 
 def fresh_database_url(workdir: Path) -> str:
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_PG)
@@ -63,6 +74,7 @@ def gunicorn(
         FLASK_CATALOGUE_CACHE_SECONDS=str(cache_seconds),
         # Plain http on loopback: a Secure cookie would never come back.
         SESSION_COOKIE_SECURE="false",
+        **BENCH_SETTINGS,
     )
     env.update(settings)
     with tempfile.NamedTemporaryFile(prefix="seminars-server-", suffix=".log") as log:

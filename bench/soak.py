@@ -40,7 +40,14 @@ import requests
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
-from bench.harness import ROOT, analyse, free_port, fresh_database_url, gunicorn
+from bench.harness import (
+    BENCH_SETTINGS,
+    ROOT,
+    analyse,
+    free_port,
+    fresh_database_url,
+    gunicorn,
+)
 
 SECONDS = int(os.environ.get("SOAK_SECONDS", "600"))
 VISITORS = int(os.environ.get("SOAK_VISITORS", "8"))
@@ -319,7 +326,7 @@ def main() -> None:
         "REGISTRATION_RATE_LIMIT": "100000 per minute",
     }
     env = dict(os.environ, DATABASE_URL=url, APP_ENV="production",
-               SESSION_COOKIE_SECURE="false", **settings)  # fmt: skip
+               SESSION_COOKIE_SECURE="false", **BENCH_SETTINGS, **settings)  # fmt: skip
     info: dict = {}
     stop, stop_housekeeping = threading.Event(), threading.Event()
     housekeeping_runs: list[float] = []

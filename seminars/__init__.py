@@ -35,6 +35,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
 
     init_logging(app)  # first, so that the request id exists before anything else runs
     _warn_about_unfilled_privacy_statement(app)
+    _warn_about_per_process_limits(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
@@ -84,6 +85,34 @@ def _check_production_settings(app: Flask) -> None:
     if app.debug:
         # The debugger runs code for whoever sees a traceback, and /dev/mail shows every mail.
         raise RuntimeError("production refuses to run in debug mode: unset FLASK_DEBUG")
+    if _limits_counted_per_process(app) and not app.config.get("RATELIMIT_ALLOW_MEMORY"):
+        raise RuntimeError(
+            "RATELIMIT_STORAGE_URI is memory:// in production: every worker process would keep "
+            "its own count, so login and registration limits would not hold with several "
+            "workers. Set RATELIMIT_STORAGE_URI=redis://HOST:6379/0 (shared by all workers), "
+            "or RATELIMIT_ALLOW_MEMORY=true if only one worker process ever runs."
+        )
+
+
+def _limits_counted_per_process(app: Flask) -> bool:
+    storage = str(app.config.get("RATELIMIT_STORAGE_URI") or "memory://").strip().lower()
+    return bool(app.config.get("RATELIMIT_ENABLED", True)) and storage.startswith("memory://")
+
+
+def _warn_about_per_process_limits(app: Flask) -> None:
+    if app.config.get("ENV_NAME") != "production":
+        return
+    import logging
+
+    log = logging.getLogger("seminars")
+    if not app.config.get("RATELIMIT_ENABLED", True):
+        log.warning("rate limits are switched off (RATELIMIT_ENABLED): logins are not throttled")
+    elif _limits_counted_per_process(app):
+        log.warning(
+            "rate limits are counted per worker process (RATELIMIT_STORAGE_URI=memory://, "
+            "allowed by RATELIMIT_ALLOW_MEMORY): with several workers every limit is that many "
+            "times looser; use RATELIMIT_STORAGE_URI=redis://… for shared counts"
+        )
 
 
 PRIVACY_SETTINGS = ("ACADEMY_ADDRESS", "PRIVACY_OFFICER", "PRIVACY_PROCESSORS")

@@ -2,12 +2,13 @@
 
 from flask_babel import Babel
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
+
+from seminars.core.clients import client_address
 
 # Stable constraint names, so that migrations can address every constraint on every database.
 NAMING_CONVENTION = {
@@ -23,5 +24,6 @@ migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()
 mail = Mail()
-# Limits are set per view; storage comes from RATELIMIT_STORAGE_URI (memory by default).
-limiter = Limiter(key_func=get_remote_address)
+# Limits are set per view and counted per client address (IPv6: per /64) unless a view says
+# otherwise; storage comes from RATELIMIT_STORAGE_URI (see config.py).
+limiter = Limiter(key_func=client_address)

@@ -1,7 +1,7 @@
 """Store each certificate's PDF when it is issued
 
-Revision ID: 0012_stored_documents
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-11-30 16:05:00.000000
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0012_stored_documents'
-down_revision = '0010'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

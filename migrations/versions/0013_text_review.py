@@ -1,7 +1,7 @@
 """Free-text answers reach the steering committee only after staff released them
 
-Revision ID: 0013_text_review
-Revises: 0012_stored_documents
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-11-30 16:00:00.000000
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0013_text_review'
-down_revision = '0012_stored_documents'
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from seminars.accounts import services
 from seminars.accounts.forms import ChangePasswordForm, EditUserForm, LoginForm, NewUserForm
+from seminars.core.clients import pseudonym
 from seminars.core.errors import DomainError
+from seminars.core.forms import clean_line
 from seminars.core.redirects import local_path
 from seminars.core.timezone import utcnow
 from seminars.extensions import db, limiter
@@ -23,8 +35,35 @@ def _safe_next(target: str | None) -> str:
     return url_for("backoffice.dashboard")
 
 
+def login_account_key() -> str:
+    """The account a login attempt aims at: the address typed in, cleaned and normalised as
+    the login itself does, so that no spelling of it counts apart. Whether an account with
+    that address exists plays no part. The limiter's storage sees only a keyed hash."""
+    typed = services.normalise(clean_line(request.form.get("email", "")) or "")
+    return "account:" + pseudonym("login", typed)
+
+
+def _login_throttled(_limit):
+    """A throttled login: the login page again, with a message that is the same whether the
+    address belongs to an account or not (and whether the address or the account was counted)."""
+    message = _(
+        "Zu viele Anmeldeversuche. Bitte warten Sie einige Minuten und versuchen Sie es dann "
+        "noch einmal."
+    )
+    page = render_template("accounts/login.html", form=LoginForm(), throttled=message)
+    return make_response(page, 429)
+
+
 @bp.route("/anmelden", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], on_breach=_login_throttled
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"],
+    methods=["POST"],
+    key_func=login_account_key,
+    on_breach=_login_throttled,
+)
 def login():
     form = LoginForm()
     if form.validate_on_submit():

@@ -12,6 +12,7 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -98,6 +99,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):
+        if isinstance(error, RateLimitExceeded) and error.response is not None:
+            return error.response  # the limited view's own answer (the login page)
         status = error.code or 500
         body, status = error_response(status)
         response = app.make_response((body, status))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import event, select
+import hashlib
+
+from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
 from seminars.core.sqlite import begin_immediate
@@ -71,3 +73,21 @@ def lock_row(model, row_id: int):
         .execution_options(populate_existing=True)
     )
     return session.scalars(stmt).one_or_none()
+
+
+def lock_name(namespace: str, value: str) -> None:
+    """Serialise the rest of the transaction with every other one that locks the same name,
+    e.g. to count and then add rows that no single row stands for.
+
+    PostgreSQL: a transaction-level advisory lock on a 64-bit hash of the name. SQLite: the
+    write transaction (``BEGIN IMMEDIATE``) already serialises all writers. Take such locks
+    after ``lock_row`` and always in the same order, so that no two transactions wait on
+    each other.
+    """
+    session = db.session()
+    if session.get_bind().dialect.name != "postgresql":
+        begin_write()
+        return
+    digest = hashlib.sha256(f"{namespace}\0{value}".encode()).digest()
+    key = int.from_bytes(digest[:8], "big", signed=True)
+    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask
+import logging
+
+from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+log = logging.getLogger(__name__)
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
@@ -16,6 +20,8 @@ def init_security(app: Flask) -> None:
     if proxies:
         # Behind nginx or Apache: take the client address and scheme from their headers.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+    elif app.config.get("ENV_NAME") == "production":
+        _warn_once_about_untrusted_proxy_headers(app)
 
     @app.after_request
     def security_headers(response):
@@ -30,3 +36,19 @@ def init_security(app: Flask) -> None:
                 f"max-age={int(app.config['HSTS_SECONDS'])}; includeSubDomains",
             )
         return response
+
+
+def _warn_once_about_untrusted_proxy_headers(app: Flask) -> None:
+    """Behind a proxy that nobody told the app about, every request seems to come from the
+    proxy: rate limits and registration caps would count all clients as one."""
+    warned: list[bool] = []
+
+    @app.before_request
+    def warn_about_untrusted_proxy_headers():
+        if not warned and "X-Forwarded-For" in request.headers:
+            warned.append(True)
+            log.warning(
+                "requests carry X-Forwarded-For but PROXY_FIX_PROXIES is 0: rate limits and "
+                "registration caps count the proxy's address, so all clients share one count; "
+                "set PROXY_FIX_PROXIES to the number of proxies in front of the app"
+            )

@@ -166,6 +166,8 @@ def export_person(email: str) -> dict:
                 "registered_by_staff": registration.registered_by_staff,
                 "anonymised_at": _iso(registration.anonymised_at),
                 "person_key": registration.person_key,
+                # While unconfirmed: the keyed hash of the client address it came from.
+                "client_address_pseudonym": registration.client_key,
                 "attended_sessions": list(attended),
                 "certificates": [
                     {

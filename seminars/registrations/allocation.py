@@ -14,6 +14,12 @@ Functions flush but never commit: the caller commits once. The waitlist is serve
 registration: by ``id``, which the database assigns at the insert, inside the lock, so it
 follows the order in which the lock was granted (``created_at`` comes from the caller's clock
 and may differ by microseconds between concurrent requests).
+
+Unconfirmed registrations hold their seat or waitlist place for ``CONFIRMATION_HOURS`` only,
+and one e-mail address (``PENDING_MAX_PER_ADDRESS``) or one client (``PENDING_MAX_PER_CLIENT``)
+holds only a few unconfirmed seats and places at a time, across all seminars. A registration
+with a personal assistant holds its two seats from the start (so the confirmation never has
+to take a seat back that the first mail promised) and counts twice against these caps.
 """
 
 from __future__ import annotations
@@ -23,13 +29,14 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from flask_babel import ngettext
+from sqlalchemy import func, select
 
 from seminars.catalogue import availability as av
 from seminars.catalogue.models import STATUS_CANCELLED as SEMINAR_CANCELLED
 from seminars.catalogue.models import STATUS_PUBLISHED, Seminar, SeminarSession
 from seminars.core.errors import DomainError, NotFoundError
-from seminars.core.locking import lock_row
+from seminars.core.locking import lock_name, lock_row
 from seminars.extensions import db
 from seminars.registrations import mails, tokens
 from seminars.registrations.models import (
@@ -41,6 +48,7 @@ from seminars.registrations.models import (
     STATUS_PENDING,
     STATUS_WAITLISTED,
     Registration,
+    seats_expression,
 )
 from seminars.registrations.person_key import person_key
 
@@ -53,6 +61,29 @@ class RegistrationClosed(DomainError):
 class NotPossible(DomainError):
     status_code = 409
     default_message = _l("Das ist bei dieser Anmeldung nicht (mehr) möglich.")
+
+
+class TooManyUnconfirmed(DomainError):
+    """The client (not the address: that would tell whether the address is registered) holds
+    as many unconfirmed registrations as it may. Raised while a request is answered, so the
+    message is translated at once."""
+
+    status_code = 429
+
+    def __init__(self, hours: int):
+        super().__init__(
+            ngettext(
+                "Von Ihrem Internetanschluss aus warten schon mehrere Anmeldungen auf die "
+                "Bestätigung. Bitte bestätigen Sie diese zuerst mit dem Link aus unserer E-Mail. "
+                "Unbestätigte Anmeldungen verfallen nach %(num)d Stunde; danach ist eine neue "
+                "Anmeldung möglich. Sie können sich auch telefonisch bei uns anmelden.",
+                "Von Ihrem Internetanschluss aus warten schon mehrere Anmeldungen auf die "
+                "Bestätigung. Bitte bestätigen Sie diese zuerst mit dem Link aus unserer E-Mail. "
+                "Unbestätigte Anmeldungen verfallen nach %(num)d Stunden; danach ist eine neue "
+                "Anmeldung möglich. Sie können sich auch telefonisch bei uns anmelden.",
+                hours,
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -170,17 +201,29 @@ def waitlist_position(state: SeatState, registration: Registration) -> int | Non
 class RegisterResult:
     registration: Registration
     created: bool
+    # True when the address already held as many unconfirmed seats as it may.
+    over_cap: bool = False
 
 
 def register(
-    seminar_id: int, applicant: Applicant, *, now: datetime, by_staff: bool = False
+    seminar_id: int,
+    applicant: Applicant,
+    *,
+    now: datetime,
+    by_staff: bool = False,
+    client_key: str | None = None,
 ) -> RegisterResult:
     """Hold a seat (or a waitlist place) for a new, unconfirmed registration.
 
     An address that already has an active registration for the seminar gets no second one;
-    its owner is mailed the existing link instead. The caller shows the same answer either way.
-    Staff registering someone by phone (``by_staff``) need no e-mail confirmation: the
-    registration is confirmed or waitlisted at once.
+    its owner is mailed the existing link instead. Nor does an address that already holds
+    ``PENDING_MAX_PER_ADDRESS`` unconfirmed seats or places: its owner is mailed the link of
+    one of them, to confirm first. The caller shows the same answer in all three cases, and
+    everything that can refuse before (closed, full) is decided without looking at the address.
+    ``client_key`` (a pseudonym of the client address, from the view) caps a client's
+    unconfirmed seats and places at ``PENDING_MAX_PER_CLIENT``; it is kept on the registration
+    only while that is unconfirmed. Staff registering someone by phone (``by_staff``) need no
+    e-mail confirmation: the registration is confirmed or waitlisted at once, outside the caps.
     """
     state = _lock(seminar_id)
     seminar = state.seminar
@@ -188,12 +231,20 @@ def register(
         raise NotFoundError()
     _expire_overdue(state, now)  # seats behind run-out holds are free again
     email = normalise_email(applicant.email)
-    for existing in state.active:
-        if existing.email_normalized == email:
-            if by_staff:
-                raise RegistrationClosed(_l("Diese Adresse ist für das Seminar schon angemeldet."))
-            mails.queue(existing, mails.ALREADY_REGISTERED)
-            return RegisterResult(existing, created=False)
+    existing = next((r for r in state.active if r.email_normalized == email), None)
+    if by_staff and existing is not None:
+        raise RegistrationClosed(_l("Diese Adresse ist für das Seminar schon angemeldet."))
+    client_cap = current_app.config["PENDING_MAX_PER_CLIENT"] if client_key else 0
+    address_cap = 0 if by_staff else current_app.config["PENDING_MAX_PER_ADDRESS"]
+    # The caps count across seminars, which no seminar row covers: lock their names (always
+    # in this order, after the seminar) until the new registration is written.
+    if client_cap > 0 and not by_staff:
+        lock_name("pending-client", client_key)
+        held = _unconfirmed_seats(Registration.client_key == client_key, now)
+        if _over_cap(held, applicant.seats, client_cap):
+            raise TooManyUnconfirmed(current_app.config["CONFIRMATION_HOURS"])
+    if address_cap > 0:
+        lock_name("pending-address", email)
 
     availability = av.availability_of(
         cancelled=seminar.status == SEMINAR_CANCELLED,
@@ -213,6 +264,15 @@ def register(
     seat = state.free_seats >= applicant.seats and not state.queue
     if not seat and len(state.queue) >= seminar.waitlist_capacity:
         raise RegistrationClosed(_l("Das Seminar ist ausgebucht und die Warteliste ist voll."))
+    if existing is not None:
+        mails.queue(existing, mails.ALREADY_REGISTERED)
+        return RegisterResult(existing, created=False)
+    if address_cap > 0:
+        held = _unconfirmed_seats(Registration.email_normalized == email, now)
+        if _over_cap(held, applicant.seats, address_cap):
+            waiting = _latest_unconfirmed(email, now)
+            mails.queue(waiting, mails.PENDING_LIMIT, requested=seminar.title)
+            return RegisterResult(waiting, created=False, over_cap=True)
 
     registration = Registration(
         seminar_id=seminar.id,
@@ -239,6 +299,7 @@ def register(
         token_salt=tokens.new_salt(),
         created_at=now,
         hold_expires_at=now + _config_hours("CONFIRMATION_HOURS"),
+        client_key=None if by_staff else client_key,
     )
     db.session.add(registration)
     db.session.flush()
@@ -270,6 +331,7 @@ def confirm(registration_id: int, *, now: datetime) -> Registration:
         return registration
     registration.confirmed_at = now
     registration.hold_expires_at = None
+    registration.client_key = None  # kept only while unconfirmed
     if registration.holds_seat:
         registration.status = STATUS_CONFIRMED
         mails.queue(registration, mails.CONFIRMED)
@@ -396,6 +458,38 @@ def _leave(registration: Registration, status: str, now: datetime) -> None:
     registration.holds_seat = False
     registration.hold_expires_at = None
     registration.offer_expires_at = None
+    registration.client_key = None
+
+
+def _unconfirmed_seats(whose, now: datetime) -> int:
+    """Seats and waitlist places that unconfirmed registrations matching ``whose`` hold now,
+    in all seminars (holds that have run out no longer count, expired or not yet)."""
+    return db.session.scalar(
+        select(func.coalesce(func.sum(seats_expression), 0)).where(
+            Registration.status == STATUS_PENDING,
+            Registration.hold_expires_at > now,
+            whose,
+        )
+    )
+
+
+def _over_cap(held: int, wanted: int, cap: int) -> bool:
+    """Whoever holds nothing yet is never refused, so that one registration with a personal
+    assistant always fits (a cap of 0 is off and never asked)."""
+    return held > 0 and held + wanted > cap
+
+
+def _latest_unconfirmed(email: str, now: datetime) -> Registration:
+    return db.session.scalars(
+        select(Registration)
+        .where(
+            Registration.status == STATUS_PENDING,
+            Registration.hold_expires_at > now,
+            Registration.email_normalized == email,
+        )
+        .order_by(Registration.id.desc())
+        .limit(1)
+    ).one()
 
 
 def _expire(state: SeatState, registration: Registration, now: datetime) -> None:

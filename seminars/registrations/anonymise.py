@@ -35,6 +35,7 @@ def anonymise(ids: list[int], now: datetime, *, person_key: str | None = None) -
         need_personal_assistant=False,
         token_hash=None,
         token_salt="",
+        client_key=None,
         anonymised_at=now,
     )
     if person_key is not None:

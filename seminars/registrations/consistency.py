@@ -65,7 +65,8 @@ def overbooked_seminars() -> list[Problem]:
 
 
 def invalid_registrations() -> list[Problem]:
-    """Registrations whose status, seat flag and offer deadline do not fit together."""
+    """Registrations whose status, seat flag and offer deadline do not fit together, or that
+    kept the pseudonym of their client address past being unconfirmed."""
     status, holds_seat, deadline = (
         Registration.status,
         Registration.holds_seat,
@@ -77,6 +78,7 @@ def invalid_registrations() -> list[Problem]:
         and_(status.not_in((STATUS_PENDING, STATUS_CONFIRMED, STATUS_OFFERED)), holds_seat),
         and_(status == STATUS_OFFERED, deadline.is_(None)),
         and_(status != STATUS_OFFERED, deadline.is_not(None)),
+        and_(status != STATUS_PENDING, Registration.client_key.is_not(None)),
     )
     rows = db.session.execute(
         select(Registration.id, Registration.status).where(invalid).order_by(Registration.id)

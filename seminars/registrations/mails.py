@@ -28,6 +28,8 @@ from seminars.registrations.models import Registration
 
 CONFIRM_REQUEST = "confirm_request"
 ALREADY_REGISTERED = "already_registered"
+# The address holds as many unconfirmed registrations as it may: confirm one of them first.
+PENDING_LIMIT = "pending_limit"
 CONFIRMED = "confirmed"
 WAITLISTED = "waitlisted"
 SEAT_OFFERED = "seat_offered"
@@ -40,6 +42,7 @@ CERTIFICATE = "certificate"
 KINDS = (
     CONFIRM_REQUEST,
     ALREADY_REGISTERED,
+    PENDING_LIMIT,
     CONFIRMED,
     WAITLISTED,
     SEAT_OFFERED,
@@ -56,6 +59,7 @@ def _subject(kind: str, title: str) -> str:
     subjects = {
         CONFIRM_REQUEST: _("Bitte bestätigen Sie Ihre Anmeldung: %(title)s", title=title),
         ALREADY_REGISTERED: _("Sie sind bereits angemeldet: %(title)s", title=title),
+        PENDING_LIMIT: _("Bitte bestätigen Sie zuerst Ihre Anmeldung: %(title)s", title=title),
         CONFIRMED: _("Anmeldung bestätigt: %(title)s", title=title),
         WAITLISTED: _("Sie stehen auf der Warteliste: %(title)s", title=title),
         SEAT_OFFERED: _("Ein Platz ist für Sie frei: %(title)s", title=title),

@@ -68,6 +68,19 @@ class Registration(db.Model):
             sqlite_where=text(f"status IN ({_ACTIVE_LIST})"),
         ),
         Index("ix_registration_seminar_status", "seminar_id", "status"),
+        # The caps on unconfirmed registrations count per address and per client.
+        Index(
+            "ix_registration_pending_email",
+            "email_normalized",
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
+        Index(
+            "ix_registration_pending_client",
+            "client_key",
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -115,6 +128,10 @@ class Registration(db.Model):
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set when retention removed the personal data (names, addresses, needs).
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # While unconfirmed only: a keyed hash of the client address it came from (see
+    # core/clients.py), to cap a client's unconfirmed registrations. Cleared when the
+    # registration is confirmed or ends.
+    client_key: Mapped[str | None] = mapped_column(String(64))
 
     seminar: Mapped[Seminar] = relationship(lazy="raise_on_sql")
 

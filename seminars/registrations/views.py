@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, url_
 from flask_babel import gettext as _
 
 from seminars.catalogue import services as catalogue
+from seminars.core.clients import client_key
 from seminars.core.i18n import current_language
 from seminars.core.markdown import render_markdown
 from seminars.core.timezone import utcnow
@@ -69,7 +70,12 @@ def register(seminar_id: int):
         return redirect(url_for(".sent", seminar_id=seminar_id), code=303)
     if not form.validate():
         return render_seminar_page(seminar_id, form, status=422)
-    allocation.register(seminar_id, applicant_from(form, locale=current_language()), now=utcnow())
+    allocation.register(
+        seminar_id,
+        applicant_from(form, locale=current_language()),
+        now=utcnow(),
+        client_key=client_key(),
+    )
     db.session.commit()
     return redirect(url_for(".sent", seminar_id=seminar_id), code=303)
 

@@ -145,7 +145,7 @@ def test_login_is_rate_limited(client, app):
         assert statuses[:10] == [422] * 10, statuses
         assert statuses[-1] == 429
         limited = client.post("/verwaltung/anmelden", data=data)
-        assert "Zu viele Anfragen" in text(limited)
+        assert "Zu viele Anmeldeversuche" in text(limited)
     finally:
         app.config["LOGIN_RATE_LIMIT"] = "1000 per minute"
         limiter.reset()

@@ -38,7 +38,10 @@ def test_production_start_warns_about_an_unfilled_statement():
     logger = logging.getLogger("seminars")
     logger.addHandler(recorder)
     try:
-        create_app("production", {"SECRET_KEY": "x" * 64, "PRIVACY_OFFICER": "DSB"})
+        create_app(
+            "production",
+            {"SECRET_KEY": "x" * 64, "PRIVACY_OFFICER": "DSB", "RATELIMIT_ALLOW_MEMORY": True},
+        )
     finally:
         logger.removeHandler(recorder)
     assert any("ACADEMY_ADDRESS, PRIVACY_PROCESSORS" in m for m in recorder.messages)

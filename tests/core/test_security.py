@@ -41,6 +41,7 @@ def test_production_sends_hsts_and_secure_cookies():
         {
             "SECRET_KEY": "a-long-random-value-for-tests-only",
             "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "RATELIMIT_ALLOW_MEMORY": True,
         },
     )
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_HTTPONLY"]
@@ -98,3 +99,24 @@ def test_registration_and_api_are_rate_limited_with_a_polite_answer(client, app)
             REGISTRATION_RATE_LIMIT="1000 per minute", API_RATE_LIMIT="1000 per minute"
         )
         limiter.reset()
+
+
+def test_production_warns_once_about_proxy_headers_it_does_not_trust(caplog):
+    import logging
+
+    app = create_app(
+        "production",
+        {
+            "SECRET_KEY": "a-long-random-value-for-tests-only",
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "RATELIMIT_ALLOW_MEMORY": True,
+        },
+    )
+    client = app.test_client()
+    with caplog.at_level(logging.WARNING, logger="seminars"):
+        client.get("/robots.txt")
+        assert "PROXY_FIX_PROXIES" not in caplog.text
+        for _ in range(2):
+            client.get("/robots.txt", headers={"X-Forwarded-For": "203.0.113.9"})
+    warnings = [r for r in caplog.records if "PROXY_FIX_PROXIES is 0" in r.getMessage()]
+    assert len(warnings) == 1

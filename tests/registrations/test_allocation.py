@@ -44,7 +44,7 @@ def test_register_holds_a_seat_and_asks_for_confirmation(app, now):
     seminar = factories.seminar(capacity=2)
     registration = register(seminar, now)
     assert (registration.status, registration.holds_seat) == ("pending", True)
-    assert registration.hold_expires_at == now + timedelta(hours=24)
+    assert registration.hold_expires_at == now + timedelta(hours=2)  # CONFIRMATION_HOURS
     assert registration.token_hash and len(registration.token_hash) == 64
     assert registration.consent_at == now
     assert factories.outbox_kinds(registration.id) == ["confirm_request"]
@@ -283,7 +283,9 @@ def test_confirming_twice_changes_nothing(app, now):
 def test_expire_due_ignores_what_is_not_due(app, now):
     seminar = factories.seminar(capacity=1)
     register(seminar, now)
-    assert allocation.expire_due(seminar.id, now=now + timedelta(hours=23)) == 0
+    hold = timedelta(hours=app.config["CONFIRMATION_HOURS"])
+    assert allocation.expire_due(seminar.id, now=now + hold - timedelta(seconds=1)) == 0
+    assert allocation.expire_due(seminar.id, now=now + hold) == 1
 
 
 def test_waitlisted_person_confirming_gets_a_free_seat_offered_at_once(app, now):

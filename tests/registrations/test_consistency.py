@@ -45,6 +45,14 @@ def test_invalid_states_are_found(app):
     assert ("invalid_state", people[0].id) in found and ("invalid_state", people[2].id) in found
 
 
+def test_a_client_pseudonym_kept_past_confirmation_is_found(app):
+    _seminar, people = _seminar_with_people()
+    assert find_problems() == []
+    people[1].client_key = "a" * 64  # the service drops it on confirmation
+    db.session.commit()
+    assert [(p.kind, p.subject_id) for p in find_problems()] == [("invalid_state", people[1].id)]
+
+
 def test_a_missing_mail_is_found(app):
     _seminar, people = _seminar_with_people()
     db.session.add(

@@ -23,6 +23,8 @@ def registration(app):
 def test_every_kind_renders_text_and_html_with_the_personal_link(app, registration, kind):
     registration.offer_expires_at = utcnow() + timedelta(hours=48)
     extra = {"position": 3} if kind == mails.WAITLISTED else {}
+    if kind == mails.PENDING_LIMIT:
+        extra = {"requested": "Öffentlichkeitsarbeit für Gruppen"}
     if kind == mails.SEMINAR_CHANGED:
         mails.queue_seminar_changed(registration, ["Neuer Ort: Bürgerhaus Gera"])
     else:
@@ -43,6 +45,8 @@ def test_every_kind_renders_text_and_html_with_the_personal_link(app, registrati
         assert "- Neuer Ort: Bürgerhaus Gera" in message.body_text
     if kind == mails.WAITLISTED:
         assert "Platz 3 der Warteliste" in message.body_text
+    if kind == mails.PENDING_LIMIT:
+        assert message.body_text.count("„Öffentlichkeitsarbeit für Gruppen“") == 2
 
 
 def test_html_part_escapes_what_people_typed(app):
