@@ -87,7 +87,11 @@ def claim(message_id: int, now: datetime, lease: timedelta) -> Claim | None:
         return None
     message = db.session.get(OutboxMessage, message_id, populate_existing=True)
     if message is None or message.claim != value:
+        db.session.commit()
         return None
+    # Detached, so that no transaction (and no pooled connection) waits on the mail server.
+    db.session.expunge(message)
+    db.session.commit()
     return Claim(message, value)
 
 
