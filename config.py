@@ -27,6 +27,16 @@ def _env_int(name: str, default: int) -> int:
         raise RuntimeError(f"{name} must be a whole number, got {raw!r}") from exc
 
 
+def _env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise RuntimeError(f"{name} must be a number of seconds, got {raw!r}") from exc
+
+
 def _env_bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
@@ -94,10 +104,17 @@ class Config:
         "MAIL_DEFAULT_SENDER", "Selbsthilfe im Dialog <seminare@example.org>"
     )
     MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 10)
+    # Seconds a request may spend sending its mails, all together; the rest waits in the
+    # outbox for the worker (0: requests send nothing themselves).
+    MAIL_REQUEST_DEADLINE = _env_float("MAIL_REQUEST_DEADLINE", 5.0)
     # Flask-Mail would swallow mail in testing; the outbox decides what is sent.
     MAIL_SUPPRESS_SEND = False
     # Give up on a message after this many failed attempts (back-off doubles up to 6 hours).
     OUTBOX_MAX_ATTEMPTS = _env_int("OUTBOX_MAX_ATTEMPTS", 20)
+    # How long a sender holds one message it is sending; then another sender may take it.
+    OUTBOX_LEASE_SECONDS = _env_int("OUTBOX_LEASE_SECONDS", 300)
+    # How long recording "sent" is retried while the database is unreachable.
+    OUTBOX_RECORD_RETRY_SECONDS = _env_float("OUTBOX_RECORD_RETRY_SECONDS", 10.0)
     # A sent message keeps no address and no text; development keeps them for /dev/mail/.
     OUTBOX_KEEP_SENT_BODIES = _env_bool("OUTBOX_KEEP_SENT_BODIES", False)
 

@@ -221,22 +221,74 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def smtp_server(app):
-    """A real SMTP server on a free port; the app sends its mail there."""
+class ScriptedSMTP(SMTPRecorder):
+    """An SMTP server whose answers the test decides: every step (MAIL, RCPT, end of DATA)
+    answered after ``delay`` seconds, chosen recipients refused with ``refuse[address]``
+    (``"550 5.1.1 ..."``, ``"451 4.2.0 ..."``), and ``on_accept`` called for every message
+    it accepts (to break something right after the server took the mail)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.delay = 0.0
+        self.refuse: dict[str, str] = {}
+        self.on_accept = None
+
+    async def _wait(self) -> None:
+        import asyncio
+
+        if self.delay:
+            await asyncio.sleep(self.delay)
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        await self._wait()
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        await self._wait()
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(rcpt_options)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        await self._wait()
+        answer = await super().handle_DATA(server, session, envelope)
+        if self.on_accept is not None:
+            self.on_accept()
+        return answer
+
+
+@contextmanager
+def _serving(app, handler):
     from aiosmtpd.controller import Controller
 
-    recorder = SMTPRecorder()
     port = free_port()
-    controller = Controller(recorder, hostname="127.0.0.1", port=port)
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     saved = app.config["MAIL_SERVER"], app.config["MAIL_PORT"]
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
     try:
-        yield recorder
+        yield handler
     finally:
         controller.stop()
         app.config["MAIL_SERVER"], app.config["MAIL_PORT"] = saved
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server on a free port; the app sends its mail there."""
+    with _serving(app, SMTPRecorder()) as recorder:
+        yield recorder
+
+
+@pytest.fixture
+def scripted_smtp_server(app):
+    """A real SMTP server that answers slowly or refuses, as the test sets it up."""
+    with _serving(app, ScriptedSMTP()) as handler:
+        yield handler
 
 
 @pytest.fixture

@@ -169,6 +169,27 @@ def outbox_kinds(registration_id: int | None = None) -> list[str]:
 STRONG_PASSWORD = "Blaue Gießkanne tanzt im Novemberregen"
 
 
+def failed_mail(item: Registration, reason: str = "550 5.1.1 Mailbox unavailable"):
+    """A mail to ``item`` that the mail server refused for good."""
+    from seminars.outbox.models import STATUS_FAILED, OutboxMessage
+
+    message = OutboxMessage(
+        kind="confirm_request",
+        registration_id=item.id,
+        recipient=item.email,
+        subject="Bitte bestätigen Sie Ihre Anmeldung",
+        body_text="Text",
+        body_html="",
+        attachments=[],
+        status=STATUS_FAILED,
+        attempts=1,
+        last_error=reason,
+    )
+    db.session.add(message)
+    db.session.commit()
+    return message
+
+
 def user(role: str = "staff", email: str | None = None, password: str = STRONG_PASSWORD):
     from seminars.accounts.models import User
     from seminars.accounts.passwords import hash_password

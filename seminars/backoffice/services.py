@@ -1,4 +1,5 @@
-"""The staff start page: upcoming seminars and what needs attention first (no names)."""
+"""The staff start page: upcoming seminars and what needs attention first; names only where
+staff must act on a person (mails that did not reach them), never for the steering committee."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from sqlalchemy import and_, func, select
 from seminars.catalogue.models import STATUS_CANCELLED, Seminar, SeminarSession
 from seminars.core.timezone import berlin_date
 from seminars.extensions import db
+from seminars.outbox.models import OutboxMessage
+from seminars.outbox.undelivered import open_failure
 from seminars.registrations.models import (
     ACTIVE_STATUSES,
     STATUS_PENDING,
@@ -135,3 +138,57 @@ def upcoming(now: datetime, limit: int = 100) -> list[SeminarStatus]:
         )
         for seminar, starts_at, taken, waitlist, unconfirmed, interp, other in rows
     ]
+
+
+# Failed mails older than this are left to the registration pages.
+UNDELIVERED_SHOWN = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class UndeliveredRegistration:
+    registration_id: int
+    name: str
+    seminar_title: str
+    mails: int
+
+
+@dataclass(frozen=True)
+class Undelivered:
+    mails: int
+    registrations: list[UndeliveredRegistration]
+
+
+def undelivered(now: datetime, limit: int = 20) -> Undelivered:
+    """Mails that could not be delivered lately, and whom they were for (names: staff only).
+    Two queries whatever their number."""
+    since = now - UNDELIVERED_SHOWN
+    mails = db.session.scalar(
+        select(func.count()).select_from(OutboxMessage).where(open_failure(since))
+    )
+    rows = db.session.execute(
+        select(
+            Registration.id,
+            Registration.first_name,
+            Registration.last_name,
+            Seminar.title,
+            func.count(OutboxMessage.id),
+        )
+        .join(OutboxMessage, OutboxMessage.registration_id == Registration.id)
+        .join(Seminar, Seminar.id == Registration.seminar_id)
+        .where(open_failure(since))
+        .group_by(Registration.id, Registration.first_name, Registration.last_name, Seminar.title)
+        .order_by(func.max(OutboxMessage.id).desc())
+        .limit(limit)
+    ).all()
+    return Undelivered(
+        mails=int(mails or 0),
+        registrations=[
+            UndeliveredRegistration(
+                registration_id=rid,
+                name=f"{first} {last}".strip(),
+                seminar_title=title,
+                mails=int(count),
+            )
+            for rid, first, last, title, count in rows
+        ],
+    )

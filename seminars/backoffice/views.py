@@ -17,8 +17,15 @@ def dashboard():
     now = utcnow()
     seminars = services.upcoming(now)
     minimum = current_app.config["SURVEY_MIN_RESPONSES"]
+    undelivered = None
     if current_user.role == ROLE_STEERING:  # figures only, never a need a small count reveals
         seminars = services.withhold_small_needs(seminars, minimum)
+    else:  # whom a mail did not reach is personal data
+        undelivered = services.undelivered(now)
     return render_template(
-        "backoffice/dashboard.html", seminars=seminars, today=berlin_date(now), minimum=minimum
+        "backoffice/dashboard.html",
+        seminars=seminars,
+        undelivered=undelivered,
+        today=berlin_date(now),
+        minimum=minimum,
     )

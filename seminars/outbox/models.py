@@ -43,5 +43,7 @@ class OutboxMessage(db.Model):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # While a sender holds the message; a lease that ran out may be taken over.
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A random value per claim: only the sender holding it may mark the message sent or failed.
+    claim: Mapped[str | None] = mapped_column(String(32))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str] = mapped_column(String(500), default="")

@@ -2,35 +2,33 @@
 
 ``queue_mail`` writes a row in the caller's transaction. After that transaction commits, the
 request sends the rows it queued (``send_committed``, registered as an ``after_request``
-hook); whatever could not be sent is left for ``flask outbox send`` / ``housekeeping``, with
-back-off. A message is claimed before it is sent, so several senders never send it twice:
-on PostgreSQL with ``FOR UPDATE SKIP LOCKED``, everywhere with a lease that runs out if a
-sender dies.
+hook) for at most ``MAIL_REQUEST_DEADLINE`` seconds together; whatever could not be sent is
+left for ``flask outbox work``, ``flask outbox send`` and ``housekeeping``. Each message is
+claimed just before it is sent and its result recorded only by the holder of that claim
+(``claims.py``), so several senders never send it twice; a permanent refusal (5xx) is given
+up at once, a temporary one (4xx, server down) retried with back-off.
 """
 
 from __future__ import annotations
 
 import logging
 import smtplib
+import time
 from collections.abc import Iterable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app
 from flask_mail import BadHeaderError
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from seminars.core.locking import begin_write
 from seminars.core.timezone import utcnow
 from seminars.extensions import db
-from seminars.outbox.models import (
-    STATUS_FAILED,
-    STATUS_PENDING,
-    STATUS_SENDING,
-    STATUS_SENT,
-    OutboxMessage,
-)
+from seminars.outbox import claims
+from seminars.outbox.models import STATUS_PENDING, OutboxMessage
+from seminars.outbox.refusals import describe, is_permanent
 from seminars.outbox.smtp import MailTransport, MailTransportError
 
 log = logging.getLogger(__name__)
@@ -46,8 +44,6 @@ _MESSAGE_ERRORS = (
 
 _QUEUED = "outbox_queued_ids"
 _COMMITTED = "outbox_committed_ids"
-LEASE = timedelta(minutes=5)
-MAX_BACKOFF = timedelta(hours=6)
 
 
 @dataclass(frozen=True)
@@ -62,6 +58,8 @@ class DeliveryReport:
     sent: int = 0
     failed: int = 0
     given_up: int = 0
+    # Left untried because the time for sending ran out (they stay due).
+    deferred: int = 0
 
 
 def queue_mail(
@@ -117,145 +115,94 @@ def install_session_hooks(session_class) -> None:
 def send_committed() -> DeliveryReport:
     """Send what this session queued and committed. Never raises: mail waits in the outbox."""
     ids = db.session.info.pop(_COMMITTED, [])
-    if not ids:
+    seconds = float(current_app.config["MAIL_REQUEST_DEADLINE"])
+    if not ids or seconds <= 0:
         return DeliveryReport()
     try:
-        return deliver(ids=ids)
+        return deliver(ids=ids, deadline=time.monotonic() + seconds)
     except Exception:  # a request must never fail because mail could not go out now
         log.exception("sending right after commit failed; the outbox keeps the messages")
         db.session.rollback()
         return DeliveryReport()
 
 
-def _due(now: datetime):
-    return or_(
-        and_(OutboxMessage.status == STATUS_PENDING, OutboxMessage.next_attempt_at <= now),
-        and_(OutboxMessage.status == STATUS_SENDING, OutboxMessage.locked_until < now),
-    )
-
-
-def _claim(ids: Sequence[int] | None, now: datetime, limit: int) -> list[OutboxMessage]:
-    begin_write()
-    stmt = select(OutboxMessage.id).where(_due(now)).order_by(OutboxMessage.id).limit(limit)
-    if ids is not None:
-        stmt = stmt.where(OutboxMessage.id.in_(ids))
-    if db.session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update(skip_locked=True)
-    claimed_ids = list(db.session.scalars(stmt))
-    if not claimed_ids:
-        db.session.commit()
-        return []
-    db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id.in_(claimed_ids), _due(now))
-        .values(status=STATUS_SENDING, locked_until=now + LEASE)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    return list(
-        db.session.scalars(
-            select(OutboxMessage)
-            .where(OutboxMessage.id.in_(claimed_ids))
-            .order_by(OutboxMessage.id)
-            .execution_options(populate_existing=True)
-        )
-    )
-
-
-def _backoff(attempts: int) -> timedelta:
-    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
-
-
-# What a message keeps once it left: its kind, subject, registration and times, no address,
-# no text (survey links and personal links must not stay readable in the database).
-_BLANK = {"recipient": "", "body_text": "", "body_html": "", "attachments": []}
-
-
-def _mark_sent(message_id: int, now: datetime) -> None:
-    begin_write()
-    content = {} if current_app.config["OUTBOX_KEEP_SENT_BODIES"] else _BLANK
-    db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id)
-        .values(status=STATUS_SENT, sent_at=now, locked_until=None, last_error="", **content)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-
-
-def _mark_failed(message: OutboxMessage, error: str, now: datetime) -> bool:
-    """Record a failed attempt; returns True when the message is given up."""
-    begin_write()
-    attempts = message.attempts + 1
-    give_up = attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]
-    db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message.id)
-        .values(
-            status=STATUS_FAILED if give_up else STATUS_PENDING,
-            attempts=attempts,
-            next_attempt_at=now + _backoff(attempts),
-            locked_until=None,
-            last_error=error[:500],
-        )
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    return give_up
-
-
 def deliver(
-    *, ids: Sequence[int] | None = None, limit: int = 200, transport: MailTransport | None = None
+    *,
+    ids: Sequence[int] | None = None,
+    limit: int = 200,
+    transport: MailTransport | None = None,
+    deadline: float | None = None,
+    lease: timedelta | None = None,
 ) -> DeliveryReport:
-    """Claim due messages (or the given ones, when due) and send them over one connection."""
+    """Send due messages (or the given ones, when due) over one connection, each claimed just
+    before it goes out. With ``deadline`` (``time.monotonic()``) nothing waits on the mail
+    server past it; what was not sent by then stays due for the next sender."""
     report = DeliveryReport()
-    now = utcnow()
-    claimed = _claim(ids, now, limit)
-    if not claimed:
+    candidates = claims.due_ids(ids, utcnow(), limit)
+    if not candidates:
         return report
-    transport = transport or MailTransport.from_config(current_app.config)
-    remaining = list(claimed)
+    config = current_app.config
+    lease = lease or timedelta(seconds=float(config["OUTBOX_LEASE_SECONDS"]))
+    transport = transport or MailTransport.from_config(config)
     try:
-        with transport.connect() as connection:
-            while remaining:
-                message = remaining[0]
-                try:
-                    connection.send(message)
-                except _MESSAGE_ERRORS as exc:
-                    # This message is at fault (a bad address, say): the others still go.
-                    remaining.pop(0)
-                    report.failed += 1
-                    report.given_up += _mark_failed(message, _describe(exc), utcnow())
-                    continue
-                remaining.pop(0)
-                _mark_sent(message.id, utcnow())
-                report.sent += 1
-    except (MailTransportError, smtplib.SMTPException, OSError) as exc:
-        log.warning("mail delivery failed (%s); %d message(s) stay in the outbox",
-                    type(exc).__name__, len(remaining))  # fmt: skip
-        # The message that failed counts an attempt; the others were never tried.
-        for index, message in enumerate(remaining):
-            if index == 0:
-                report.failed += 1
-                report.given_up += _mark_failed(message, _describe(exc), utcnow())
-            else:
-                _release(message.id)
+        _send_each(candidates, transport, deadline, lease, report)
+    except claims.DatabaseAway:
+        # The mail went out, but the database cannot say so: the message stays claimed until
+        # its lease runs out and is then sent again, with the same Message-ID.
+        log.error("the database stayed unreachable while recording sent mail; "
+                  "the outbox sends the message again after its lease")  # fmt: skip
     return report
 
 
-def _describe(exc: Exception) -> str:
-    return f"{type(exc).__name__}: {exc}"
+def _passed(deadline: float | None) -> bool:
+    return deadline is not None and time.monotonic() >= deadline
 
 
-def _release(message_id: int) -> None:
-    begin_write()
-    db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.status == STATUS_SENDING)
-        .values(status=STATUS_PENDING, locked_until=None)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
+def _send_each(
+    candidates: Sequence[int],
+    transport: MailTransport,
+    deadline: float | None,
+    lease: timedelta,
+    report: DeliveryReport,
+) -> None:
+    held: claims.Claim | None = None
+    try:
+        with ExitStack() as stack:
+            connection = None
+            for message_id in candidates:
+                if _passed(deadline):
+                    report.deferred += 1
+                    continue
+                held = claims.claim(message_id, utcnow(), lease)
+                if held is None:
+                    continue  # another sender has it, or it went out meanwhile
+                if connection is None:
+                    connection = stack.enter_context(transport.connect(deadline))
+                try:
+                    connection.send(held.message)
+                except _MESSAGE_ERRORS as exc:
+                    # This message is at fault (a refused address, say): the others still go.
+                    report.failed += 1
+                    report.given_up += claims.mark_failed(
+                        held, describe(exc), utcnow(), permanent=is_permanent(exc)
+                    )
+                    held = None
+                    continue
+                claims.mark_sent(held, utcnow())
+                held = None
+                report.sent += 1
+    except (MailTransportError, smtplib.SMTPException, OSError) as exc:
+        if held is None:
+            log.warning("closing the mail connection failed (%s)", type(exc).__name__)
+        elif _passed(deadline):
+            log.warning("the time for sending mail ran out; the outbox keeps the rest")
+            claims.release(held)
+            report.deferred += 1
+        else:
+            log.warning("mail delivery failed (%s); the outbox keeps the message",
+                        type(exc).__name__)  # fmt: skip
+            report.failed += 1
+            report.given_up += claims.mark_failed(held, describe(exc), utcnow(), permanent=False)
 
 
 def forget_registrations(registration_ids: Sequence[int]) -> None:
@@ -274,6 +221,6 @@ def blank_registrations(registration_ids: Sequence[int]) -> None:
         db.session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.registration_id.in_(registration_ids))
-            .values(**_BLANK)
+            .values(**claims.BLANK)
             .execution_options(synchronize_session=False)
         )

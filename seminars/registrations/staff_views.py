@@ -14,6 +14,7 @@ from seminars.core.i18n import current_language
 from seminars.core.routing import parse_id
 from seminars.core.timezone import utcnow
 from seminars.extensions import db
+from seminars.outbox.undelivered import failed_mails_of
 from seminars.registrations import staff
 from seminars.registrations.forms import county_groups
 from seminars.registrations.staff_forms import ContactForm, PhoneRegistrationForm, ReasonForm
@@ -71,6 +72,7 @@ def registration(registration_id: int):
         reason=ReasonForm(),
         audit=entries_for(registration_id=registration_id),
         certificates=certificates_of(registration_id),
+        failed_mails=failed_mails_of(registration_id),
     )
 
 
@@ -134,6 +136,7 @@ def contact(registration_id: int):
             reason=ReasonForm(),
             audit=entries_for(registration_id=registration_id),
             certificates=certificates_of(registration_id),
+            failed_mails=failed_mails_of(registration_id),
         ), 422
     values = {name: getattr(form, name).data or "" for name in staff.CONTACT_FIELDS}
     return _done(

@@ -16,18 +16,22 @@ def test_dashboard_shows_figures_and_what_needs_attention(client, login, count_q
             soon.id, factories.applicant(number, need_sign_language=sign), now=utcnow()
         )
     db.session.commit()
-    factories.seminar("Später", starts_in=timedelta(days=60))
+    later = factories.seminar("Später", starts_in=timedelta(days=60))
+    factories.failed_mail(factories.registration(later))
     client.get("/verwaltung/")  # sends the mails the registrations above queued
     with count_queries() as counter:
         page = client.get("/verwaltung/").get_data(as_text=True)
     few = counter.count
     assert "Bald mit Dolmetschung" in page and "2 / 2 (100" in page
     assert "Dolmetschung bis" in page and "3 unbestätigte Anmeldungen" in page
+    assert "1 Mail konnte nicht zugestellt werden." in page
     for _ in range(10):
         factories.fill(factories.seminar(), 2, waitlisted=1)
+        factories.failed_mail(factories.registration(later))
     with count_queries() as counter:
-        client.get("/verwaltung/")
+        page = client.get("/verwaltung/").get_data(as_text=True)
     assert counter.count == few
+    assert "11 Mails konnten nicht zugestellt werden." in page
 
 
 def test_steering_sees_the_start_page_without_names(client, login):

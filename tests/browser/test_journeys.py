@@ -142,6 +142,23 @@ def test_every_other_page(live_server, new_page, audit, language, size):
         audit.check(page, f"{name}-{tag}")
 
 
+def an_undelivered_mail(live_server) -> None:
+    """A mail to registration 1 that the mail server refused, for the pages that show it."""
+    from sqlalchemy import select
+
+    from seminars.extensions import db
+    from seminars.outbox.models import STATUS_FAILED, OutboxMessage
+    from seminars.registrations.models import Registration
+    from tests import factories
+
+    with live_server.app.app_context():
+        failed = select(OutboxMessage.id).where(
+            OutboxMessage.registration_id == 1, OutboxMessage.status == STATUS_FAILED
+        )
+        if db.session.scalar(failed) is None:
+            factories.failed_mail(db.session.get(Registration, 1))
+
+
 def texts_to_review(live_server) -> None:
     """Survey answers with free text for two past demo seminars: seminar 1 has enough
     respondents, seminar 2 only two (its texts never reach the steering committee)."""
@@ -202,7 +219,9 @@ def test_staff_logs_in_and_finds_the_back_office(live_server, new_page, audit, l
     page.fill("#password", "falsch")
     page.click("form.registration-form button[type=submit]")
     audit.check(page, f"staff-login-failed-{tag}")
+    an_undelivered_mail(live_server)
     staff_login(live_server, page)
+    assert page.locator(".problem-box").count() == 1
     audit.check(page, f"staff-dashboard-{tag}")
     texts_to_review(live_server)
     for path, name in [
@@ -237,6 +256,8 @@ def test_staff_logs_in_and_finds_the_back_office(live_server, new_page, audit, l
     ]:
         page.goto(live_server.url + path)
         audit.check(page, f"{name}-{tag}")
+        if name == "registration-detail":
+            assert page.locator(".problem-box").count() == 1
     page.goto(live_server.url + "/verwaltung/befragung/freitexte")
     page.click(".review-item form[action$='/freigeben'] button >> nth=0")
     page.wait_for_selector(".notice--success")

@@ -8,8 +8,11 @@ from sqlalchemy import select
 import seminars.outbox.services as outbox_services
 from seminars.core.timezone import utcnow
 from seminars.extensions import db
+from seminars.outbox import claims
 from seminars.outbox.models import OutboxMessage
 from seminars.outbox.services import Attachment, deliver, queue_mail
+
+LEASE = timedelta(minutes=5)
 
 
 def queue(number: int = 1, **fields) -> list[int]:
@@ -109,15 +112,16 @@ def test_back_off_grows_and_gives_up(app, monkeypatch):
 
 def test_a_claimed_message_is_not_sent_by_a_second_sender(app, smtp_server):
     [message_id] = queue(1)
-    claimed = outbox_services._claim([message_id], utcnow(), 10)
-    assert [m.id for m in claimed] == [message_id]
-    assert outbox_services._claim(None, utcnow(), 10) == []
+    held = claims.claim(message_id, utcnow(), LEASE)
+    assert held is not None and held.message.id == message_id
+    assert claims.claim(message_id, utcnow(), LEASE) is None
+    assert claims.due_ids(None, utcnow(), 10) == []
     assert deliver().sent == 0
 
 
 def test_a_lease_that_ran_out_is_taken_over(app, smtp_server, monkeypatch):
-    queue(1)
-    outbox_services._claim(None, utcnow(), 10)  # a sender that died after claiming
+    [message_id] = queue(1)
+    assert claims.claim(message_id, utcnow(), LEASE)  # a sender that died after claiming
     later(monkeypatch, 6)
     assert deliver().sent == 1
     assert len(smtp_server.messages) == 1
