@@ -2,7 +2,8 @@
 
 A service raises a ``DomainError`` with a translatable message; the handler registered here
 shows it as a page in the user's language (or as JSON under ``/api/``), with the error's
-HTTP status. No request ever ends in a bare 500 page without explanation.
+HTTP status. No request ever ends in a bare 500 page without explanation. While the database
+cannot be reached, every request gets the maintenance page instead (503, ``outage.py``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from flask_babel import lazy_gettext as _l
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+from seminars.core.outage import database_unavailable, maintenance_response
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +117,12 @@ def register_error_handlers(app: Flask) -> None:
     def handle_unexpected(error: Exception):
         # The route pattern, never the path or query: those may hold a personal link's token.
         rule = request.url_rule.rule if request.url_rule else "(no route)"
+        if database_unavailable(error):
+            # Not a fault of the application: the maintenance page, 503 with Retry-After.
+            log.warning("database unreachable on %s %s (%s)", request.method, rule,
+                        type(getattr(error, "orig", error)).__name__)  # fmt: skip
+            _discard_unfinished_work()
+            return maintenance_response()
         log.exception("unhandled error on %s %s", request.method, rule)
         _discard_unfinished_work()
         return error_response(500)

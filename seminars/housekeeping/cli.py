@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from seminars.core.timezone import utcnow
 from seminars.housekeeping.services import run
@@ -11,7 +12,7 @@ from seminars.housekeeping.services import run
 
 @click.command("housekeeping")
 def housekeeping_command() -> None:
-    """Expire holds and offers, send reminders, send the outbox."""
+    """Expire holds and offers, offer free seats, send reminders, send the outbox."""
     report = run(utcnow())
     click.echo(
         _("Abgelaufen: %(expired)d, Erinnerungen: %(reminders)d, E-Mails gesendet: %(sent)d, "
@@ -19,3 +20,10 @@ def housekeeping_command() -> None:
           expired=report.expired, reminders=report.reminders,
           sent=report.mail.sent, failed=report.mail.failed)
     )  # fmt: skip
+    if report.repaired:
+        # Every seat change offers freed seats itself: this is a repair, and says so.
+        click.echo(
+            ngettext("Reparatur: freie Plätze an Wartende angeboten in %(num)d Seminar",
+                     "Reparatur: freie Plätze an Wartende angeboten in %(num)d Seminaren",
+                     report.repaired)
+        )  # fmt: skip

@@ -7,6 +7,7 @@ outbox claims messages with ``FOR UPDATE SKIP LOCKED`` (PostgreSQL) or a lease.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -19,6 +20,7 @@ from seminars.extensions import db
 from seminars.outbox.services import DeliveryReport, deliver
 from seminars.privacy import services as privacy
 from seminars.registrations import allocation, mails
+from seminars.registrations.consistency import free_seats_while_waiting
 from seminars.registrations.models import (
     STATUS_CONFIRMED,
     STATUS_OFFERED,
@@ -27,10 +29,14 @@ from seminars.registrations.models import (
 )
 from seminars.surveys import services as surveys
 
+log = logging.getLogger(__name__)
+
 
 @dataclass
 class HousekeepingReport:
     expired: int = 0
+    # Seminars where a seat was free while a confirmed person waited, and now is offered.
+    repaired: int = 0
     reminders: int = 0
     survey_invitations: int = 0
     survey_reminders: int = 0
@@ -53,6 +59,26 @@ def expire_overdue(now: datetime) -> int:
         expired += allocation.expire_due(seminar_id, now=now)
         db.session.commit()
     return expired
+
+
+def offer_unserved_seats(now: datetime) -> int:
+    """Repair: offer the free seats of every seminar where the consistency check finds a
+    seat free while a confirmed person waits (every seat change offers freed seats itself;
+    this catches what an older version, a fault or a later start left behind)."""
+    seminar_ids = [problem.subject_id for problem in free_seats_while_waiting(now)]
+    db.session.commit()
+    repaired = 0
+    for seminar_id in seminar_ids:
+        offered = allocation.offer_free_seats(seminar_id, now=now)
+        db.session.commit()
+        if offered:
+            repaired += 1
+            log.warning(
+                "seminar %d had a free seat while people waited; offered to %d registration(s)",
+                seminar_id,
+                len(offered),
+            )
+    return repaired
 
 
 def send_reminders(now: datetime) -> int:
@@ -98,6 +124,7 @@ def send_reminders(now: datetime) -> int:
 def run(now: datetime) -> HousekeepingReport:
     report = HousekeepingReport()
     report.expired = expire_overdue(now)
+    report.repaired = offer_unserved_seats(now)
     report.reminders = send_reminders(now)
     report.survey_invitations = surveys.send_invitations(now)
     report.survey_reminders = surveys.send_reminders(now)

@@ -7,8 +7,13 @@ capacity, a cancelled seminar. Each one
 1. locks the seminar row (``lock_row``: ``FOR UPDATE`` on PostgreSQL, ``BEGIN IMMEDIATE`` on
    SQLite),
 2. loads the seminar's active registrations fresh, inside the lock, and counts,
-3. writes, and passes any freed seat on to the waitlist (``_offer_free_seats``),
+3. writes, and passes any freed seat on to the waitlist (``_offer_free_seats``), also the
+   seats of holds and offers that it finds run out while it handles something else,
 4. queues the mails the change promises, in the same transaction.
+
+Who gets a free seat is decided by ``seats_to_offer`` alone: the consistency check and the
+repair in ``housekeeping`` ask it too (``unserved_waitlist``, ``offer_free_seats``), so that
+"a seat stays free while someone waits" means the same everywhere.
 
 Functions flush but never commit: the caller commits once. The waitlist is served in order of
 registration: by ``id``, which the database assigns at the insert, inside the lock, so it
@@ -155,6 +160,11 @@ def _lock(seminar_id: int) -> SeatState:
     seminar = lock_row(Seminar, seminar_id)
     if seminar is None:
         raise NotFoundError()
+    return _state_of(seminar)
+
+
+def _state_of(seminar: Seminar) -> SeatState:
+    seminar_id = seminar.id
     starts_at = db.session.scalar(
         select(SeminarSession.starts_at)
         .where(SeminarSession.seminar_id == seminar_id)
@@ -229,7 +239,9 @@ def register(
     seminar = state.seminar
     if seminar.status not in (STATUS_PUBLISHED, SEMINAR_CANCELLED):
         raise NotFoundError()
-    _expire_overdue(state, now)  # seats behind run-out holds are free again
+    # Seats behind run-out holds and offers are free again: they go to the waitlist first,
+    # before the newcomer is counted.
+    _release_overdue(state, now)
     email = normalise_email(applicant.email)
     existing = next((r for r in state.active if r.email_normalized == email), None)
     if by_staff and existing is not None:
@@ -394,9 +406,20 @@ def decline_offer(registration_id: int, *, now: datetime) -> Registration:
 def expire_due(seminar_id: int, *, now: datetime) -> int:
     """Expire run-out confirmation holds and seat offers of one seminar; pass seats on."""
     state = _lock(seminar_id)
-    expired = _expire_overdue(state, now)
-    _offer_free_seats(state, now)
-    return expired
+    return _release_overdue(state, now)
+
+
+def offer_free_seats(seminar_id: int, *, now: datetime) -> list[Registration]:
+    """Offer the seminar's free seats to the waitlist, as every change of seats does; for
+    ``housekeeping`` to repair a seminar where that did not happen (or could not yet: the
+    start was moved later, the seminar published again)."""
+    return _offer_free_seats(_lock(seminar_id), now)
+
+
+def unserved_waitlist(seminar: Seminar, *, now: datetime) -> list[Registration]:
+    """Who would be offered a seat now, read without a lock (for the consistency check):
+    anyone here means a seat stays free while a confirmed person waits for it."""
+    return seats_to_offer(_state_of(seminar), now)[1]
 
 
 def change_capacity(seminar_id: int, capacity: int, *, now: datetime) -> list[Registration]:
@@ -439,6 +462,13 @@ def cancel_seminar(seminar_id: int, *, now: datetime) -> int:
 
 def _past(deadline: datetime | None, now: datetime) -> bool:
     return deadline is not None and deadline <= now
+
+
+def _release_overdue(state: SeatState, now: datetime) -> int:
+    """Expire run-out confirmation holds and seat offers and pass every free seat on."""
+    expired = _expire_overdue(state, now)
+    _offer_free_seats(state, now)
+    return expired
 
 
 def _expire_overdue(state: SeatState, now: datetime) -> int:
@@ -512,28 +542,37 @@ def offer_window(state: SeatState, now: datetime) -> datetime | None:
     return deadline
 
 
-def _offer_free_seats(state: SeatState, now: datetime) -> list[Registration]:
-    """Offer free seats to confirmed people on the waitlist, strictly in order.
+def seats_to_offer(state: SeatState, now: datetime) -> tuple[datetime | None, list[Registration]]:
+    """The offer rules: who on the waitlist gets a free seat now, and until when.
 
-    Someone who needs two seats (with a personal assistant) and is first in line is not
-    skipped: the seat waits until a second one is free, so nobody loses their turn.
+    Confirmed people, strictly in order; someone who needs two seats (with a personal
+    assistant) and is first in line is not skipped: the seat waits until a second one is
+    free, so nobody loses their turn. Nobody, when too little time is left before the start
+    (``offer_window``). Changes nothing.
     """
-    state.active = [r for r in state.active if r.status in ACTIVE_STATUSES]
     deadline = offer_window(state, now)
     if deadline is None:
-        return []
-    offered = []
+        return None, []
+    chosen = []
     free = state.free_seats
     for registration in state.queue:
         if registration.status != STATUS_WAITLISTED:
             continue  # not confirmed yet: keeps the place, cannot take an offer
         if registration.seats > free:
             break
+        free -= registration.seats
+        chosen.append(registration)
+    return deadline, chosen
+
+
+def _offer_free_seats(state: SeatState, now: datetime) -> list[Registration]:
+    """Offer free seats to the people ``seats_to_offer`` names, and tell them."""
+    state.active = [r for r in state.active if r.status in ACTIVE_STATUSES]
+    deadline, offered = seats_to_offer(state, now)
+    for registration in offered:
         registration.status = STATUS_OFFERED
         registration.holds_seat = True
         registration.offer_expires_at = deadline
-        free -= registration.seats
         mails.queue(registration, mails.SEAT_OFFERED)
-        offered.append(registration)
     db.session.flush()
     return offered

@@ -1,21 +1,26 @@
 """Checks that the stored registrations keep the service's promises.
 
 Used after load and fault tests and by ``flask check-consistency`` for operators: no seminar
-holds more seats than it has, every registration is in one valid state, and the mail that
-the current state promises to its registrant is in the outbox (queued or sent).
+holds more seats than it has, no seat stays free while a confirmed person waits for it (by
+the allocation's own offer rules), every registration is in one valid state, the mail that
+the current state promises to its registrant is in the outbox (queued, being sent or sent),
+and no mail was given up.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, func, not_, or_, select
+from sqlalchemy.orm import aliased
 
 from seminars.catalogue.models import STATUS_PUBLISHED, Seminar
+from seminars.core.timezone import utcnow
 from seminars.extensions import db
-from seminars.outbox.models import OutboxMessage
-from seminars.registrations import mails
+from seminars.outbox.models import STATUS_FAILED, OutboxMessage
+from seminars.registrations import allocation, mails
 from seminars.registrations.models import (
     REGISTRATION_STATUSES,
     STATUS_CANCELLED,
@@ -64,6 +69,40 @@ def overbooked_seminars() -> list[Problem]:
     ]
 
 
+def free_seats_while_waiting(now: datetime) -> list[Problem]:
+    """Seminars where the allocation would offer a seat right now: a seat is free while a
+    confirmed person waits for it. Too close to the start no seat is offered any more (it
+    stays free for staff), so that is no problem."""
+    taken = func.coalesce(func.sum(seats_expression).filter(Registration.holds_seat), 0)
+    candidates = db.session.scalars(
+        select(Seminar)
+        .join(Registration, Registration.seminar_id == Seminar.id)
+        .where(Seminar.status == STATUS_PUBLISHED)
+        .group_by(Seminar.id)
+        .having(taken < Seminar.capacity)
+        .having(func.count().filter(Registration.status == STATUS_WAITLISTED) > 0)
+        .order_by(Seminar.id)
+    ).all()
+    problems = []
+    for seminar in candidates:
+        waiting = allocation.unserved_waitlist(seminar, now=now)
+        if waiting:
+            problems.append(
+                Problem(
+                    "free_seat_waiting",
+                    seminar.id,
+                    str(
+                        _l(
+                            "Freier Platz, während bestätigte Personen warten (Anmeldung "
+                            "%(registration)d wäre die nächste)",
+                            registration=waiting[0].id,
+                        )
+                    ),
+                )
+            )
+    return problems
+
+
 def invalid_registrations() -> list[Problem]:
     """Registrations whose status, seat flag and offer deadline do not fit together, or that
     kept the pseudonym of their client address past being unconfirmed."""
@@ -93,11 +132,14 @@ def invalid_registrations() -> list[Problem]:
 
 def missing_mails() -> list[Problem]:
     """Registrations whose current status lacks the mail it promises (phone registrations
-    that staff confirmed without an address check are not asked to confirm)."""
+    that staff confirmed without an address check are not asked to confirm). A mail that
+    was given up was never delivered: it keeps no promise."""
     problems = []
     for status, kinds in PROMISED_MAIL.items():
         has_mail = exists().where(
-            OutboxMessage.registration_id == Registration.id, OutboxMessage.kind.in_(kinds)
+            OutboxMessage.registration_id == Registration.id,
+            OutboxMessage.kind.in_(kinds),
+            OutboxMessage.status != STATUS_FAILED,
         )
         query = select(Registration.id).where(
             Registration.status == status,
@@ -117,5 +159,38 @@ def missing_mails() -> list[Problem]:
     return problems
 
 
-def find_problems() -> list[Problem]:
-    return overbooked_seminars() + invalid_registrations() + missing_mails()
+def failed_mails() -> list[Problem]:
+    """Mails the outbox gave up on (``OUTBOX_MAX_ATTEMPTS`` failed attempts), unless the same
+    kind of mail reached the registration later (staff sent it again)."""
+    later = aliased(OutboxMessage)
+    sent_again = exists().where(
+        later.registration_id == OutboxMessage.registration_id,
+        later.kind == OutboxMessage.kind,
+        later.id > OutboxMessage.id,
+        later.status != STATUS_FAILED,
+    )
+    rows = db.session.execute(
+        select(OutboxMessage.id, OutboxMessage.kind)
+        .outerjoin(Registration, Registration.id == OutboxMessage.registration_id)
+        .where(
+            OutboxMessage.status == STATUS_FAILED,
+            Registration.anonymised_at.is_(None),
+            or_(OutboxMessage.registration_id.is_(None), not_(sent_again)),
+        )
+        .order_by(OutboxMessage.id)
+    ).all()
+    return [
+        Problem("mail_failed", message_id, str(_l("E-Mail aufgegeben: %(kind)s", kind=kind)))
+        for message_id, kind in rows
+    ]
+
+
+def find_problems(now: datetime | None = None) -> list[Problem]:
+    now = now or utcnow()
+    return (
+        overbooked_seminars()
+        + free_seats_while_waiting(now)
+        + invalid_registrations()
+        + missing_mails()
+        + failed_mails()
+    )

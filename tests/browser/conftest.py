@@ -159,6 +159,35 @@ def live_server(tmp_path_factory):
         controller.stop()
 
 
+@pytest.fixture(scope="session")
+def outage_server(tmp_path_factory):
+    """The app on a free port, configured for a database that cannot be opened."""
+    from werkzeug.serving import make_server
+
+    from seminars import create_app
+    from tests.conftest import free_port
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    missing = tmp_path_factory.mktemp("outage") / "no-such-directory" / "seminars.sqlite3"
+    app = create_app(
+        "testing",
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{missing}",
+            "BASE_URL": url,
+            "CATALOGUE_CACHE_SECONDS": 0,
+            "LANGUAGES": ["de", "en"],
+        },
+    )
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(url, app, None)
+    finally:
+        server.shutdown()
+
+
 @pytest.fixture
 def new_page(browser):
     """A fresh browser context (own cookies) per call: ``new_page(viewport, language)``."""

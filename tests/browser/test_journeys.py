@@ -159,6 +159,22 @@ def an_undelivered_mail(live_server) -> None:
             factories.failed_mail(db.session.get(Registration, 1))
 
 
+@pytest.mark.parametrize(("language", "size"), VARIANTS)
+def test_maintenance_page_while_the_database_is_away(
+    outage_server, new_page, audit, language, size
+):
+    page = new_page(VIEWPORTS[size])
+    response = page.goto(outage_server.url + "/")
+    assert response.status == 503 and response.headers["retry-after"] == "60"
+    choose_language(page, language)  # the language switch needs no database either
+    audit.check(page, f"maintenance-{language}-{size}")
+    response = page.goto(outage_server.url + "/seminare/1")
+    assert response.status == 503
+    assert page.locator("h1").inner_text() == (
+        "Temporarily unavailable" if language == "en" else "Vorübergehend nicht erreichbar"
+    )
+
+
 def texts_to_review(live_server) -> None:
     """Survey answers with free text for two past demo seminars: seminar 1 has enough
     respondents, seminar 2 only two (its texts never reach the steering committee)."""

@@ -47,3 +47,18 @@ def test_seed_demo_command_only_fills_an_empty_database(app):
     assert again.exit_code == 0 and "keine Demodaten" in again.output
     refused = runner.invoke(args=["seed-demo"])
     assert refused.exit_code == 1
+
+
+def test_a_freshly_seeded_demo_database_is_consistent(app):
+    from seminars.outbox.models import OutboxMessage
+    from seminars.registrations.models import Registration
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    result = runner.invoke(args=["check-consistency"])
+    assert result.exit_code == 0, result.output
+    # The mails the registrations would have had, sent long ago: nothing is mailed now.
+    statuses = db.session.scalars(select(OutboxMessage.status)).all()
+    people = db.session.scalars(select(Registration)).all()
+    assert len(statuses) == 2 * len(people) and set(statuses) == {"sent"}
+    assert all(r.confirmed_at is not None for r in people)

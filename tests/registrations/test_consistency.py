@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from seminars.core.timezone import utcnow
 from seminars.extensions import db
 from seminars.registrations import allocation
@@ -74,3 +76,37 @@ def test_the_command_reports_and_exits_with_one(app):
     result = runner.invoke(args=["check-consistency"])
     assert result.exit_code == 1
     assert f"overbooked {seminar.id}" in result.output
+
+
+def test_a_mail_given_up_is_no_promise_kept(app):
+    from seminars.outbox.models import OutboxMessage
+
+    _seminar, people = _seminar_with_people()
+    confirmation = db.session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.registration_id == people[0].id, OutboxMessage.kind == "confirmed"
+        )
+    ).one()
+    confirmation.status, confirmation.attempts = "failed", 20
+    db.session.commit()
+    found = [(p.kind, p.subject_id) for p in find_problems()]
+    assert found == [("missing_mail", people[0].id), ("mail_failed", confirmation.id)]
+    result = app.test_cli_runner().invoke(args=["check-consistency"])
+    assert result.exit_code == 1 and f"mail_failed {confirmation.id}" in result.output
+
+
+def test_a_mail_given_up_and_sent_again_is_no_longer_a_problem(app):
+    from seminars.outbox.models import OutboxMessage
+    from seminars.registrations import mails
+
+    _seminar, people = _seminar_with_people()
+    confirmation = db.session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.registration_id == people[0].id, OutboxMessage.kind == "confirmed"
+        )
+    ).one()
+    confirmation.status = "failed"
+    db.session.commit()
+    mails.queue(db.session.get(Registration, people[0].id), mails.CONFIRMED)  # staff resend
+    db.session.commit()
+    assert find_problems() == []
