@@ -1,9 +1,11 @@
 """Every list page of the back office sends the same number of queries for few or many rows."""
 
 from datetime import timedelta
+from itertools import count
 
 import pytest
 
+from seminars.catalogue.models import Topic
 from seminars.extensions import db
 from tests import factories
 from tests.statistics.disclosure_world import response
@@ -16,11 +18,16 @@ LIST_PAGES = [
     ("/verwaltung/benutzer", "admin"),
     ("/verwaltung/statistik", "staff"),
     ("/verwaltung/befragung/freitexte", "staff"),
+    ("/verwaltung/orte", "staff"),
+    ("/verwaltung/themen", "staff"),
 ]
+
+_topic_numbers = count(1)
 
 
 def _grow(seminar, rounds: int) -> None:
-    """More of everything the list pages show: seminars, registrations, accounts, answers."""
+    """More of everything the list pages show: seminars (each with a venue), registrations,
+    accounts, topics, survey answers and free texts."""
     for number in range(rounds):
         held = factories.seminar(starts_in=timedelta(days=-10 - number))
         factories.fill(held, 2, waitlisted=1)
@@ -28,6 +35,8 @@ def _grow(seminar, rounds: int) -> None:
         factories.fill(seminar, 1, waitlisted=1)
         factories.registration(seminar, status="cancelled", holds_seat=False)
         factories.user("staff" if number % 2 else "steering")
+        topic = next(_topic_numbers)
+        db.session.add(Topic(key=f"weiteres-{topic}", name_de=f"Thema {topic}", name_en="Topic"))
         db.session.add_all(
             [response(held.id, {"overall": 4, "helped_most": f"Text {number}"}) for _ in range(3)]
         )
