@@ -150,8 +150,11 @@ def test_draft_page_is_not_found(client):
 
 def test_wrong_method_is_explained(client):
     response = client.post("/seminare/1")
-    assert response.status_code in (400, 405)
-    assert "<h1>" in text(response)
+    assert response.status_code == 405
+    assert "GET" in response.headers["Allow"]
+    page = text(response)
+    assert "Bitte nutzen Sie die Links und Formulare auf unseren Seiten." in page
+    assert '<html lang="de">' in page
 
 
 @pytest.mark.parametrize("path", ["/", "/archiv", "/api/v1/seminars", "/seminare.ics"])

@@ -136,4 +136,9 @@ def test_the_error_page_is_served_even_when_the_session_is_broken(app, client, m
     monkeypatch.setattr(mails, "queue", poisoned)
     response = _register(client, seminar.id)
     assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert '<html lang="de">' in page
+    assert "Das tut uns leid. Bitte versuchen Sie es später noch einmal" in page
+    assert "no_such_table" not in page  # nothing of the failure reaches the visitor
+    assert db.session.scalar(select(func.count()).select_from(Registration)) == 0
     assert client.get("/healthz").status_code == 200

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from seminars.certificates.models import Certificate
 from seminars.extensions import db
+from seminars.outbox.views import dev_mail_allowed
 from tests.fuzz.strategies import NASTY, field_name, value
 from tests.fuzz.world import World, changed_tables, fingerprint
 
@@ -52,6 +53,8 @@ def _valid_arguments(w: World, rule) -> dict[str, str]:
         "filename": "css/site.css",
         "token": w.survey_token if rule.rule.startswith("/befragung") else w.confirmed_token,
     }
+    if rule.endpoint == "certificates.download_own":
+        values["token"] = w.certified_token  # the person who holds a certificate
     missing = set(rule.arguments) - set(values)
     assert not missing, f"{rule.rule}: no value for {missing}"
     return {name: values[name] for name in rule.arguments}
@@ -70,8 +73,15 @@ def _path(rule, arguments: dict[str, str]) -> str:
 
 def test_every_get_rule_can_be_visited(app, client, login, world):
     for rule in _rules(app):
-        response = client.get(_path(rule, _valid_arguments(world, rule)))
-        assert response.status_code < 500, rule.rule
+        url = _path(rule, _valid_arguments(world, rule))
+        response = client.get(url)
+        # logged in as admin, with arguments that exist: every page answers, none sends
+        # the visitor to the login page or to an error page
+        if rule.endpoint.startswith("dev_mail.") and not dev_mail_allowed(app):
+            assert response.status_code == 404, rule.rule  # the mail viewer is off here
+            continue
+        assert response.status_code < 400, (rule.rule, response.status_code)
+        assert "/verwaltung/anmelden" not in response.headers.get("Location", ""), rule.rule
 
 
 path_value = st.one_of(
@@ -125,7 +135,6 @@ def test_hostile_paths_and_queries_never_fail_and_never_write(app, client, login
 )
 def test_api_explains_nonsense_with_400_json(client, bad):
     response = client.get(f"/api/v1/seminars?{bad}")
-    assert response.status_code in (200, 400)
+    assert response.status_code == 400
     assert response.is_json
-    if response.status_code == 400:
-        assert response.get_json()["status"] == 400
+    assert response.get_json()["status"] == 400

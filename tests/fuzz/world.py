@@ -35,6 +35,7 @@ class World:
     offered_token: str
     attended: int
     certified: int
+    certified_token: str
     certificate: int
     survey_token: str
     text_question: int
@@ -96,6 +97,7 @@ def build_world(app) -> World:
         offered_token=_token(people[2]),
         attended=attendees[1].id,
         certified=attendees[0].id,
+        certified_token=_token(attendees[0]),
         certificate=certificate.id,
         survey_token=next(tokens).rsplit("/", 1)[-1],
         text_question=text_question.id,

@@ -1,0 +1,78 @@
+"""Participant lists (CSV, XLSX) and the PDF sign-in sheet of one seminar."""
+
+import csv
+import io
+from datetime import UTC, datetime
+
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from seminars.extensions import db
+from tests import factories
+
+
+def _seminar_with_people():
+    seminar = factories.seminar(
+        capacity=5, sessions=2, starts_at=datetime(2030, 3, 2, 8, 30, tzinfo=UTC), code="SID-EXP"
+    )
+    kept = factories.registration(seminar)
+    kept.last_name, kept.first_name = "Telefon", "Hanna"
+    formula = factories.registration(seminar)
+    formula.last_name = "=1+2"
+    waiting = factories.registration(seminar, status="waitlisted")
+    waiting.last_name = "Warte"
+    gone = factories.registration(seminar, status="cancelled", holds_seat=False)
+    gone.last_name = "Abgesagt"
+    db.session.commit()
+    return seminar
+
+
+def test_csv_lists_active_participants_and_neutralises_formulas(client, login):
+    login("staff")
+    seminar = _seminar_with_people()
+    response = client.get(f"/verwaltung/seminare/{seminar.id}/teilnehmende.csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="teilnehmende-SID-EXP.csv"'
+    )
+    assert response.headers["Cache-Control"] == "no-store"
+    body = response.get_data(as_text=True)
+    assert body.startswith("\ufeff")  # spreadsheet programs read the umlauts right
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))
+    assert rows[0][:3] == ["Nachname", "Vorname", "E-Mail-Adresse"]
+    names = sorted(row[0] for row in rows[1:])
+    assert names == sorted(["Telefon", "'=1+2", "Warte"])  # the cancelled one is left out
+    assert [row[:2] for row in rows if row[0] == "Telefon"][0] == ["Telefon", "Hanna"]
+
+
+def test_xlsx_lists_the_same_people_and_neutralises_formulas(client, login):
+    login("staff")
+    seminar = _seminar_with_people()
+    response = client.get(f"/verwaltung/seminare/{seminar.id}/teilnehmende.xlsx")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="teilnehmende-SID-EXP.xlsx"'
+    )
+    rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
+    assert rows[0][0] == "Nachname"
+    assert sorted(row[0] for row in rows[1:]) == sorted(["Telefon", "'=1+2", "Warte"])
+
+
+def test_an_unknown_export_format_is_not_found(client, login):
+    login("staff")
+    seminar = _seminar_with_people()
+    assert client.get(f"/verwaltung/seminare/{seminar.id}/teilnehmende.txt").status_code == 404
+
+
+def test_sign_in_sheet_lists_confirmed_people_and_every_session(client, login):
+    login("staff")
+    seminar = _seminar_with_people()
+    response = client.get(f"/verwaltung/seminare/{seminar.id}/unterschriften.pdf")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
+    assert "Telefon, Hanna" in text
+    assert "2. März 2030" in text and "3. März 2030" in text
+    assert "Warte" not in text and "Abgesagt" not in text  # only confirmed people sign
