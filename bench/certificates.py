@@ -75,6 +75,7 @@ def main() -> None:
 
     from seminars import create_app
     from seminars.certificates import pdf, services
+    from seminars.core.pdf import font_config
     from seminars.core.timezone import utcnow
     from seminars.extensions import db
 
@@ -89,11 +90,11 @@ def main() -> None:
 
         # Warm-up: fonts, templates.
         pdf.render_pdf(certificates[0])
-        HTML(string="<p>x</p>").write_pdf(font_config=pdf.font_config())
+        HTML(string="<p>x</p>").write_pdf(font_config=font_config())
 
         started = time.perf_counter()
         for _ in range(PEOPLE):
-            HTML(string="<p>Eine Zeile.</p>").write_pdf(font_config=pdf.font_config())
+            HTML(string="<p>Eine Zeile.</p>").write_pdf(font_config=font_config())
         bare = (time.perf_counter() - started) / PEOPLE
 
         started = time.perf_counter()

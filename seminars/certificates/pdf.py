@@ -1,54 +1,19 @@
-"""Certificates as tagged PDF/UA-1 documents, rendered by WeasyPrint.
-
-Rendering reads nothing from the network and nothing from disk outside the app's static
-folder (``static_only_fetcher``). One font configuration serves every document of a process,
-so a batch of a hundred certificates does not load the fonts a hundred times.
-"""
+"""Certificates as tagged PDF/UA-1 documents (rendered by ``core/pdf.py``)."""
 
 from __future__ import annotations
 
 import io
 import zipfile
 from datetime import datetime
-from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import segno
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import force_locale
 from markupsafe import Markup
 
 from seminars.certificates.models import Certificate
+from seminars.core.pdf import html_to_pdf
 from seminars.core.urls import external_url
-
-_font_config = None
-
-
-def font_config():
-    global _font_config
-    if _font_config is None:
-        from weasyprint.text.fonts import FontConfiguration
-
-        _font_config = FontConfiguration()
-    return _font_config
-
-
-def static_only_fetcher(static_folder: str):
-    """A WeasyPrint URL fetcher that reads files from ``static_folder`` and nothing else."""
-    from weasyprint.urls import URLFetcher
-
-    static = Path(static_folder).resolve()
-
-    class StaticOnlyFetcher(URLFetcher):
-        def fetch(self, url, headers=None):
-            if not url.startswith("file://"):
-                raise ValueError(f"certificates fetch nothing from {url!r}")
-            path = Path(unquote(urlsplit(url).path)).resolve()
-            if static not in path.parents:
-                raise ValueError(f"certificates read nothing outside the static folder: {url!r}")
-            return super().fetch(url, headers)
-
-    return StaticOnlyFetcher(allowed_protocols={"file"}, allow_redirects=False)
 
 
 def verification_url(certificate: Certificate) -> str:
@@ -76,19 +41,7 @@ def render_html(certificate: Certificate) -> str:
 
 
 def render_pdf(certificate: Certificate) -> bytes:
-    from weasyprint import HTML
-
-    static = Path(current_app.static_folder).resolve()
-    document = HTML(
-        string=render_html(certificate),
-        base_url=static.as_uri() + "/",
-        url_fetcher=static_only_fetcher(current_app.static_folder),
-    )
-    return document.write_pdf(
-        font_config=font_config(),
-        pdf_variant="pdf/ua-1",
-        uncompressed_pdf=False,
-    )
+    return html_to_pdf(render_html(certificate))
 
 
 def zip_of(certificates: list[Certificate]) -> bytes:

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 
 from seminars.catalogue.models import Seminar
+from seminars.core.pdf import html_to_pdf
 from seminars.core.timezone import BERLIN
 from seminars.exports.cells import safe_cell
 from seminars.planning.services import list_seminars
@@ -86,16 +87,10 @@ def seminar_overview_rows() -> tuple[list[str], list[list]]:
 
 
 def sign_in_sheet_pdf(seminar_id: int) -> bytes:
-    from weasyprint import HTML
-
     sheet = staff.attendance_of(seminar_id)
     html = render_template(
         "exports/sign_in_sheet.html",
         sheet=sheet,
         printed=format_datetime(datetime.now(BERLIN), "short"),
     )
-    return HTML(string=html, url_fetcher=_no_fetching).write_pdf()
-
-
-def _no_fetching(url: str, *args, **kwargs):
-    raise ValueError(f"documents fetch nothing: {url}")
+    return html_to_pdf(html)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from seminars.catalogue.models import FORMATS
 from seminars.core.i18n import current_language
+from seminars.core.pdf import html_to_pdf
 from seminars.core.rate_limits import pdf_rate_limit
 from seminars.core.routing import parse_id
 from seminars.core.timezone import utcnow
@@ -168,10 +169,6 @@ def export():
 @bp.get("/statistik/bericht.pdf")
 @pdf_rate_limit
 def report():
-    from weasyprint import HTML
-
-    from seminars.certificates.pdf import font_config, static_only_fetcher
-
     now = utcnow()
     stats = services.statistics(_filters(), now=now)
     html = render_template(
@@ -182,9 +179,7 @@ def report():
         county_note=county_note(),
         years_left_out_note=years_left_out_note,
     )
-    body = HTML(string=html, url_fetcher=static_only_fetcher(current_app.static_folder)).write_pdf(
-        font_config=font_config(), pdf_variant="pdf/ua-1"
-    )
+    body = html_to_pdf(html)
     response = Response(body, mimetype="application/pdf")
     response.headers["Content-Disposition"] = 'attachment; filename="jahresbericht.pdf"'
     return response

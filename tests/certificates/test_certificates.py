@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from seminars.certificates import pdf, services
 from seminars.certificates.services import NotEligible
+from seminars.core.pdf import static_only_fetcher
 from seminars.core.timezone import utcnow
 from seminars.extensions import db, limiter
 from seminars.registrations import allocation, staff
@@ -122,7 +123,7 @@ def test_issue_all_and_zip(app):
 
 
 def test_rendering_fetches_nothing_outside_the_static_folder(app):
-    fetcher = pdf.static_only_fetcher(app.static_folder)
+    fetcher = static_only_fetcher(app.static_folder)
     for url in (
         "https://example.org/x.png",
         "file:///etc/passwd",

@@ -1,0 +1,55 @@
+"""Every PDF the application makes (certificates, annual report, sign-in sheet) comes from here.
+
+Tagged PDF/UA-1 by WeasyPrint, with one font configuration per process (a batch of a hundred
+certificates does not load the fonts a hundred times), and a fetcher that reads nothing from
+the network and nothing from disk outside the app's static folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from flask import current_app
+
+_font_config = None
+
+
+def font_config():
+    global _font_config
+    if _font_config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _font_config = FontConfiguration()
+    return _font_config
+
+
+def static_only_fetcher(static_folder: str):
+    """A WeasyPrint URL fetcher that reads files from ``static_folder`` and nothing else."""
+    from weasyprint.urls import URLFetcher
+
+    static = Path(static_folder).resolve()
+
+    class StaticOnlyFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if not url.startswith("file://"):
+                raise ValueError(f"documents fetch nothing from {url!r}")
+            path = Path(unquote(urlsplit(url).path)).resolve()
+            if static not in path.parents:
+                raise ValueError(f"documents read nothing outside the static folder: {url!r}")
+            return super().fetch(url, headers)
+
+    return StaticOnlyFetcher(allowed_protocols={"file"}, allow_redirects=False)
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Render ``html`` (relative links resolve inside ``static/``) as a tagged PDF/UA-1."""
+    from weasyprint import HTML
+
+    static = Path(current_app.static_folder).resolve()
+    document = HTML(
+        string=html,
+        base_url=static.as_uri() + "/",
+        url_fetcher=static_only_fetcher(current_app.static_folder),
+    )
+    return document.write_pdf(font_config=font_config(), pdf_variant="pdf/ua-1")
