@@ -208,3 +208,17 @@ def user(role: str = "staff", email: str | None = None, password: str = STRONG_P
 def ballot() -> str:
     """A stand-in for the keyed ballot a response gets when a link is used."""
     return secrets.token_hex(32)
+
+
+def confirmed_people(item: Seminar, count: int) -> list[Registration]:
+    """``count`` people registered online and confirmed, in order, through the allocation."""
+    from seminars.registrations import allocation
+
+    people = []
+    for number in range(count):
+        registration = allocation.register(item.id, applicant(number), now=utcnow()).registration
+        db.session.commit()
+        allocation.confirm(registration.id, now=utcnow())
+        db.session.commit()
+        people.append(registration)
+    return people

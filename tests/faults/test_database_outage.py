@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from seminars import create_app
 from seminars.extensions import db
 from seminars.outbox.models import OutboxMessage
-from seminars.registrations import allocation, mails
+from seminars.registrations import mails
 from seminars.registrations.consistency import find_problems
 from seminars.registrations.models import Registration
 from seminars.registrations.tokens import token_for
@@ -204,19 +204,9 @@ def test_a_connection_cut_during_a_registration_leaves_every_table_as_it_was(
 
 
 def test_a_connection_cut_during_a_cancellation_changes_nobody(app, client, dialect, monkeypatch):
-    from seminars.core.timezone import utcnow
 
     seminar = factories.seminar(capacity=1)
-    people = []
-    for number in range(2):
-        registration = allocation.register(
-            seminar.id, factories.applicant(number), now=utcnow()
-        ).registration
-        db.session.commit()
-        allocation.confirm(registration.id, now=utcnow())
-        db.session.commit()
-        people.append(registration)
-    holder, waiting = people
+    holder, waiting = factories.confirmed_people(seminar, 2)
     token = token_for(holder.id, holder.token_salt)
     holder_id, waiting_id = holder.id, waiting.id
     form = client.get(f"/anmeldung/{token}/abmelden").get_data(as_text=True)

@@ -4,7 +4,6 @@ from sqlalchemy import select
 
 from seminars.core.timezone import utcnow
 from seminars.extensions import db
-from seminars.registrations import allocation
 from seminars.registrations.consistency import find_problems
 from seminars.registrations.models import Registration
 from tests import factories
@@ -12,16 +11,7 @@ from tests import factories
 
 def _seminar_with_people():
     seminar = factories.seminar(capacity=2)
-    people = []
-    for number in range(3):
-        registration = allocation.register(
-            seminar.id, factories.applicant(number), now=utcnow()
-        ).registration
-        db.session.commit()
-        allocation.confirm(registration.id, now=utcnow())
-        db.session.commit()
-        people.append(registration)
-    return seminar, people
+    return seminar, factories.confirmed_people(seminar, 3)
 
 
 def test_a_service_made_state_has_no_problems(app):
