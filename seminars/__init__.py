@@ -15,7 +15,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
-    app = Flask(
+    from seminars.core.unit_of_work import Application
+
+    app = Application(
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
@@ -56,6 +58,10 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
             g.pop(cached, None)
 
     _register_models()
+
+    from seminars.core.unit_of_work import init_unit_of_work
+
+    init_unit_of_work(app)
     _register_outbox(app)
 
     from seminars.accounts.access import init_access

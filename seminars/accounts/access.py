@@ -131,6 +131,15 @@ def _load_user(user_id: str) -> User | None:
     return user
 
 
+def current_actor() -> User:
+    """The logged-in staff member, as services expect their ``actor`` (a ``User``, not the
+    request-bound proxy). Only called behind ``_enforce_access``, so someone is logged in."""
+    actor = current_user._get_current_object()
+    if not isinstance(actor, User):
+        abort(401)
+    return actor
+
+
 def _enforce_access():
     if request.endpoint is None:
         return None  # 404 and 405 are answered by the error handlers

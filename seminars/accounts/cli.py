@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from seminars.accounts.models import ROLES
 from seminars.accounts.services import create_user
 from seminars.core.errors import DomainError
-from seminars.extensions import db
+from seminars.core.unit_of_work import unit
 
 
 @click.command("create-user")
@@ -24,10 +24,9 @@ def create_user_command(email: str, role: str, name: str) -> None:
     else:
         password = sys.stdin.readline().rstrip("\n")
     try:
-        user = create_user(email=email, role=role, password=password, name=name, actor=None)
+        with unit():
+            user = create_user(email=email, role=role, password=password, name=name, actor=None)
     except DomainError as error:
-        db.session.rollback()
         click.echo(str(error.message), err=True)
         raise SystemExit(1) from error
-    db.session.commit()
     click.echo(_("Konto angelegt: %(email)s (%(role)s)", email=user.email, role=user.role))

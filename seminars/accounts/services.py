@@ -53,10 +53,10 @@ def authenticate(email: str, password: str, *, now: datetime) -> User | None:
     return user
 
 
-def _check_new_password(password: str, email: str) -> None:
+def _check_new_password(password: str, email: str, *, field: str) -> None:
     problem = password_problem(password, (email, email.split("@")[0]))
     if problem:
-        raise AccountError(problem)
+        raise AccountError(problem, field=field)
 
 
 def create_user(
@@ -64,13 +64,13 @@ def create_user(
 ) -> User:
     email = normalise(email)
     if role not in ROLES:
-        raise AccountError(_l("Unbekannte Rolle."))
+        raise AccountError(_l("Unbekannte Rolle."), field="role")
     if "@" not in email or len(email) > 254:
-        raise AccountError(_l("Bitte eine gültige E-Mail-Adresse angeben."))
+        raise AccountError(_l("Bitte eine gültige E-Mail-Adresse angeben."), field="email")
     exists = db.session.scalar(select(func.count()).select_from(User).where(User.email == email))
     if exists:
-        raise AccountError(_l("Für diese Adresse gibt es schon ein Konto."))
-    _check_new_password(password, email)
+        raise AccountError(_l("Für diese Adresse gibt es schon ein Konto."), field="email")
+    _check_new_password(password, email, field="password")
     user = User(email=email, name=name.strip(), role=role, password_hash=hash_password(password))
     db.session.add(user)
     db.session.flush()
@@ -80,8 +80,8 @@ def create_user(
 
 def change_own_password(user: User, *, current: str, new: str) -> None:
     if not verify_password(user.password_hash, current):
-        raise AccountError(_l("Das bisherige Passwort stimmt nicht."))
-    _check_new_password(new, user.email)
+        raise AccountError(_l("Das bisherige Passwort stimmt nicht."), field="current")
+    _check_new_password(new, user.email, field="new")
     user.password_hash = hash_password(new)
     user.session_version += 1  # other sessions end; the view logs this one in again
     db.session.flush()
@@ -89,7 +89,7 @@ def change_own_password(user: User, *, current: str, new: str) -> None:
 
 
 def reset_password(actor: User, user: User, *, new: str) -> None:
-    _check_new_password(new, user.email)
+    _check_new_password(new, user.email, field="new_password")
     user.password_hash = hash_password(new)
     user.session_version += 1
     db.session.flush()
@@ -98,7 +98,7 @@ def reset_password(actor: User, user: User, *, new: str) -> None:
 
 def set_active(actor: User, user: User, *, active: bool) -> None:
     if user.id == actor.id and not active:
-        raise AccountError(_l("Sie können Ihr eigenes Konto nicht deaktivieren."))
+        raise AccountError(_l("Sie können Ihr eigenes Konto nicht deaktivieren."), field="active")
     before = {"active": user.active}
     user.active = active
     if not active:

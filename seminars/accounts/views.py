@@ -14,16 +14,17 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import login_user, logout_user
 
 from seminars.accounts import services
+from seminars.accounts.access import current_actor
 from seminars.accounts.forms import ChangePasswordForm, EditUserForm, LoginForm, NewUserForm
+from seminars.core.actions import refusal_on
 from seminars.core.clients import pseudonym
-from seminars.core.errors import DomainError
 from seminars.core.forms import clean_line
 from seminars.core.redirects import local_path
 from seminars.core.timezone import utcnow
-from seminars.extensions import db, limiter
+from seminars.extensions import limiter
 
 bp = Blueprint("accounts", __name__, url_prefix="/verwaltung")
 
@@ -69,12 +70,10 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data, now=utcnow())
         if user is not None:
-            db.session.commit()
             target = _safe_next(session.get("next_path"))
             session.clear()  # a new session at login
             login_user(user)
             return redirect(target, code=303)
-        db.session.rollback()
         # The same answer for unknown addresses, wrong passwords and inactive accounts.
         form.password.errors.append(_("E-Mail-Adresse oder Passwort stimmen nicht."))
     return render_template("accounts/login.html", form=form), 200 if not form.errors else 422
@@ -82,8 +81,7 @@ def login():
 
 @bp.post("/abmelden")
 def logout():
-    services.end_sessions(current_user._get_current_object())
-    db.session.commit()
+    services.end_sessions(current_actor())
     logout_user()
     session.clear()
     flash(_("Sie sind abgemeldet."), "success")
@@ -94,14 +92,10 @@ def logout():
 def password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        user = current_user._get_current_object()
-        try:
+        user = current_actor()
+        with refusal_on(form) as refused:
             services.change_own_password(user, current=form.current.data, new=form.new.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.new.errors.append(str(error.message))
-        else:
-            db.session.commit()
+        if not refused:
             login_user(user)  # this session continues with the new version
             flash(_("Ihr Passwort ist geändert. Andere Sitzungen sind beendet."), "success")
             return redirect(url_for("backoffice.dashboard"), code=303)
@@ -117,16 +111,15 @@ def users():
 def user_new():
     form = NewUserForm()
     if form.validate_on_submit():
-        try:
+        with refusal_on(form) as refused:
             services.create_user(
-                email=form.email.data, name=form.name.data or "", role=form.role.data,
-                password=form.password.data, actor=current_user._get_current_object(),
-            )  # fmt: skip
-        except DomainError as error:
-            db.session.rollback()
-            form.email.errors.append(str(error.message))
-        else:
-            db.session.commit()
+                email=form.email.data,
+                name=form.name.data or "",
+                role=form.role.data,
+                password=form.password.data,
+                actor=current_actor(),
+            )
+        if not refused:
             flash(_("Das Konto ist angelegt."), "success")
             return redirect(url_for("accounts.users"), code=303)
     return render_template("accounts/user_new.html", form=form), 200 if not form.errors else 422
@@ -137,17 +130,13 @@ def user_edit(user_id: int):
     user = services.find_user(user_id)
     form = EditUserForm(obj=user)
     if form.validate_on_submit():
-        actor = current_user._get_current_object()
-        try:
+        actor = current_actor()
+        with refusal_on(form) as refused:
             if form.active.data != user.active:
                 services.set_active(actor, user, active=form.active.data)
             if form.new_password.data:
                 services.reset_password(actor, user, new=form.new_password.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.new_password.errors.append(str(error.message))
-        else:
-            db.session.commit()
+        if not refused:
             flash(_("Das Konto ist gespeichert."), "success")
             return redirect(url_for("accounts.users"), code=303)
     return render_template("accounts/user_edit.html", form=form, user=user), (

@@ -28,8 +28,10 @@ class DomainError(Exception):
     status_code = 400
     default_message = _l("Diese Aktion ist nicht möglich.")
 
-    def __init__(self, message=None):
+    def __init__(self, message=None, *, field: str | None = None):
         self.message = message if message is not None else self.default_message
+        # The form field the refusal is about (shown under it when the form is shown again).
+        self.field = field
         super().__init__(str(self.message))
 
 

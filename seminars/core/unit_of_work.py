@@ -1,0 +1,75 @@
+"""One unit of work per request, and one per item of a batch job.
+
+Where a request's transaction begins and ends, in one place (``init_unit_of_work``):
+
+- A write request (POST, PUT, PATCH, DELETE) opens the write transaction before any view or
+  service runs (``begin_write``): on SQLite writers queue up behind ``BEGIN IMMEDIATE`` instead
+  of failing with "database is locked"; PostgreSQL needs nothing.
+- When the view returns an answer below 400, the unit is committed once; an answer of 400 or
+  above (a form shown again with its errors, a refused action) rolls it back. Any exception
+  rolls it back too (``core/errors.py``), so a failure part-way never keeps half the work.
+- Mail queued in the outbox during the unit goes out only after the commit
+  (``outbox.services.send_committed``, an ``after_request`` hook).
+
+Services flush but never commit or roll back. Work outside a request (housekeeping, the
+outbox worker, command-line tools) wraps each item in ``unit()`` so that one failing item
+neither takes the others down nor leaves half of itself behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Flask, Response, request
+
+from seminars.core.locking import begin_write
+from seminars.extensions import db
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class Application(Flask):
+    """Flask, with the request's unit of work closed as soon as the view has answered."""
+
+    def dispatch_request(self):  # type: ignore[override]
+        response = self.make_response(super().dispatch_request())
+        close(response)
+        return response
+
+
+def close(response: Response) -> None:
+    """Commit the request's unit if the view answered below 400, else roll it back.
+
+    A failing commit raises here, inside the request, so the error handlers answer it (the
+    maintenance page when the database is gone) instead of a half-sent success page.
+    """
+    if response.status_code < 400:
+        db.session.commit()
+    else:
+        db.session.rollback()
+
+
+def discard() -> None:
+    """Throw away everything the current unit has done (the action was refused)."""
+    db.session.rollback()
+
+
+def init_unit_of_work(app: Flask) -> None:
+    @app.before_request
+    def open_write_transaction() -> None:
+        if request.method in WRITE_METHODS:
+            begin_write()
+
+
+@contextmanager
+def unit() -> Iterator[None]:
+    """One unit of work outside a request: a write transaction, committed when the block
+    ends normally, rolled back (and the error passed on) when it raises."""
+    begin_write()
+    try:
+        yield
+    except BaseException:
+        db.session.rollback()
+        raise
+    db.session.commit()
