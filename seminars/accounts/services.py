@@ -15,16 +15,13 @@ from seminars.accounts.passwords import (
     verify_password,
 )
 from seminars.audit.services import record
+from seminars.core.email_address import normalise_email
 from seminars.core.errors import DomainError, NotFoundError
 from seminars.extensions import db
 
 
 class AccountError(DomainError):
     status_code = 400
-
-
-def normalise(email: str) -> str:
-    return email.strip().lower()
 
 
 def find_user(user_id: int) -> User:
@@ -41,7 +38,9 @@ def list_users() -> list[User]:
 def authenticate(email: str, password: str, *, now: datetime) -> User | None:
     """The active user with this address and password, or None. Unknown addresses take as
     long as wrong passwords, and both give the same answer."""
-    user = db.session.scalars(select(User).where(User.email == normalise(email))).one_or_none()
+    user = db.session.scalars(
+        select(User).where(User.email == normalise_email(email))
+    ).one_or_none()
     if not verify_password(user.password_hash if user else None, password):
         return None
     if not user.active:
@@ -62,7 +61,7 @@ def _check_new_password(password: str, email: str, *, field: str) -> None:
 def create_user(
     *, email: str, role: str, password: str, name: str = "", actor: User | None
 ) -> User:
-    email = normalise(email)
+    email = normalise_email(email)
     if role not in ROLES:
         raise AccountError(_l("Unbekannte Rolle."), field="role")
     if "@" not in email or len(email) > 254:

@@ -21,6 +21,7 @@ from seminars.accounts.access import current_actor
 from seminars.accounts.forms import ChangePasswordForm, EditUserForm, LoginForm, NewUserForm
 from seminars.core.actions import refusal_on
 from seminars.core.clients import pseudonym
+from seminars.core.email_address import normalise_email
 from seminars.core.forms import clean_line
 from seminars.core.redirects import local_path
 from seminars.core.timezone import utcnow
@@ -40,7 +41,7 @@ def login_account_key() -> str:
     """The account a login attempt aims at: the address typed in, cleaned and normalised as
     the login itself does, so that no spelling of it counts apart. Whether an account with
     that address exists plays no part. The limiter's storage sees only a keyed hash."""
-    typed = services.normalise(clean_line(request.form.get("email", "")) or "")
+    typed = normalise_email(clean_line(request.form.get("email", "")) or "")
     return "account:" + pseudonym("login", typed)
 
 

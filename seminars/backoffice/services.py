@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 
 from seminars.catalogue.models import STATUS_CANCELLED, Seminar, SeminarSession
 from seminars.core.timezone import berlin_date
@@ -21,6 +21,7 @@ from seminars.registrations.models import (
     Registration,
     seats_expression,
 )
+from seminars.registrations.needs import INTERPRETING, NEED_KEYS
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,9 @@ class SeminarStatus:
     seminar: Seminar
     starts_at: datetime
     seats_taken: int
-    waitlist: int
+    # Confirmed people on the waitlist (they could take a free seat at once); the unconfirmed
+    # ones, with or without a waitlist place, are among ``unconfirmed``.
+    confirmed_waiting: int
     unconfirmed: int
     # Registrations asking for interpreting, or for anything else; None: withheld, because
     # fewer than the minimum group would be shown to someone who only reads figures.
@@ -47,7 +50,7 @@ class SeminarStatus:
             items.append("interpreters")
         if self.unconfirmed:
             items.append("unconfirmed")
-        if self.waitlist and self.seats_taken < self.seminar.capacity:
+        if self.confirmed_waiting and self.seats_taken < self.seminar.capacity:
             items.append("free_seats_and_waitlist")
         return items
 
@@ -84,15 +87,13 @@ def upcoming(now: datetime, limit: int = 100) -> list[SeminarStatus]:
         .subquery()
     )
     active = Registration.status.in_(ACTIVE_STATUSES)
-    interpreting = and_(
-        active, (Registration.need_sign_language | Registration.need_speech_to_text)
-    )
+    interpreting = and_(active, or_(*(getattr(Registration, key) for key in INTERPRETING)))
     other_needs = and_(
         active,
-        Registration.need_step_free
-        | Registration.need_hearing_loop
-        | Registration.need_personal_assistant
-        | (Registration.needs_other != ""),
+        or_(
+            *(getattr(Registration, key) for key in NEED_KEYS if key not in INTERPRETING),
+            Registration.needs_other != "",
+        ),
     )
     figures = (
         select(
@@ -100,7 +101,9 @@ def upcoming(now: datetime, limit: int = 100) -> list[SeminarStatus]:
             func.coalesce(func.sum(seats_expression).filter(Registration.holds_seat), 0).label(
                 "taken"
             ),
-            func.count().filter(Registration.status == STATUS_WAITLISTED).label("waitlist"),
+            func.count()
+            .filter(Registration.status == STATUS_WAITLISTED)
+            .label("confirmed_waiting"),
             func.count().filter(Registration.status == STATUS_PENDING).label("unconfirmed"),
             func.count().filter(interpreting).label("interpreting"),
             func.count().filter(other_needs).label("other_needs"),
@@ -113,7 +116,7 @@ def upcoming(now: datetime, limit: int = 100) -> list[SeminarStatus]:
             Seminar,
             first.c.starts_at,
             func.coalesce(figures.c.taken, 0),
-            func.coalesce(figures.c.waitlist, 0),
+            func.coalesce(figures.c.confirmed_waiting, 0),
             func.coalesce(figures.c.unconfirmed, 0),
             func.coalesce(figures.c.interpreting, 0),
             func.coalesce(figures.c.other_needs, 0),
@@ -130,13 +133,13 @@ def upcoming(now: datetime, limit: int = 100) -> list[SeminarStatus]:
             seminar=seminar,
             starts_at=starts_at,
             seats_taken=int(taken),
-            waitlist=int(waitlist),
+            confirmed_waiting=int(confirmed_waiting),
             unconfirmed=int(unconfirmed),
             interpreting=int(interp),
             other_needs=int(other),
             interpreter_deadline=berlin_date(starts_at - lead) if interp else None,
         )
-        for seminar, starts_at, taken, waitlist, unconfirmed, interp, other in rows
+        for seminar, starts_at, taken, confirmed_waiting, unconfirmed, interp, other in rows
     ]
 
 

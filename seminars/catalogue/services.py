@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from seminars.catalogue.availability import Availability, availability_of
@@ -27,12 +27,7 @@ from seminars.catalogue.models import (
 from seminars.core.errors import NotFoundError
 from seminars.core.timezone import month_bounds_utc
 from seminars.extensions import db
-from seminars.registrations.models import (
-    STATUS_PENDING,
-    STATUS_WAITLISTED,
-    Registration,
-    seats_expression,
-)
+from seminars.registrations.models import Registration, seats_expression
 
 # Largest id PostgreSQL's integer column holds; larger path values cannot name a seminar.
 MAX_ID = 2**31 - 1
@@ -89,17 +84,13 @@ def _session_bounds():
 
 
 def _seat_use():
-    waiting = or_(
-        Registration.status == STATUS_WAITLISTED,
-        and_(Registration.status == STATUS_PENDING, Registration.holds_seat.is_(False)),
-    )
     return (
         select(
             Registration.seminar_id.label("seminar_id"),
             func.coalesce(
                 func.sum(seats_expression).filter(Registration.holds_seat.is_(True)), 0
             ).label("taken"),
-            func.count().filter(waiting).label("waiting"),
+            func.count().filter(Registration.on_waitlist).label("waiting"),
         )
         .group_by(Registration.seminar_id)
         .subquery("seat_use")

@@ -17,8 +17,9 @@ from seminars.core.timezone import BERLIN
 from seminars.exports.cells import safe_cell
 from seminars.planning.services import list_seminars
 from seminars.registrations import staff
-from seminars.registrations.labels import county_label, needs_text, registration_status_label
+from seminars.registrations.labels import county_label, registration_status_label
 from seminars.registrations.models import ACTIVE_STATUSES
+from seminars.registrations.needs import needs_text
 
 
 def _local(value: datetime | None) -> str:

@@ -17,14 +17,15 @@ from sqlalchemy import func, or_, select, update
 from seminars.audit import services as audit
 from seminars.catalogue.models import SeminarSession
 from seminars.certificates import services as certificates
+from seminars.core.email_address import normalise_email
 from seminars.core.locking import begin_write
 from seminars.extensions import db
 from seminars.outbox import services as outbox
 from seminars.outbox.models import OutboxMessage
 from seminars.registrations import allocation
 from seminars.registrations import anonymise as registrations
-from seminars.registrations.allocation import normalise_email
 from seminars.registrations.models import ACTIVE_STATUSES, Attendance, Registration
+from seminars.registrations.needs import needs_of
 from seminars.registrations.person_key import person_key, random_key
 from seminars.surveys import services as surveys
 
@@ -109,7 +110,7 @@ def export_person(email: str) -> dict:
     from seminars.surveys.models import SurveyInvitee
 
     result = {
-        "email": email.strip().lower(),
+        "email": normalise_email(email),
         "registrations": [],
         # Survey answers are stored without any link to a person, link or registration:
         # nobody, the academy included, can find out which answers were this person's.
@@ -146,17 +147,7 @@ def export_person(email: str) -> dict:
                 "phone": registration.phone,
                 "organisation": registration.organisation,
                 "county": registration.county,
-                "needs": {
-                    name: getattr(registration, name)
-                    for name in (
-                        "need_sign_language",
-                        "need_speech_to_text",
-                        "need_step_free",
-                        "need_hearing_loop",
-                        "need_personal_assistant",
-                        "needs_other",
-                    )
-                },
+                "needs": needs_of(registration),
                 "remarks": registration.remarks,
                 "locale": registration.locale,
                 "consent_at": _iso(registration.consent_at),

@@ -40,6 +40,7 @@ from sqlalchemy import func, select
 from seminars.catalogue import availability as av
 from seminars.catalogue.models import STATUS_CANCELLED as SEMINAR_CANCELLED
 from seminars.catalogue.models import STATUS_PUBLISHED, Seminar, SeminarSession
+from seminars.core.email_address import normalise_email
 from seminars.core.errors import DomainError, NotFoundError
 from seminars.core.locking import lock_name, lock_row
 from seminars.extensions import db
@@ -53,8 +54,10 @@ from seminars.registrations.models import (
     STATUS_PENDING,
     STATUS_WAITLISTED,
     Registration,
+    queue_key,
     seats_expression,
 )
+from seminars.registrations.needs import needs_of
 from seminars.registrations.person_key import person_key
 
 
@@ -93,7 +96,8 @@ class TooManyUnconfirmed(DomainError):
 
 @dataclass(frozen=True)
 class Applicant:
-    """What a volunteer (or staff on their behalf) enters; plain values only."""
+    """What a volunteer (or staff on their behalf) enters; plain values only. The needs are
+    those of ``needs.NEEDS`` (one field each, checked by the tests) and ``needs_other``."""
 
     first_name: str
     last_name: str
@@ -135,21 +139,7 @@ class SeatState:
     def queue(self) -> list[Registration]:
         """Everyone holding a waitlist place, confirmed or not: those staff moved ahead first,
         then in order of registration."""
-        waiting = [
-            r
-            for r in self.active
-            if r.status == STATUS_WAITLISTED or (r.status == STATUS_PENDING and not r.holds_seat)
-        ]
-        return sorted(waiting, key=queue_key)
-
-
-def queue_key(registration: Registration) -> tuple:
-    priority = registration.queue_priority
-    return (priority is None, priority or 0, registration.id)
-
-
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
+        return sorted((r for r in self.active if r.on_waitlist), key=queue_key)
 
 
 def _config_hours(name: str) -> timedelta:
@@ -299,12 +289,7 @@ def register(
         organisation=applicant.organisation,
         county=applicant.county,
         locale=applicant.locale,
-        need_sign_language=applicant.need_sign_language,
-        need_speech_to_text=applicant.need_speech_to_text,
-        need_step_free=applicant.need_step_free,
-        need_hearing_loop=applicant.need_hearing_loop,
-        need_personal_assistant=applicant.need_personal_assistant,
-        needs_other=applicant.needs_other,
+        **needs_of(applicant),
         remarks=applicant.remarks,
         consent_at=now,
         registered_by_staff=by_staff,
@@ -337,10 +322,8 @@ def confirm(registration_id: int, *, now: datetime) -> Registration:
     state, registration = _lock_for_registration(registration_id)
     if registration.status != STATUS_PENDING:
         return registration  # confirming twice changes nothing
-    if registration.hold_expires_at is not None and registration.hold_expires_at <= now:
-        _expire(state, registration, now)
-        _offer_free_seats(state, now)
-        return registration
+    if _past(registration.hold_expires_at, now):
+        return _expire_and_pass_on(state, registration, now)
     registration.confirmed_at = now
     registration.hold_expires_at = None
     registration.client_key = None  # kept only while unconfirmed
@@ -359,13 +342,27 @@ def confirm(registration_id: int, *, now: datetime) -> Registration:
     return registration
 
 
+_NOT_ACTIVE = _l("Diese Anmeldung ist nicht mehr aktiv.")
+_NO_OFFER = _l("Für diese Anmeldung liegt kein Platzangebot vor.")
+
+
 def cancel(registration_id: int, *, now: datetime) -> Registration:
     """The registrant withdraws; a seat they held goes to the waitlist."""
+    return _withdraw(registration_id, ACTIVE_STATUSES, _NOT_ACTIVE, now=now)
+
+
+def decline_offer(registration_id: int, *, now: datetime) -> Registration:
+    """Declining an offered seat withdraws the registration; the seat goes to the next person."""
+    return _withdraw(registration_id, (STATUS_OFFERED,), _NO_OFFER, now=now)
+
+
+def _withdraw(registration_id: int, from_statuses, refusal, *, now: datetime) -> Registration:
+    """Cancel at the registrant's wish, if the registration is in one of ``from_statuses``
+    (else refuse with ``refusal``); a seat it held goes to the waitlist."""
     state, registration = _lock_for_registration(registration_id)
-    if registration.status not in ACTIVE_STATUSES:
-        raise NotPossible(_l("Diese Anmeldung ist nicht mehr aktiv."))
+    if registration.status not in from_statuses:
+        raise NotPossible(refusal)
     _leave(registration, STATUS_CANCELLED, now)
-    registration.cancelled_at = now
     mails.queue(registration, mails.CANCELLED_BY_YOU)
     db.session.flush()
     _offer_free_seats(state, now)
@@ -375,28 +372,13 @@ def cancel(registration_id: int, *, now: datetime) -> Registration:
 def accept_offer(registration_id: int, *, now: datetime) -> Registration:
     state, registration = _lock_for_registration(registration_id)
     if registration.status != STATUS_OFFERED:
-        raise NotPossible(_l("Für diese Anmeldung liegt kein Platzangebot vor."))
-    if registration.offer_expires_at is not None and registration.offer_expires_at <= now:
-        _expire(state, registration, now)
-        _offer_free_seats(state, now)
-        return registration
+        raise NotPossible(_NO_OFFER)
+    if _past(registration.offer_expires_at, now):
+        return _expire_and_pass_on(state, registration, now)
     registration.status = STATUS_CONFIRMED
     registration.offer_expires_at = None
     mails.queue(registration, mails.CONFIRMED)
     db.session.flush()
-    return registration
-
-
-def decline_offer(registration_id: int, *, now: datetime) -> Registration:
-    """Declining an offered seat withdraws the registration; the seat goes to the next person."""
-    state, registration = _lock_for_registration(registration_id)
-    if registration.status != STATUS_OFFERED:
-        raise NotPossible(_l("Für diese Anmeldung liegt kein Platzangebot vor."))
-    _leave(registration, STATUS_CANCELLED, now)
-    registration.cancelled_at = now
-    mails.queue(registration, mails.CANCELLED_BY_YOU)
-    db.session.flush()
-    _offer_free_seats(state, now)
     return registration
 
 
@@ -451,7 +433,6 @@ def cancel_seminar(seminar_id: int, *, now: datetime) -> int:
     state.seminar.status = SEMINAR_CANCELLED
     for registration in state.active:
         _leave(registration, STATUS_CANCELLED, now)
-        registration.cancelled_at = now
         mails.queue(registration, mails.SEMINAR_CANCELLED)
     db.session.flush()
     return len(state.active)
@@ -484,7 +465,12 @@ def _expire_overdue(state: SeatState, now: datetime) -> int:
 
 
 def _leave(registration: Registration, status: str, now: datetime) -> None:
+    """End the registration as cancelled or expired (stamped ``now``); it gives up its seat."""
     registration.status = status
+    if status == STATUS_CANCELLED:
+        registration.cancelled_at = now
+    elif status == STATUS_EXPIRED:
+        registration.expired_at = now
     registration.holds_seat = False
     registration.hold_expires_at = None
     registration.offer_expires_at = None
@@ -495,12 +481,13 @@ def _unconfirmed_seats(whose, now: datetime) -> int:
     """Seats and waitlist places that unconfirmed registrations matching ``whose`` hold now,
     in all seminars (holds that have run out no longer count, expired or not yet)."""
     return db.session.scalar(
-        select(func.coalesce(func.sum(seats_expression), 0)).where(
-            Registration.status == STATUS_PENDING,
-            Registration.hold_expires_at > now,
-            whose,
-        )
+        select(func.coalesce(func.sum(seats_expression), 0)).where(*_unconfirmed(now), whose)
     )
+
+
+def _unconfirmed(now: datetime) -> tuple:
+    """Unconfirmed registrations whose hold has not run out (expired or not yet)."""
+    return (Registration.status == STATUS_PENDING, Registration.hold_expires_at > now)
 
 
 def _over_cap(held: int, wanted: int, cap: int) -> bool:
@@ -512,11 +499,7 @@ def _over_cap(held: int, wanted: int, cap: int) -> bool:
 def _latest_unconfirmed(email: str, now: datetime) -> Registration:
     return db.session.scalars(
         select(Registration)
-        .where(
-            Registration.status == STATUS_PENDING,
-            Registration.hold_expires_at > now,
-            Registration.email_normalized == email,
-        )
+        .where(*_unconfirmed(now), Registration.email_normalized == email)
         .order_by(Registration.id.desc())
         .limit(1)
     ).one()
@@ -525,11 +508,17 @@ def _latest_unconfirmed(email: str, now: datetime) -> Registration:
 def _expire(state: SeatState, registration: Registration, now: datetime) -> None:
     was_offer = registration.status == STATUS_OFFERED
     _leave(registration, STATUS_EXPIRED, now)
-    registration.expired_at = now
     state.active.remove(registration)
     if was_offer:
         mails.queue(registration, mails.OFFER_EXPIRED)
     db.session.flush()
+
+
+def _expire_and_pass_on(state: SeatState, registration: Registration, now: datetime):
+    """A hold or an offer asked for after it ran out: it expires, and its seat is passed on."""
+    _expire(state, registration, now)
+    _offer_free_seats(state, now)
+    return registration
 
 
 def offer_window(state: SeatState, now: datetime) -> datetime | None:

@@ -12,6 +12,7 @@ from sqlalchemy import String, cast, literal, update
 
 from seminars.extensions import db
 from seminars.registrations.models import Registration
+from seminars.registrations.needs import NEED_KEYS
 
 
 def anonymise(ids: list[int], now: datetime, *, person_key: str | None = None) -> None:
@@ -28,11 +29,7 @@ def anonymise(ids: list[int], now: datetime, *, person_key: str | None = None) -
         organisation="",
         remarks="",
         needs_other="",
-        need_sign_language=False,
-        need_speech_to_text=False,
-        need_step_free=False,
-        need_hearing_loop=False,
-        need_personal_assistant=False,
+        **dict.fromkeys(NEED_KEYS, False),
         token_hash=None,
         token_salt="",
         client_key=None,

@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 from seminars.core.forms import Form
 from seminars.core.links_in_text import no_links, no_links_or_addresses
 from seminars.registrations.counties import COUNTY_KEYS, ELSEWHERE, SAXONY, THURINGIA
+from seminars.registrations.needs import NEED_KEYS, NEEDS
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]{2,}")
 
@@ -112,13 +113,9 @@ class RegistrationForm(Form):
         ],
         render_kw={"autocomplete": "tel", "type": "tel", "inputmode": "tel"},
     )
-    need_sign_language = BooleanField(_l("Gebärdensprachdolmetschung"))
-    need_speech_to_text = BooleanField(_l("Schriftdolmetschung"))
-    need_step_free = BooleanField(_l("Stufenloser Zugang"))
-    need_hearing_loop = BooleanField(_l("Induktive Höranlage"))
-    need_personal_assistant = BooleanField(
-        _l("Ich komme mit persönlicher Assistenz (braucht einen eigenen Platz)")
-    )
+    # One checkbox per need, named by its key, in the order of ``NEEDS`` (the class body's
+    # namespace takes them as if each were written out here).
+    locals().update({need.key: BooleanField(need.label) for need in NEEDS})
     needs_other = TextAreaField(
         _l("Was brauchen Sie sonst, um gut teilnehmen zu können? (freiwillig)"),
         filters=[_multi_line],
@@ -145,10 +142,4 @@ class RegistrationForm(Form):
     def is_robot(self) -> bool:
         return bool(self.website.data)
 
-    NEED_FIELDS = (
-        "need_sign_language",
-        "need_speech_to_text",
-        "need_step_free",
-        "need_hearing_loop",
-        "need_personal_assistant",
-    )
+    NEED_FIELDS = NEED_KEYS

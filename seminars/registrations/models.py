@@ -17,10 +17,14 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
     case,
     false,
+    func,
+    or_,
     text,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from seminars.catalogue.models import Seminar
@@ -139,9 +143,40 @@ class Registration(db.Model):
     def seats(self) -> int:
         return 2 if self.need_personal_assistant else 1
 
+    @hybrid_property
+    def on_waitlist(self) -> bool:
+        """Holds a waitlist place, confirmed or not: waitlisted, or unconfirmed without a seat.
+        Who of them comes first: ``queue_key`` (in Python) and ``queue_order`` (in SQL)."""
+        return self.status == STATUS_WAITLISTED or (
+            self.status == STATUS_PENDING and not self.holds_seat
+        )
+
+    @on_waitlist.inplace.expression
+    @classmethod
+    def _on_waitlist_expression(cls):
+        return or_(
+            cls.status == STATUS_WAITLISTED,
+            and_(cls.status == STATUS_PENDING, cls.holds_seat.is_(False)),
+        )
+
 
 # Seats a registration takes, as an SQL expression for sums over many rows.
 seats_expression = case((Registration.need_personal_assistant, 2), else_=1)
+
+
+def queue_key(registration: Registration) -> tuple:
+    """Waitlist order: those staff moved ahead first (lower priority first), then in order
+    of registration (by id, see ``allocation``)."""
+    priority = registration.queue_priority
+    return (priority is None, priority or 0, registration.id)
+
+
+# ``queue_key`` as SQL, term by term, for ORDER BY and window functions.
+queue_order = (
+    case((Registration.queue_priority.is_(None), 1), else_=0),
+    func.coalesce(Registration.queue_priority, 0),
+    Registration.id,
+)
 
 
 class Attendance(db.Model):

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from seminars.catalogue.models import FORMAT_IN_PERSON, Seminar
@@ -22,9 +22,8 @@ from seminars.registrations.models import (
     STATUS_CANCELLED,
     STATUS_CONFIRMED,
     STATUS_EXPIRED,
-    STATUS_PENDING,
-    STATUS_WAITLISTED,
     Registration,
+    queue_order,
 )
 
 
@@ -68,38 +67,18 @@ class Overview:
 
 
 def _waitlist_position(registration: Registration) -> int | None:
-    in_queue = or_(
-        Registration.status == STATUS_WAITLISTED,
-        and_(Registration.status == STATUS_PENDING, Registration.holds_seat.is_(False)),
-    )
-    if registration.holds_seat or registration.status not in (STATUS_WAITLISTED, STATUS_PENDING):
+    """The place on the seminar's waitlist (1: next), or None off the waitlist; one query."""
+    if not registration.on_waitlist:
         return None
-    ahead = db.session.scalar(
-        select(func.count())
-        .select_from(Registration)
-        .where(
-            Registration.seminar_id == registration.seminar_id,
-            in_queue,
-            _ahead_of(registration),
+    queue = (
+        select(
+            Registration.id,
+            func.row_number().over(order_by=queue_order).label("position"),
         )
+        .where(Registration.seminar_id == registration.seminar_id, Registration.on_waitlist)
+        .subquery()
     )
-    return ahead + 1
-
-
-def _ahead_of(registration: Registration):
-    """Queue order: staff priorities first (lower first), then by id (order of registration)."""
-    if registration.queue_priority is not None:
-        return and_(
-            Registration.queue_priority.is_not(None),
-            or_(
-                Registration.queue_priority < registration.queue_priority,
-                and_(
-                    Registration.queue_priority == registration.queue_priority,
-                    Registration.id < registration.id,
-                ),
-            ),
-        )
-    return or_(Registration.queue_priority.is_not(None), Registration.id < registration.id)
+    return db.session.scalar(select(queue.c.position).where(queue.c.id == registration.id))
 
 
 def overview(token: str, *, now: datetime) -> Overview:

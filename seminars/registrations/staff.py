@@ -15,12 +15,13 @@ from sqlalchemy import func, select
 
 from seminars.audit.services import changes, record
 from seminars.catalogue.models import Seminar, SeminarSession
+from seminars.core.email_address import normalise_email
 from seminars.core.errors import DomainError, NotFoundError
 from seminars.core.locking import begin_write
 from seminars.core.timezone import berlin_date
 from seminars.extensions import db
 from seminars.registrations import allocation, mails
-from seminars.registrations.allocation import Applicant, normalise_email, queue_key
+from seminars.registrations.allocation import Applicant
 from seminars.registrations.models import (
     ACTIVE_STATUSES,
     STATUS_CONFIRMED,
@@ -29,17 +30,10 @@ from seminars.registrations.models import (
     STATUS_WAITLISTED,
     Attendance,
     Registration,
+    queue_key,
 )
+from seminars.registrations.needs import INTERPRETING, NEED_KEYS
 from seminars.registrations.person_key import person_key
-
-NEEDS = (
-    "need_sign_language",
-    "need_speech_to_text",
-    "need_step_free",
-    "need_hearing_loop",
-    "need_personal_assistant",
-)
-INTERPRETING = ("need_sign_language", "need_speech_to_text")
 
 
 @dataclass(frozen=True)
@@ -68,16 +62,9 @@ def registrations_of(seminar_id: int) -> SeminarRegistrations:
             .order_by(Registration.id)
         )
     )
-    queue = sorted(
-        (
-            r
-            for r in rows
-            if r.status == STATUS_WAITLISTED or (r.status == STATUS_PENDING and not r.holds_seat)
-        ),
-        key=queue_key,
-    )
+    queue = sorted((r for r in rows if r.on_waitlist), key=queue_key)
     active = [r for r in rows if r.status in ACTIVE_STATUSES]
-    needs = Counter(name for r in active for name in NEEDS if getattr(r, name))
+    needs = Counter(key for r in active for key in NEED_KEYS if getattr(r, key))
     first_start = db.session.scalar(
         select(func.min(SeminarSession.starts_at)).where(SeminarSession.seminar_id == seminar_id)
     )

@@ -15,6 +15,7 @@ from seminars.feeds.views import calendar_response
 from seminars.registrations import allocation, services
 from seminars.registrations.forms import RegistrationForm, county_groups
 from seminars.registrations.models import STATUS_EXPIRED
+from seminars.registrations.needs import NEED_KEYS
 
 bp = Blueprint("registrations", __name__)
 
@@ -37,11 +38,7 @@ def applicant_from(form: RegistrationForm, *, locale: str) -> allocation.Applica
         organisation=form.organisation.data,
         county=form.county.data or None,
         phone=form.phone.data or "",
-        need_sign_language=form.need_sign_language.data,
-        need_speech_to_text=form.need_speech_to_text.data,
-        need_step_free=form.need_step_free.data,
-        need_hearing_loop=form.need_hearing_loop.data,
-        need_personal_assistant=form.need_personal_assistant.data,
+        **{key: form[key].data for key in NEED_KEYS},
         needs_other=form.needs_other.data or "",
         remarks=form.remarks.data or "",
         locale=locale,
