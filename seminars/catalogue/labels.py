@@ -8,7 +8,14 @@ from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 
 from seminars.catalogue import availability as av
-from seminars.catalogue.models import FORMAT_HYBRID, FORMAT_IN_PERSON, FORMAT_ONLINE
+from seminars.catalogue.models import (
+    FORMAT_HYBRID,
+    FORMAT_IN_PERSON,
+    FORMAT_ONLINE,
+    STATUS_CANCELLED,
+    STATUS_DRAFT,
+    STATUS_PUBLISHED,
+)
 
 
 def format_label(value: str) -> str:
@@ -21,9 +28,9 @@ def format_label(value: str) -> str:
 
 def status_label(value: str) -> str:
     return {
-        "draft": _("Entwurf"),
-        "published": _("Veröffentlicht"),
-        "cancelled": _("Abgesagt"),
+        STATUS_DRAFT: _("Entwurf"),
+        STATUS_PUBLISHED: _("Veröffentlicht"),
+        STATUS_CANCELLED: _("Abgesagt"),
     }.get(value, value)
 
 

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from seminars.audit.services import entries_for
+from seminars.catalogue.models import STATUS_DRAFT, STATUS_PUBLISHED
 from seminars.catalogue.session_text import format_sessions
 from seminars.core.actions import perform
 from seminars.core.errors import DomainError
@@ -124,7 +125,7 @@ def _act(seminar_id: int, run, message: str):
 def seminar_publish(seminar_id: int):
     return _act(
         seminar_id,
-        lambda: services.set_status(seminar_id, "published", actor=_actor()),
+        lambda: services.set_status(seminar_id, STATUS_PUBLISHED, actor=_actor()),
         _("Das Seminar ist veröffentlicht."),
     )
 
@@ -133,7 +134,7 @@ def seminar_publish(seminar_id: int):
 def seminar_unpublish(seminar_id: int):
     return _act(
         seminar_id,
-        lambda: services.set_status(seminar_id, "draft", actor=_actor()),
+        lambda: services.set_status(seminar_id, STATUS_DRAFT, actor=_actor()),
         _("Das Seminar ist wieder ein Entwurf."),
     )
 

@@ -23,6 +23,7 @@ from seminars.outbox.models import STATUS_FAILED, OutboxMessage
 from seminars.registrations import allocation, mails
 from seminars.registrations.models import (
     REGISTRATION_STATUSES,
+    SEAT_STATUSES,
     STATUS_CANCELLED,
     STATUS_CONFIRMED,
     STATUS_OFFERED,
@@ -114,7 +115,7 @@ def invalid_registrations() -> list[Problem]:
     invalid = or_(
         status.not_in(REGISTRATION_STATUSES),
         and_(status.in_((STATUS_CONFIRMED, STATUS_OFFERED)), not_(holds_seat)),
-        and_(status.not_in((STATUS_PENDING, STATUS_CONFIRMED, STATUS_OFFERED)), holds_seat),
+        and_(status.not_in(SEAT_STATUSES), holds_seat),
         and_(status == STATUS_OFFERED, deadline.is_(None)),
         and_(status != STATUS_OFFERED, deadline.is_not(None)),
         and_(status != STATUS_PENDING, Registration.client_key.is_not(None)),

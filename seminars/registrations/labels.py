@@ -5,6 +5,14 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from seminars.registrations.counties import COUNTY_NAMES, ELSEWHERE
+from seminars.registrations.models import (
+    STATUS_CANCELLED,
+    STATUS_CONFIRMED,
+    STATUS_EXPIRED,
+    STATUS_OFFERED,
+    STATUS_PENDING,
+    STATUS_WAITLISTED,
+)
 from seminars.registrations.needs import need_label, needs_text
 
 __all__ = ["county_label", "need_label", "needs_text", "registration_status_label"]
@@ -12,12 +20,12 @@ __all__ = ["county_label", "need_label", "needs_text", "registration_status_labe
 
 def registration_status_label(status: str) -> str:
     return {
-        "pending": _("unbestätigt"),
-        "confirmed": _("bestätigt"),
-        "waitlisted": _("Warteliste"),
-        "offered": _("Platz angeboten"),
-        "cancelled": _("abgesagt"),
-        "expired": _("abgelaufen"),
+        STATUS_PENDING: _("unbestätigt"),
+        STATUS_CONFIRMED: _("bestätigt"),
+        STATUS_WAITLISTED: _("Warteliste"),
+        STATUS_OFFERED: _("Platz angeboten"),
+        STATUS_CANCELLED: _("abgesagt"),
+        STATUS_EXPIRED: _("abgelaufen"),
     }.get(status, status)
 
 

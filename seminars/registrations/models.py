@@ -48,9 +48,13 @@ REGISTRATION_STATUSES = (
 )
 # Registrations that still take part in the seminar: they hold a seat or a waitlist place.
 ACTIVE_STATUSES = (STATUS_PENDING, STATUS_CONFIRMED, STATUS_WAITLISTED, STATUS_OFFERED)
+# The only statuses in which a registration may hold a seat (``holds_seat``).
+SEAT_STATUSES = (STATUS_PENDING, STATUS_CONFIRMED, STATUS_OFFERED)
 
 _STATUS_LIST = ", ".join(f"'{s}'" for s in REGISTRATION_STATUSES)
 _ACTIVE_LIST = ", ".join(f"'{s}'" for s in ACTIVE_STATUSES)
+_SEAT_LIST = ", ".join(f"'{s}'" for s in SEAT_STATUSES)
+_IS_PENDING = f"status = '{STATUS_PENDING}'"
 
 
 class Registration(db.Model):
@@ -59,7 +63,7 @@ class Registration(db.Model):
         CheckConstraint(f"status IN ({_STATUS_LIST})", name="status"),
         # A seat is held only by a pending, confirmed or offered registration.
         CheckConstraint(
-            "NOT holds_seat OR status IN ('pending', 'confirmed', 'offered')",
+            f"NOT holds_seat OR status IN ({_SEAT_LIST})",
             name="holds_seat_status",
         ),
         # Backstop against double registrations: one active registration per address and seminar.
@@ -76,14 +80,14 @@ class Registration(db.Model):
         Index(
             "ix_registration_pending_email",
             "email_normalized",
-            postgresql_where=text("status = 'pending'"),
-            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text(_IS_PENDING),
+            sqlite_where=text(_IS_PENDING),
         ),
         Index(
             "ix_registration_pending_client",
             "client_key",
-            postgresql_where=text("status = 'pending'"),
-            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text(_IS_PENDING),
+            sqlite_where=text(_IS_PENDING),
         ),
     )
 

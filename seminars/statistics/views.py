@@ -17,6 +17,7 @@ from seminars.registrations.labels import county_label
 from seminars.statistics import services
 from seminars.statistics.charts import bar_chart
 from seminars.surveys.labels import scale_labels
+from seminars.surveys.models import KIND_SCALE, KIND_TEXT, KIND_YES_NO
 
 bp = Blueprint("statistics", __name__, url_prefix="/verwaltung")
 
@@ -36,11 +37,11 @@ def _filters() -> services.Filters:
 
 
 def _question_rows(question) -> list[tuple[str, int]]:
-    if question.kind == "scale5":
+    if question.kind == KIND_SCALE:
         return [
             (f"{value} – {label}", question.counts.get(value, 0)) for value, label in scale_labels()
         ]
-    if question.kind == "yes_no":
+    if question.kind == KIND_YES_NO:
         return [(_("Ja"), question.counts.get("yes", 0)), (_("Nein"), question.counts.get("no", 0))]
     return sorted(question.counts.items())
 
@@ -49,7 +50,7 @@ def _charts(stats, locale: str) -> dict:
     """An SVG chart and its rows for every question whose figures may be shown."""
     charts = {}
     for question in stats.questions:
-        if question.shown and question.kind != "text":
+        if question.shown and question.kind != KIND_TEXT:
             rows = _question_rows(question)
             text = question.text_en if locale == "en" else question.text_de
             description = "; ".join(f"{label}: {count}" for label, count in rows)
@@ -109,7 +110,7 @@ def _question_csv_rows(stats) -> list[list]:
         left_out = question.seminars_left_out
         if not question.shown:
             rows.append([question.key, _("nicht genug Antworten"), "", "", "", left_out])
-        elif question.kind == "text":
+        elif question.kind == KIND_TEXT:
             rows.append([question.key, _("Freitextantworten"), question.n, "", question.n,
                          left_out])  # fmt: skip
         else:

@@ -25,7 +25,7 @@ from seminars.core.i18n import current_language
 from seminars.core.timezone import utcnow
 from seminars.extensions import db
 from seminars.surveys import admin, review, services
-from seminars.surveys.models import SurveyQuestion
+from seminars.surveys.models import KIND_SCALE, KIND_TEXT, KIND_YES_NO, SurveyQuestion
 
 bp = Blueprint("surveys", __name__)
 
@@ -65,8 +65,8 @@ class QuestionForm(Form):
                     Regexp(r"^[a-z0-9_]+$", message=_l("Nur Kleinbuchstaben, Ziffern und _."))],
     )  # fmt: skip
     kind = SelectField(_l("Art"), choices=lambda: [
-        ("scale5", _l("Skala von 1 bis 5")), ("yes_no", _l("Ja oder Nein")),
-        ("text", _l("Freitext")),
+        (KIND_SCALE, _l("Skala von 1 bis 5")), (KIND_YES_NO, _l("Ja oder Nein")),
+        (KIND_TEXT, _l("Freitext")),
     ])  # fmt: skip
     text_de = TextAreaField(_l("Frage (Deutsch)"), validators=[
         DataRequired(_l("Bitte geben Sie die Frage an.")), Length(max=500)])  # fmt: skip
