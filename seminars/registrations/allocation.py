@@ -356,7 +356,9 @@ def decline_offer(registration_id: int, *, now: datetime) -> Registration:
     return _withdraw(registration_id, (STATUS_OFFERED,), _NO_OFFER, now=now)
 
 
-def _withdraw(registration_id: int, from_statuses, refusal, *, now: datetime) -> Registration:
+def _withdraw(
+    registration_id: int, from_statuses: tuple[str, ...], refusal, *, now: datetime
+) -> Registration:
     """Cancel at the registrant's wish, if the registration is in one of ``from_statuses``
     (else refuse with ``refusal``); a seat it held goes to the waitlist."""
     state, registration = _lock_for_registration(registration_id)
@@ -514,7 +516,9 @@ def _expire(state: SeatState, registration: Registration, now: datetime) -> None
     db.session.flush()
 
 
-def _expire_and_pass_on(state: SeatState, registration: Registration, now: datetime):
+def _expire_and_pass_on(
+    state: SeatState, registration: Registration, now: datetime
+) -> Registration:
     """A hold or an offer asked for after it ran out: it expires, and its seat is passed on."""
     _expire(state, registration, now)
     _offer_free_seats(state, now)
