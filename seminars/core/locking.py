@@ -23,6 +23,13 @@ def _after_flush(session, flush_context) -> None:
     session.info[_WROTE] = True
 
 
+@event.listens_for(Session, "do_orm_execute")
+def _on_execute(state) -> None:
+    # Bulk INSERT/UPDATE/DELETE statements change rows without a flush.
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_WROTE] = True
+
+
 @event.listens_for(Session, "after_transaction_end")
 def _after_transaction_end(session, transaction) -> None:
     if transaction.parent is None:
@@ -30,11 +37,16 @@ def _after_transaction_end(session, transaction) -> None:
         session.info.pop(_HOLDS_WRITE_LOCK, None)
 
 
+def has_changes(session: Session) -> bool:
+    """Whether the session's transaction changed anything (flushed or not yet flushed)."""
+    return bool(session.new or session.dirty or session.deleted or session.info.get(_WROTE))
+
+
 def _start_sqlite_write_transaction(session: Session) -> None:
     if session.info.get(_HOLDS_WRITE_LOCK):
         return
     if session.in_transaction():
-        if session.new or session.dirty or session.deleted or session.info.get(_WROTE):
+        if has_changes(session):
             raise LockOrderError("take the lock before changing anything in this transaction")
         # Only reads so far: start again, this time holding the write lock.
         session.rollback()

@@ -5,9 +5,11 @@ Where a request's transaction begins and ends, in one place (``init_unit_of_work
 - A write request (POST, PUT, PATCH, DELETE) opens the write transaction before any view or
   service runs (``begin_write``): on SQLite writers queue up behind ``BEGIN IMMEDIATE`` instead
   of failing with "database is locked"; PostgreSQL needs nothing.
-- When the view returns an answer below 400, the unit is committed once; an answer of 400 or
-  above (a form shown again with its errors, a refused action) rolls it back. Any exception
-  rolls it back too (``core/errors.py``), so a failure part-way never keeps half the work.
+- When the view returns an answer below 400, the unit is committed once (a write request
+  always; a read request only if it changed something, e.g. a PDF stored on first download,
+  so that plain page views keep their loaded objects). An answer of 400 or above (a form
+  shown again with its errors, a refused action) rolls it back. Any exception rolls it back
+  too (``core/errors.py``), so a failure part-way never keeps half the work.
 - Mail queued in the outbox during the unit goes out only after the commit
   (``outbox.services.send_committed``, an ``after_request`` hook).
 
@@ -23,7 +25,7 @@ from contextlib import contextmanager
 
 from flask import Flask, Response, request
 
-from seminars.core.locking import begin_write
+from seminars.core.locking import begin_write, has_changes
 from seminars.extensions import db
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -39,15 +41,17 @@ class Application(Flask):
 
 
 def close(response: Response) -> None:
-    """Commit the request's unit if the view answered below 400, else roll it back.
+    """Commit the request's unit if the view answered below 400, else roll it back (a read
+    that changed nothing is left to end with the request).
 
     A failing commit raises here, inside the request, so the error handlers answer it (the
     maintenance page when the database is gone) instead of a half-sent success page.
     """
-    if response.status_code < 400:
-        db.session.commit()
-    else:
-        db.session.rollback()
+    session = db.session()
+    if response.status_code >= 400:
+        session.rollback()
+    elif request.method in WRITE_METHODS or has_changes(session):
+        session.commit()
 
 
 def discard() -> None:
