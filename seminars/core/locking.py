@@ -12,6 +12,8 @@ from seminars.extensions import db
 
 _WROTE = "transaction_wrote"
 _HOLDS_WRITE_LOCK = "transaction_holds_write_lock"
+_WRITE_ON_FIRST_USE = "write_from_first_statement"
+_CONNECTED = "transaction_connected"
 
 
 class LockOrderError(RuntimeError):
@@ -25,14 +27,38 @@ def _after_flush(session, flush_context) -> None:
 
 @event.listens_for(Session, "do_orm_execute")
 def _on_execute(state) -> None:
+    _begin_write_if_promised(state.session)
     # Bulk INSERT/UPDATE/DELETE statements change rows without a flush.
     if state.is_insert or state.is_update or state.is_delete:
         state.session.info[_WROTE] = True
 
 
+@event.listens_for(Session, "before_flush")
+def _before_flush(session, flush_context, instances) -> None:
+    _begin_write_if_promised(session)
+
+
+def _begin_write_if_promised(session: Session) -> None:
+    if not session.info.pop(_WRITE_ON_FIRST_USE, False):
+        return
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    if session.info.get(_CONNECTED):
+        _start_sqlite_write_transaction(session)
+    else:
+        # Nothing read or written yet (a flush may be about to write its first rows).
+        _open_immediate(session)
+
+
+@event.listens_for(Session, "after_begin")
+def _after_begin(session, transaction, connection) -> None:
+    session.info[_CONNECTED] = True
+
+
 @event.listens_for(Session, "after_transaction_end")
 def _after_transaction_end(session, transaction) -> None:
     if transaction.parent is None:
+        session.info.pop(_CONNECTED, None)
         session.info.pop(_WROTE, None)
         session.info.pop(_HOLDS_WRITE_LOCK, None)
 
@@ -50,6 +76,10 @@ def _start_sqlite_write_transaction(session: Session) -> None:
             raise LockOrderError("take the lock before changing anything in this transaction")
         # Only reads so far: start again, this time holding the write lock.
         session.rollback()
+    _open_immediate(session)
+
+
+def _open_immediate(session: Session) -> None:
     token = begin_immediate.set(True)
     try:
         session.connection()
@@ -68,6 +98,16 @@ def begin_write() -> None:
     session = db.session()
     if session.get_bind().dialect.name == "sqlite":
         _start_sqlite_write_transaction(session)
+
+
+def begin_write_on_first_use() -> None:
+    """Like ``begin_write``, but only once the session first talks to the database: a request
+    that never needs the database (the language switch) works while it is away."""
+    db.session().info[_WRITE_ON_FIRST_USE] = True
+
+
+def forget_write_promise() -> None:
+    db.session().info.pop(_WRITE_ON_FIRST_USE, None)
 
 
 def lock_row(model, row_id: int):

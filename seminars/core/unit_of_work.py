@@ -2,9 +2,10 @@
 
 Where a request's transaction begins and ends, in one place (``init_unit_of_work``):
 
-- A write request (POST, PUT, PATCH, DELETE) opens the write transaction before any view or
-  service runs (``begin_write``): on SQLite writers queue up behind ``BEGIN IMMEDIATE`` instead
-  of failing with "database is locked"; PostgreSQL needs nothing.
+- A write request (POST, PUT, PATCH, DELETE) is a write transaction from its first statement
+  on (``begin_write_on_first_use``): on SQLite writers queue up behind ``BEGIN IMMEDIATE``
+  instead of failing with "database is locked"; PostgreSQL needs nothing. A write request
+  that never touches the database (the language switch) does not open one.
 - When the view returns an answer below 400, the unit is committed once (a write request
   always; a read request only if it changed something, e.g. a PDF stored on first download,
   so that plain page views keep their loaded objects). An answer of 400 or above (a form
@@ -25,7 +26,12 @@ from contextlib import contextmanager
 
 from flask import Flask, Response, request
 
-from seminars.core.locking import begin_write, has_changes
+from seminars.core.locking import (
+    begin_write,
+    begin_write_on_first_use,
+    forget_write_promise,
+    has_changes,
+)
 from seminars.extensions import db
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -63,7 +69,11 @@ def init_unit_of_work(app: Flask) -> None:
     @app.before_request
     def open_write_transaction() -> None:
         if request.method in WRITE_METHODS:
-            begin_write()
+            begin_write_on_first_use()
+
+    @app.teardown_request
+    def drop_unused_write_promise(_error: BaseException | None) -> None:
+        forget_write_promise()
 
 
 @contextmanager
