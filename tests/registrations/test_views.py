@@ -10,7 +10,7 @@ from seminars.extensions import db
 from seminars.outbox.models import OutboxMessage
 from seminars.registrations.models import Registration
 from tests import factories
-from tests.conftest import csrf_token_from
+from tests.conftest import csrf_token_from, field_error
 
 FORM = {
     "first_name": "Erika",
@@ -394,3 +394,41 @@ def test_staff_forms_refuse_links_in_names_too(client, login, field, value):
         field: value,
     }
     assert client.post(new, data=data).status_code == 422
+
+
+def test_a_phone_registration_of_a_registered_address_is_refused_under_the_email(client, login):
+    login("staff")
+    seminar = factories.seminar()
+    taken = factories.registration(seminar)
+    new = f"/verwaltung/seminare/{seminar.id}/anmeldungen/neu"
+    data = {
+        **FORM,
+        "email": taken.email.upper(),
+        "csrf_token": csrf_token_from(text(client.get(new))),
+    }
+    response = client.post(new, data=data)
+    assert response.status_code == 422
+    assert "schon angemeldet" in field_error(text(response), "email")
+    assert db.session.scalar(select(func.count()).select_from(Registration)) == 1
+
+
+def test_a_contact_correction_to_a_taken_address_is_refused_under_the_email(client, login):
+    login("staff")
+    seminar = factories.seminar()
+    taken = factories.registration(seminar)
+    registration = factories.registration(seminar)
+    path = f"/verwaltung/anmeldungen/{registration.id}"
+    data = {
+        "first_name": "Hanna",
+        "last_name": "Neu",
+        "email": taken.email,
+        "phone": "",
+        "organisation": "SHG",
+        "csrf_token": csrf_token_from(text(client.get(path))),
+    }
+    response = client.post(f"{path}/kontakt", data=data)
+    assert response.status_code == 422
+    assert "schon jemand für das Seminar angemeldet" in field_error(text(response), "email")
+    db.session.expire_all()
+    unchanged = db.session.get(Registration, registration.id)
+    assert unchanged.email != taken.email and unchanged.last_name != "Neu"
