@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from seminars.extensions import db
 from seminars.outbox.models import OutboxMessage
-from seminars.registrations.models import Registration
+from seminars.registrations.models import Attendance, Registration
 from tests import factories
 from tests.conftest import csrf_token_from, field_error
 
@@ -432,3 +432,26 @@ def test_a_contact_correction_to_a_taken_address_is_refused_under_the_email(clie
     db.session.expire_all()
     unchanged = db.session.get(Registration, registration.id)
     assert unchanged.email != taken.email and unchanged.last_name != "Neu"
+
+
+def test_attendance_is_saved_with_its_count_and_an_unknown_session_is_refused(client, login):
+    login("staff")
+    seminar = factories.seminar()
+    people = factories.confirmed_people(seminar, 3)
+    path = f"/verwaltung/seminare/{seminar.id}/anwesenheit"
+    sheet = text(client.get(path))
+    session_id = int(re.search(r'name="session_id" value="(\d+)"', sheet).group(1))
+    token = csrf_token_from(sheet)
+    present = [people[0].id, people[2].id]
+    saved = client.post(
+        path, data={"session_id": session_id, "present": present, "csrf_token": token}
+    )
+    assert saved.status_code == 303
+    assert "Anwesenheit gespeichert: 2 anwesend." in text(client.get(path))
+    refused = client.post(
+        path, data={"session_id": session_id + 1000, "all": "1", "csrf_token": token}
+    )
+    assert refused.status_code == 303
+    assert "Diese Seite gibt es nicht (mehr)." in text(client.get(path))
+    marks = db.session.scalars(select(Attendance).where(Attendance.present.is_(True))).all()
+    assert sorted(mark.registration_id for mark in marks) == sorted(present)
