@@ -177,6 +177,7 @@ def _register_blueprints(app: Flask) -> None:
     from seminars.registrations.staff_views import bp as staff_registrations_bp
     from seminars.registrations.views import bp as registrations_bp
     from seminars.statistics.views import bp as statistics_bp
+    from seminars.surveys.staff_views import bp as staff_surveys_bp
     from seminars.surveys.views import bp as surveys_bp
 
     app.register_blueprint(core_bp)
@@ -193,6 +194,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(mailing_bp)
     app.register_blueprint(certificates_bp)
     app.register_blueprint(surveys_bp)
+    app.register_blueprint(staff_surveys_bp)
     app.register_blueprint(statistics_bp)
     app.register_blueprint(privacy_bp)
 

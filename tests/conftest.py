@@ -336,6 +336,14 @@ def csrf_token_from(html: str) -> str:
     return match.group(1)
 
 
+def field_error(html: str, field_id: str) -> str:
+    """The error shown under one form field (``templates/_forms.html``), or "" if none."""
+    import re
+
+    match = re.search(rf'<p class="field-error" id="{re.escape(field_id)}-error">(.*?)</p>', html)
+    return match.group(1) if match else ""
+
+
 @pytest.fixture
 def login(client):
     """``login(role)`` creates an account of that role and logs the test client in."""

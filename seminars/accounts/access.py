@@ -97,12 +97,12 @@ ACCESS: dict[str, str | frozenset[str]] = {
     "surveys.answer": PUBLIC,
     "surveys.submit": PUBLIC,
     "surveys.thanks": PUBLIC,
-    "surveys.questionnaire": ADMIN_ONLY,
-    "surveys.question_edit": ADMIN_ONLY,
+    "staff_surveys.questionnaire": ADMIN_ONLY,
+    "staff_surveys.question_edit": ADMIN_ONLY,
     # free text is read by staff before the steering committee sees any of it
-    "surveys.review_queue": PERSONAL_DATA,
-    "surveys.release_text": PERSONAL_DATA,
-    "surveys.hide_text": PERSONAL_DATA,
+    "staff_surveys.review_queue": PERSONAL_DATA,
+    "staff_surveys.release_text": PERSONAL_DATA,
+    "staff_surveys.hide_text": PERSONAL_DATA,
     # statistics: figures only, for everyone in the back office
     "statistics.overview": ANY_STAFF,
     "statistics.export": ANY_STAFF,

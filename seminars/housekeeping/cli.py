@@ -15,15 +15,21 @@ def housekeeping_command() -> None:
     """Expire holds and offers, offer free seats, send reminders, send the outbox."""
     report = run(utcnow())
     click.echo(
-        _("Abgelaufen: %(expired)d, Erinnerungen: %(reminders)d, E-Mails gesendet: %(sent)d, "
-          "fehlgeschlagen: %(failed)d",
-          expired=report.expired, reminders=report.reminders,
-          sent=report.mail.sent, failed=report.mail.failed)
-    )  # fmt: skip
+        _(
+            "Abgelaufen: %(expired)d, Erinnerungen: %(reminders)d, E-Mails gesendet: %(sent)d, "
+            "fehlgeschlagen: %(failed)d",
+            expired=report.expired,
+            reminders=report.reminders,
+            sent=report.mail.sent,
+            failed=report.mail.failed,
+        )
+    )
     if report.repaired:
         # Every seat change offers freed seats itself: this is a repair, and says so.
         click.echo(
-            ngettext("Reparatur: freie Plätze an Wartende angeboten in %(num)d Seminar",
-                     "Reparatur: freie Plätze an Wartende angeboten in %(num)d Seminaren",
-                     report.repaired)
-        )  # fmt: skip
+            ngettext(
+                "Reparatur: freie Plätze an Wartende angeboten in %(num)d Seminar",
+                "Reparatur: freie Plätze an Wartende angeboten in %(num)d Seminaren",
+                report.repaired,
+            )
+        )

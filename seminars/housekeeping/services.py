@@ -1,8 +1,10 @@
 """What ``flask --app wsgi housekeeping`` does, in small committed steps.
 
-Every step is idempotent and safe when several copies run at once: seat changes lock their
-seminar, a reminder is claimed by a conditional update before its mail is queued, and the
-outbox claims messages with ``FOR UPDATE SKIP LOCKED`` (PostgreSQL) or a lease.
+Each item of a step (one seminar, one reminder) is its own unit of work (``unit()``): it is
+committed on its own, and a failing item leaves nothing half done. Every step is idempotent
+and safe when several copies run at once: seat changes lock their seminar, a reminder is
+claimed by a conditional update before its mail is queued, and the outbox claims messages
+with ``FOR UPDATE SKIP LOCKED`` (PostgreSQL) or a lease.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from flask import current_app
 from sqlalchemy import and_, func, or_, select, update
 
 from seminars.catalogue.models import STATUS_PUBLISHED, Seminar, SeminarSession
-from seminars.core.locking import begin_write
+from seminars.core.unit_of_work import unit
 from seminars.extensions import db
 from seminars.outbox.services import DeliveryReport, deliver
 from seminars.privacy import services as privacy
@@ -53,11 +55,10 @@ def expire_overdue(now: datetime) -> int:
     seminar_ids = list(
         db.session.scalars(select(Registration.seminar_id).where(overdue).distinct())
     )
-    db.session.commit()
     expired = 0
     for seminar_id in seminar_ids:
-        expired += allocation.expire_due(seminar_id, now=now)
-        db.session.commit()
+        with unit():  # one seminar: its overdue holds and offers, and the seats passed on
+            expired += allocation.expire_due(seminar_id, now=now)
     return expired
 
 
@@ -66,11 +67,10 @@ def offer_unserved_seats(now: datetime) -> int:
     seat free while a confirmed person waits (every seat change offers freed seats itself;
     this catches what an older version, a fault or a later start left behind)."""
     seminar_ids = [problem.subject_id for problem in free_seats_while_waiting(now)]
-    db.session.commit()
     repaired = 0
     for seminar_id in seminar_ids:
-        offered = allocation.offer_free_seats(seminar_id, now=now)
-        db.session.commit()
+        with unit():  # one seminar: its free seats offered to the people waiting
+            offered = allocation.offer_free_seats(seminar_id, now=now)
         if offered:
             repaired += 1
             log.warning(
@@ -103,21 +103,20 @@ def send_reminders(now: datetime) -> int:
             .order_by(Registration.id)
         )
     )
-    db.session.commit()
     sent = 0
     for registration_id in due:
-        # Claim the reminder; a second runner's update finds nothing left to claim.
-        begin_write()
-        claimed = db.session.execute(
-            update(Registration)
-            .where(Registration.id == registration_id, Registration.reminder_sent_at.is_(None))
-            .values(reminder_sent_at=now)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if claimed:
-            mails.queue(db.session.get(Registration, registration_id), mails.REMINDER)
-            sent += 1
-        db.session.commit()
+        # One unit: one reminder, claimed (a second runner's update finds nothing left to
+        # claim) together with its mail.
+        with unit():
+            claimed = db.session.execute(
+                update(Registration)
+                .where(Registration.id == registration_id, Registration.reminder_sent_at.is_(None))
+                .values(reminder_sent_at=now)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            if claimed:
+                mails.queue(db.session.get(Registration, registration_id), mails.REMINDER)
+                sent += 1
     return sent
 
 

@@ -16,7 +16,6 @@ import logging
 import secrets
 import time
 from collections.abc import Callable, Sequence
-from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
@@ -25,7 +24,7 @@ from flask import current_app
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from seminars.core.locking import begin_write
+from seminars.core.unit_of_work import unit
 from seminars.extensions import db
 from seminars.outbox.models import (
     STATUS_FAILED,
@@ -67,31 +66,33 @@ def due_ids(ids: Sequence[int] | None, now: datetime, limit: int) -> list[int]:
     stmt = select(OutboxMessage.id).where(due(now)).order_by(OutboxMessage.id).limit(limit)
     if ids is not None:
         stmt = stmt.where(OutboxMessage.id.in_(ids))
-    found = list(db.session.scalars(stmt))
-    db.session.commit()
+    with unit():  # a short unit of its own: no transaction stays open while mail goes out
+        found = list(db.session.scalars(stmt))
     return found
 
 
 def claim(message_id: int, now: datetime, lease: timedelta) -> Claim | None:
     """Claim one due message for ``lease``; None when it is not due or another sender won."""
-    begin_write()
     value = secrets.token_hex(16)
-    won = db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, due(now))
-        .values(status=STATUS_SENDING, locked_until=now + lease, claim=value)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.commit()
+    # The claim is a unit of its own, committed before the (slow) sending, so that every
+    # other sender sees at once that this message is taken.
+    with unit():
+        won = db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, due(now))
+            .values(status=STATUS_SENDING, locked_until=now + lease, claim=value)
+            .execution_options(synchronize_session=False)
+        ).rowcount
     if won != 1:
         return None
-    message = db.session.get(OutboxMessage, message_id, populate_existing=True)
-    if message is None or message.claim != value:
-        db.session.commit()
-        return None
-    # Detached, so that no transaction (and no pooled connection) waits on the mail server.
-    db.session.expunge(message)
-    db.session.commit()
+    # Reading the claimed message back is one more short unit: it ends before the mail
+    # server is asked, and the message is detached, so that no transaction (and no pooled
+    # connection) waits on the mail server.
+    with unit():
+        message = db.session.get(OutboxMessage, message_id, populate_existing=True)
+        if message is None or message.claim != value:
+            return None
+        db.session.expunge(message)
     return Claim(message, value)
 
 
@@ -107,20 +108,21 @@ def _record(values: dict, held: Claim) -> bool:
     """Write the result while the claim is still ours; False if another sender took over."""
 
     def write() -> bool:
-        begin_write()
-        changed = db.session.execute(
-            update(OutboxMessage)
-            .where(_held(held))
-            .values(locked_until=None, claim=None, **values)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        db.session.commit()
+        with unit():  # one unit: the result of one message
+            changed = db.session.execute(
+                update(OutboxMessage)
+                .where(_held(held))
+                .values(locked_until=None, claim=None, **values)
+                .execution_options(synchronize_session=False)
+            ).rowcount
         return changed == 1
 
     recorded = _retrying(write)
     if not recorded:
-        log.warning("outbox message %d: the claim was lost before its result was recorded",
-                    held.message.id)  # fmt: skip
+        log.warning(
+            "outbox message %d: the claim was lost before its result was recorded",
+            held.message.id,
+        )
     return recorded
 
 
@@ -132,12 +134,12 @@ def _retrying(write: Callable[[], T]) -> T:
         try:
             return write()
         except (OperationalError, InterfaceError) as exc:
-            with suppress(OperationalError, InterfaceError):
-                db.session.rollback()
             if time.monotonic() + pause > give_up_at:
                 raise DatabaseAway from exc
-            log.warning("database unreachable while recording a mail (%s); trying again",
-                        type(exc).__name__)  # fmt: skip
+            log.warning(
+                "database unreachable while recording a mail (%s); trying again",
+                type(exc).__name__,
+            )
             time.sleep(pause)
             pause = min(pause * 2, 2.0)
 

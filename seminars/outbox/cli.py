@@ -25,9 +25,13 @@ def send_command(limit: int) -> None:
     """Send due messages; failures stay in the outbox and are retried later."""
     report = deliver(limit=limit)
     click.echo(
-        _("Gesendet: %(sent)d, fehlgeschlagen: %(failed)d, aufgegeben: %(given_up)d",
-          sent=report.sent, failed=report.failed, given_up=report.given_up)
-    )  # fmt: skip
+        _(
+            "Gesendet: %(sent)d, fehlgeschlagen: %(failed)d, aufgegeben: %(given_up)d",
+            sent=report.sent,
+            failed=report.failed,
+            given_up=report.given_up,
+        )
+    )
 
 
 @outbox_cli.command("work")
@@ -52,11 +56,12 @@ def work_command(interval: float, rounds: int) -> None:
 
 
 def _one_round() -> DeliveryReport:
+    """One look at the outbox. Each claim and each result is a unit of its own
+    (``claims.py``); the session is thrown away after every round, whatever happened."""
     try:
         return deliver(limit=50)
     except SQLAlchemyError:  # the database is away: wait and look again
         log.exception("the outbox could not be read; trying again")
-        db.session.rollback()
         return DeliveryReport()
     finally:
         db.session.remove()

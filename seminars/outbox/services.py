@@ -121,8 +121,8 @@ def send_committed() -> DeliveryReport:
     try:
         return deliver(ids=ids, deadline=time.monotonic() + seconds)
     except Exception:  # a request must never fail because mail could not go out now
+        # Every claim and result is a unit of its own and rolled back where it failed.
         log.exception("sending right after commit failed; the outbox keeps the messages")
-        db.session.rollback()
         return DeliveryReport()
 
 
@@ -135,8 +135,9 @@ def deliver(
     lease: timedelta | None = None,
 ) -> DeliveryReport:
     """Send due messages (or the given ones, when due) over one connection, each claimed just
-    before it goes out. With ``deadline`` (``time.monotonic()``) nothing waits on the mail
-    server past it; what was not sent by then stays due for the next sender."""
+    before it goes out; every claim and every result is a unit of its own (``claims.py``).
+    With ``deadline`` (``time.monotonic()``) nothing waits on the mail server past it; what
+    was not sent by then stays due for the next sender."""
     report = DeliveryReport()
     candidates = claims.due_ids(ids, utcnow(), limit)
     if not candidates:
@@ -149,8 +150,10 @@ def deliver(
     except claims.DatabaseAway:
         # The mail went out, but the database cannot say so: the message stays claimed until
         # its lease runs out and is then sent again, with the same Message-ID.
-        log.error("the database stayed unreachable while recording sent mail; "
-                  "the outbox sends the message again after its lease")  # fmt: skip
+        log.error(
+            "the database stayed unreachable while recording sent mail; "
+            "the outbox sends the message again after its lease"
+        )
     return report
 
 
@@ -199,8 +202,9 @@ def _send_each(
             claims.release(held)
             report.deferred += 1
         else:
-            log.warning("mail delivery failed (%s); the outbox keeps the message",
-                        type(exc).__name__)  # fmt: skip
+            log.warning(
+                "mail delivery failed (%s); the outbox keeps the message", type(exc).__name__
+            )
             report.failed += 1
             report.given_up += claims.mark_failed(held, describe(exc), utcnow(), permanent=False)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from flask_babel import gettext as _
 
-from seminars.extensions import db
+from seminars.core.unit_of_work import unit
 from seminars.programme_import.readers import MAX_FILE_BYTES
 from seminars.programme_import.services import import_programme
 
@@ -18,17 +18,22 @@ def import_programme_command(file: Path) -> None:
     """Import or update seminars from a CSV or XLSX file (columns: see README)."""
     with file.open("rb") as stream:
         data = stream.read(MAX_FILE_BYTES + 1)  # one byte more is enough to refuse it
-    result = import_programme(file.name, data)
-    if not result.ok:
-        db.session.rollback()
-        click.echo(
-            _("Nichts importiert. %(n)d Problem(e) gefunden:", n=len(result.problems)), err=True
-        )
-        for problem in result.problems:
-            click.echo(f"  {problem}", err=True)
-        raise SystemExit(1)
-    db.session.commit()
+    # One unit: the whole file. It is written all at once or, when any row has a problem,
+    # not at all (the unit is rolled back on the way out).
+    with unit():
+        result = import_programme(file.name, data)
+        if not result.ok:
+            click.echo(
+                _("Nichts importiert. %(n)d Problem(e) gefunden:", n=len(result.problems)),
+                err=True,
+            )
+            for problem in result.problems:
+                click.echo(f"  {problem}", err=True)
+            raise SystemExit(1)
     click.echo(
-        _("Import fertig: %(created)d Seminar(e) neu, %(updated)d aktualisiert.",
-          created=result.created, updated=result.updated)
-    )  # fmt: skip
+        _(
+            "Import fertig: %(created)d Seminar(e) neu, %(updated)d aktualisiert.",
+            created=result.created,
+            updated=result.updated,
+        )
+    )

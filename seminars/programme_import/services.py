@@ -15,7 +15,6 @@ from seminars.catalogue.models import (
     Topic,
     Venue,
 )
-from seminars.core.locking import begin_write
 from seminars.extensions import db
 from seminars.programme_import.readers import UnreadableFile, read_programme_file
 from seminars.programme_import.rows import ImportProblem, ProgrammeRow, VenueData, check_sheet
@@ -57,7 +56,7 @@ def _topic_lookup() -> dict[str, str]:
 def import_programme(filename: str, data: bytes) -> ImportResult:
     """Check the whole file; if every row is good, create or update its seminars (by code).
 
-    Nothing is written when any problem is found. The caller commits.
+    Nothing is written when any problem is found. The caller's unit of work commits.
     """
     try:
         sheet = read_programme_file(filename, data)
@@ -70,7 +69,6 @@ def import_programme(filename: str, data: bytes) -> ImportResult:
 
 
 def _apply(rows: list[ProgrammeRow]) -> ImportResult:
-    begin_write()
     result = ImportResult()
     topics = {t.key: t for t in db.session.scalars(select(Topic))}
     codes = [row.code for row in rows]

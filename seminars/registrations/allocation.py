@@ -235,7 +235,9 @@ def register(
     email = normalise_email(applicant.email)
     existing = next((r for r in state.active if r.email_normalized == email), None)
     if by_staff and existing is not None:
-        raise RegistrationClosed(_l("Diese Adresse ist für das Seminar schon angemeldet."))
+        raise RegistrationClosed(
+            _l("Diese Adresse ist für das Seminar schon angemeldet."), field="email"
+        )
     client_cap = current_app.config["PENDING_MAX_PER_CLIENT"] if client_key else 0
     address_cap = 0 if by_staff else current_app.config["PENDING_MAX_PER_ADDRESS"]
     # The caps count across seminars, which no seminar row covers: lock their names (always

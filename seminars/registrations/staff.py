@@ -17,7 +17,6 @@ from seminars.audit.services import changes, record
 from seminars.catalogue.models import Seminar, SeminarSession
 from seminars.core.email_address import normalise_email
 from seminars.core.errors import DomainError, NotFoundError
-from seminars.core.locking import begin_write
 from seminars.core.timezone import berlin_date
 from seminars.extensions import db
 from seminars.registrations import allocation, mails
@@ -138,7 +137,6 @@ _MAIL_FOR_STATUS = {
 
 
 def resend_mail(registration_id: int, *, actor) -> str:
-    begin_write()
     registration = get_registration(registration_id)
     kind = _MAIL_FOR_STATUS.get(registration.status)
     if kind is None:
@@ -155,7 +153,6 @@ CONTACT_FIELDS = ("first_name", "last_name", "email", "phone", "organisation")
 
 
 def correct_contact(registration_id: int, values: dict, *, actor) -> Registration:
-    begin_write()
     registration = get_registration(registration_id)
     before = {name: getattr(registration, name) for name in CONTACT_FIELDS}
     email = normalise_email(values["email"])
@@ -171,7 +168,9 @@ def correct_contact(registration_id: int, values: dict, *, actor) -> Registratio
             )
         )
         if clash:
-            raise DomainError(_l("Mit dieser Adresse ist schon jemand für das Seminar angemeldet."))
+            raise DomainError(
+                _l("Mit dieser Adresse ist schon jemand für das Seminar angemeldet."), field="email"
+            )
     for name in CONTACT_FIELDS:
         setattr(registration, name, values[name].strip())
     registration.email_normalized = email
@@ -232,7 +231,6 @@ def record_attendance(
     seminar_id: int, session_id: int, present_ids: set[int], *, actor, now: datetime
 ) -> int:
     """Set who was at one session (everyone else confirmed: absent). Returns how many were."""
-    begin_write()
     sheet = attendance_of(seminar_id)
     if session_id not in {s.id for s in sheet.sessions}:
         raise NotFoundError()

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
+from seminars.accounts.access import current_actor
 from seminars.audit.services import entries_for
 from seminars.certificates.services import certificates_of
-from seminars.core.actions import perform
-from seminars.core.errors import DomainError
+from seminars.core.actions import perform, refusal_on
 from seminars.core.i18n import current_language
 from seminars.core.routing import parse_id
 from seminars.core.timezone import utcnow
-from seminars.extensions import db
 from seminars.outbox.undelivered import failed_mails_of
 from seminars.registrations import staff
 from seminars.registrations.forms import county_groups
@@ -21,10 +19,6 @@ from seminars.registrations.staff_forms import ContactForm, PhoneRegistrationFor
 from seminars.registrations.views import applicant_from
 
 bp = Blueprint("staff_registrations", __name__, url_prefix="/verwaltung")
-
-
-def _actor():
-    return current_user._get_current_object()
 
 
 @bp.get("/seminare/<int:seminar_id>/anmeldungen")
@@ -39,18 +33,14 @@ def register_by_phone(seminar_id: int):
     overview = staff.registrations_of(seminar_id)
     form = PhoneRegistrationForm()
     if form.validate_on_submit():
-        try:
+        with refusal_on(form) as refused:
             registration = staff.register_by_phone(
                 seminar_id,
                 applicant_from(form, locale=current_language()),
-                actor=_actor(),
+                actor=current_actor(),
                 now=utcnow(),
             )
-        except DomainError as error:
-            db.session.rollback()
-            form.email.errors.append(str(error.message))
-        else:
-            db.session.commit()
+        if not refused:
             flash(_("Die Anmeldung ist eingetragen."), "success")
             return redirect(url_for(".registration", registration_id=registration.id), code=303)
     return render_template(
@@ -61,19 +51,23 @@ def register_by_phone(seminar_id: int):
     ), 422 if form.errors else 200
 
 
-@bp.get("/anmeldungen/<int:registration_id>")
-def registration(registration_id: int):
+def _detail_page(registration_id: int, contact: ContactForm | None = None, status: int = 200):
     item = staff.get_registration(registration_id)
     return render_template(
         "registrations/staff_detail.html",
         registration=item,
         overview=staff.registrations_of(item.seminar_id),
-        contact=ContactForm(obj=item),
+        contact=contact or ContactForm(obj=item),
         reason=ReasonForm(),
         audit=entries_for(registration_id=registration_id),
         certificates=certificates_of(registration_id),
         failed_mails=failed_mails_of(registration_id),
-    )
+    ), status
+
+
+@bp.get("/anmeldungen/<int:registration_id>")
+def registration(registration_id: int):
+    return _detail_page(registration_id)
 
 
 def _done(registration_id: int, message: str, run):
@@ -98,7 +92,7 @@ def cancel(registration_id: int):
     return _done(
         registration_id,
         _("Die Anmeldung ist abgesagt."),
-        lambda: staff.cancel(registration_id, reason=reason, actor=_actor(), now=utcnow()),
+        lambda: staff.cancel(registration_id, reason=reason, actor=current_actor(), now=utcnow()),
     )
 
 
@@ -110,7 +104,9 @@ def move_ahead(registration_id: int):
     return _done(
         registration_id,
         _("Die Person steht jetzt vorn auf der Warteliste."),
-        lambda: staff.move_ahead(registration_id, reason=reason, actor=_actor(), now=utcnow()),
+        lambda: staff.move_ahead(
+            registration_id, reason=reason, actor=current_actor(), now=utcnow()
+        ),
     )
 
 
@@ -119,31 +115,21 @@ def resend(registration_id: int):
     return _done(
         registration_id,
         _("Die E-Mail ist erneut verschickt."),
-        lambda: staff.resend_mail(registration_id, actor=_actor()),
+        lambda: staff.resend_mail(registration_id, actor=current_actor()),
     )
 
 
 @bp.post("/anmeldungen/<int:registration_id>/kontakt")
 def contact(registration_id: int):
     form = ContactForm()
-    if not form.validate_on_submit():
-        item = staff.get_registration(registration_id)
-        return render_template(
-            "registrations/staff_detail.html",
-            registration=item,
-            overview=staff.registrations_of(item.seminar_id),
-            contact=form,
-            reason=ReasonForm(),
-            audit=entries_for(registration_id=registration_id),
-            certificates=certificates_of(registration_id),
-            failed_mails=failed_mails_of(registration_id),
-        ), 422
-    values = {name: getattr(form, name).data or "" for name in staff.CONTACT_FIELDS}
-    return _done(
-        registration_id,
-        _("Die Kontaktdaten sind korrigiert."),
-        lambda: staff.correct_contact(registration_id, values, actor=_actor()),
-    )
+    if form.validate_on_submit():
+        values = {name: getattr(form, name).data or "" for name in staff.CONTACT_FIELDS}
+        with refusal_on(form) as refused:
+            staff.correct_contact(registration_id, values, actor=current_actor())
+        if not refused:
+            flash(_("Die Kontaktdaten sind korrigiert."), "success")
+            return redirect(url_for(".registration", registration_id=registration_id), code=303)
+    return _detail_page(registration_id, contact=form, status=422)
 
 
 @bp.route("/seminare/<int:seminar_id>/anwesenheit", methods=["GET", "POST"])
@@ -157,15 +143,11 @@ def attendance(seminar_id: int):
             if everyone
             else {parse_id(v) for v in request.form.getlist("present")} - {None}
         )
-        try:
-            count = staff.record_attendance(
-                seminar_id, session_id, present, actor=_actor(), now=utcnow()
-            )
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "warning")
-        else:
-            db.session.commit()
-            flash(_("Anwesenheit gespeichert: %(n)d anwesend.", n=count), "success")
+        perform(
+            lambda: staff.record_attendance(
+                seminar_id, session_id, present, actor=current_actor(), now=utcnow()
+            ),
+            lambda count: _("Anwesenheit gespeichert: %(n)d anwesend.", n=count),
+        )
         return redirect(url_for(".attendance", seminar_id=seminar_id), code=303)
     return render_template("registrations/attendance.html", sheet=staff.attendance_of(seminar_id))

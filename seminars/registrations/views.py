@@ -10,7 +10,7 @@ from seminars.core.clients import client_key
 from seminars.core.i18n import current_language
 from seminars.core.markdown import render_markdown
 from seminars.core.timezone import utcnow
-from seminars.extensions import db, limiter
+from seminars.extensions import limiter
 from seminars.feeds.views import calendar_response
 from seminars.registrations import allocation, services
 from seminars.registrations.forms import RegistrationForm, county_groups
@@ -73,7 +73,6 @@ def register(seminar_id: int):
         now=utcnow(),
         client_key=client_key(),
     )
-    db.session.commit()
     return redirect(url_for(".sent", seminar_id=seminar_id), code=303)
 
 
@@ -98,7 +97,6 @@ def manage(token: str):
 @bp.post("/anmeldung/<token>/bestaetigen")
 def confirm(token: str):
     registration = services.confirm_by_token(token, now=utcnow())
-    db.session.commit()
     if registration.status == STATUS_EXPIRED:
         flash(_("Die Frist für die Bestätigung ist leider abgelaufen."), "warning")
     else:
@@ -117,7 +115,6 @@ def cancel_form(token: str):
 @bp.post("/anmeldung/<token>/abmelden")
 def cancel(token: str):
     services.cancel_by_token(token, now=utcnow())
-    db.session.commit()
     flash(_("Sie sind abgemeldet. Wir haben Ihnen eine Bestätigung geschickt."), "success")
     return redirect(url_for(".manage", token=token), code=303)
 
@@ -125,7 +122,6 @@ def cancel(token: str):
 @bp.post("/anmeldung/<token>/angebot/annehmen")
 def accept(token: str):
     registration = services.accept_by_token(token, now=utcnow())
-    db.session.commit()
     if registration.status == STATUS_EXPIRED:
         flash(_("Die Frist für das Platzangebot ist leider abgelaufen."), "warning")
     else:
@@ -136,7 +132,6 @@ def accept(token: str):
 @bp.post("/anmeldung/<token>/angebot/ablehnen")
 def decline(token: str):
     services.decline_by_token(token, now=utcnow())
-    db.session.commit()
     flash(_("Sie haben den Platz abgelehnt. Er geht an die nächste Person."), "success")
     return redirect(url_for(".manage", token=token), code=303)
 

@@ -9,7 +9,6 @@ from sqlalchemy import Text, cast, func, select
 
 from seminars.audit.services import record
 from seminars.core.errors import DomainError, NotFoundError
-from seminars.core.locking import begin_write
 from seminars.extensions import db
 from seminars.surveys.models import KINDS, SurveyQuestion, SurveyResponse
 from seminars.surveys.services import active_template
@@ -32,10 +31,14 @@ def questions() -> list[SurveyQuestion]:
         db.session.scalars(
             select(SurveyQuestion)
             .where(SurveyQuestion.template_id == template.id)
-            .order_by(SurveyQuestion.retired, SurveyQuestion.position, SurveyQuestion.key,
-                      SurveyQuestion.version)
+            .order_by(
+                SurveyQuestion.retired,
+                SurveyQuestion.position,
+                SurveyQuestion.key,
+                SurveyQuestion.version,
+            )
         )
-    )  # fmt: skip
+    )
 
 
 def has_answers(question_id: int) -> bool:
@@ -53,8 +56,7 @@ def save_question(question_id: int | None, data: QuestionData, *, actor) -> Surv
     """New questions are added; changed wording of an answered question makes a new version
     under the same key (the old one is retired, its answers keep counting for the key)."""
     if data.kind not in KINDS:
-        raise DomainError(_l("Unbekannte Art von Frage."))
-    begin_write()
+        raise DomainError(_l("Unbekannte Art von Frage."), field="kind")
     template = active_template()
     if question_id is None:
         taken = db.session.scalar(
@@ -63,7 +65,7 @@ def save_question(question_id: int | None, data: QuestionData, *, actor) -> Surv
             .where(SurveyQuestion.template_id == template.id, SurveyQuestion.key == data.key)
         )
         if taken:
-            raise DomainError(_l("Diesen Schlüssel hat schon eine Frage."))
+            raise DomainError(_l("Diesen Schlüssel hat schon eine Frage."), field="key")
         question = SurveyQuestion(template_id=template.id, key=data.key, version=1, options=[])
         db.session.add(question)
     else:
@@ -78,9 +80,11 @@ def save_question(question_id: int | None, data: QuestionData, *, actor) -> Surv
         if reworded and has_answers(question.id):
             question.retired = True
             question = SurveyQuestion(
-                template_id=template.id, key=question.key, version=question.version + 1,
+                template_id=template.id,
+                key=question.key,
+                version=question.version + 1,
                 options=question.options,
-            )  # fmt: skip
+            )
             db.session.add(question)
     question.kind = data.kind
     question.text_de = data.text_de
@@ -89,6 +93,6 @@ def save_question(question_id: int | None, data: QuestionData, *, actor) -> Surv
     question.online_only = data.online_only
     question.retired = data.retired
     db.session.flush()
-    record(actor, "survey.question", after={"key": question.key, "version": question.version,
-                                            "retired": question.retired})  # fmt: skip
+    after = {"key": question.key, "version": question.version, "retired": question.retired}
+    record(actor, "survey.question", after=after)
     return question

@@ -16,7 +16,6 @@ from sqlalchemy import func, select
 from seminars.audit.services import record
 from seminars.catalogue.models import Seminar
 from seminars.core.errors import NotFoundError
-from seminars.core.locking import begin_write
 from seminars.extensions import db
 from seminars.surveys.models import KIND_TEXT, SurveyQuestion, SurveyResponse
 from seminars.surveys.queries import HIDDEN, RELEASED, STATES, WAITING, answers
@@ -63,15 +62,21 @@ def queue(state: str, *, minimum: int) -> ReviewQueue:
     counts = {state: count for state, count in by_state}
     listed = db.session.execute(
         select(
-            rows.c.response_id, rows.c.question_id, SurveyQuestion.text_de,
-            SurveyQuestion.text_en, Seminar.title, Seminar.code, rows.c.value, rows.c.safe,
+            rows.c.response_id,
+            rows.c.question_id,
+            SurveyQuestion.text_de,
+            SurveyQuestion.text_en,
+            Seminar.title,
+            Seminar.code,
+            rows.c.value,
+            rows.c.safe,
         )
         .join(SurveyQuestion, SurveyQuestion.id == rows.c.question_id)
         .outerjoin(Seminar, Seminar.id == rows.c.seminar_id)
         .where(rows.c.state == state)
         .order_by(rows.c.response_id, SurveyQuestion.position, rows.c.question_id)
         .limit(QUEUE_SHOWN)
-    ).all()  # fmt: skip
+    ).all()
     texts = [
         ReviewText(response_id, question_id, text_de, text_en, title, code, text, not safe)
         for response_id, question_id, text_de, text_en, title, code, text, safe in listed
@@ -80,7 +85,6 @@ def queue(state: str, *, minimum: int) -> ReviewQueue:
 
 
 def _decide(response_id: int, question_id: int, state: str, *, actor) -> SurveyResponse:
-    begin_write()
     response = db.session.get(SurveyResponse, response_id)
     question = db.session.get(SurveyQuestion, question_id)
     if (

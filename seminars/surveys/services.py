@@ -14,7 +14,8 @@ from sqlalchemy.exc import IntegrityError
 
 from seminars.catalogue.models import FORMAT_IN_PERSON, STATUS_CANCELLED, Seminar, SeminarSession
 from seminars.core.errors import DomainError, NotFoundError
-from seminars.core.locking import begin_write, lock_row
+from seminars.core.locking import lock_row
+from seminars.core.unit_of_work import unit
 from seminars.core.urls import external_url
 from seminars.extensions import db
 from seminars.outbox.services import queue_mail
@@ -96,10 +97,12 @@ def _invitees(seminar_id: int, ended_at: datetime, now: datetime) -> list[int]:
     """Attendees; where attendance was not recorded within the grace days, every confirmed
     participant. People already invited are left out."""
     recorded = db.session.scalar(
-        select(exists().where(
-            Attendance.session_id == SeminarSession.id, SeminarSession.seminar_id == seminar_id
-        ))
-    )  # fmt: skip
+        select(
+            exists().where(
+                Attendance.session_id == SeminarSession.id, SeminarSession.seminar_id == seminar_id
+            )
+        )
+    )
     not_invited = ~exists().where(SurveyInvitee.registration_id == Registration.id)
     base = (
         select(Registration.id)
@@ -193,16 +196,17 @@ def _invite(seminar_id: int, registration_ids: list[int], template_id: int, now:
 
 def send_invitations(now: datetime) -> int:
     """Invite the participants of seminars that have ended; each person once."""
-    template = active_template()
+    template_id = active_template().id
     sent = 0
     for seminar_id, ended_at, _format in _ended_seminars(now):
-        db.session.commit()
-        lock_row(Seminar, seminar_id)  # one runner per seminar at a time
-        invitees = _invitees(seminar_id, ended_at, now)
-        if invitees:
-            _invite(seminar_id, invitees, template.id, now)
-            sent += len(invitees)
-        db.session.commit()
+        # One unit: one seminar's invitations, links and mails, under the seminar's lock
+        # (one runner per seminar at a time). A failing seminar keeps the ones before it.
+        with unit():
+            lock_row(Seminar, seminar_id)
+            invitees = _invitees(seminar_id, ended_at, now)
+            if invitees:
+                _invite(seminar_id, invitees, template_id, now)
+                sent += len(invitees)
     return sent
 
 
@@ -220,26 +224,26 @@ def send_reminders(now: datetime) -> int:
             )
         )
     )
-    db.session.commit()
     sent = 0
     for invitee_id, invited_at in due:
         if invited_at + open_for <= now:
             continue  # closed: nothing to remind of
-        begin_write()
-        claimed = db.session.execute(
-            update(SurveyInvitee)
-            .where(SurveyInvitee.id == invitee_id, SurveyInvitee.reminded_at.is_(None))
-            .values(reminded_at=now)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if claimed:
-            invitee = db.session.get(SurveyInvitee, invitee_id)
-            registration = db.session.get(Registration, invitee.registration_id)
-            seminar = db.session.get(Seminar, invitee.seminar_id)
-            if registration is not None and registration.email and seminar is not None:
-                _mail_invitation(registration, seminar, invited_at + open_for, reminder=True)
-                sent += 1
-        db.session.commit()
+        # One unit: one person's reminder, claimed by a conditional update (a second runner
+        # finds nothing left to claim) together with its mail.
+        with unit():
+            claimed = db.session.execute(
+                update(SurveyInvitee)
+                .where(SurveyInvitee.id == invitee_id, SurveyInvitee.reminded_at.is_(None))
+                .values(reminded_at=now)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            if claimed:
+                invitee = db.session.get(SurveyInvitee, invitee_id)
+                registration = db.session.get(Registration, invitee.registration_id)
+                seminar = db.session.get(Seminar, invitee.seminar_id)
+                if registration is not None and registration.email and seminar is not None:
+                    _mail_invitation(registration, seminar, invited_at + open_for, reminder=True)
+                    sent += 1
     return sent
 
 
@@ -300,8 +304,8 @@ def submit(token: str, raw_answers: dict[str, str], *, now: datetime) -> SurveyR
 
     The transaction writes this one row and nothing else: no invitation is updated or locked
     (a row lock would leave this transaction's id on the invitation). Two submissions at once
-    meet at the unique ballot, and the second is told the answers arrived."""
-    begin_write()
+    meet at the unique ballot, and the second is told the answers arrived. The request has
+    opened the write transaction already."""
     survey = open_survey(token, now=now)
     answers = {}
     for question in survey.questions:
@@ -326,13 +330,15 @@ def submit(token: str, raw_answers: dict[str, str], *, now: datetime) -> SurveyR
 def response_rate(seminar_ids: list[int]) -> tuple[int, int]:
     """(invitations, responses) for some seminars."""
     invited = db.session.scalar(
-        select(func.count()).select_from(SurveyInvitation)
+        select(func.count())
+        .select_from(SurveyInvitation)
         .where(SurveyInvitation.seminar_id.in_(seminar_ids))
-    )  # fmt: skip
+    )
     answered = db.session.scalar(
-        select(func.count()).select_from(SurveyResponse)
+        select(func.count())
+        .select_from(SurveyResponse)
         .where(SurveyResponse.seminar_id.in_(seminar_ids))
-    )  # fmt: skip
+    )
     return invited, answered
 
 

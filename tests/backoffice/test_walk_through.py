@@ -14,7 +14,7 @@ from seminars.extensions import db
 from seminars.outbox.models import OutboxMessage
 from seminars.registrations.models import Attendance, Registration
 from tests import factories
-from tests.conftest import csrf_token_from
+from tests.conftest import csrf_token_from, field_error
 
 PHONE_FORM = {
     "first_name": "Hanna", "last_name": "Telefon", "email": "hanna@example.org",
@@ -192,7 +192,10 @@ def test_staff_actions_on_one_registration(client, login):
             "csrf_token": token,
         },
     )
-    assert taken.status_code == 303
+    assert taken.status_code == 422
+    assert "schon jemand für das Seminar angemeldet" in field_error(
+        taken.get_data(as_text=True), "email"
+    )
     db.session.expire_all()
     assert db.session.get(Registration, first.id).email == "neu@example.org"
     client.post(f"/verwaltung/anmeldungen/{first.id}/mail", data={"csrf_token": token})

@@ -122,13 +122,13 @@ TARGETS = [
     Target("staff_registrations.register_by_phone",
            *_same(lambda w: f"{_seminar(w)}/anmeldungen/neu"), fill=lambda w: PERSON),
     Target("staff_registrations.resend", _detail, lambda w: f"{_detail(w)}/mail"),
-    Target("surveys.hide_text", lambda w: "/verwaltung/befragung/freitexte",
+    Target("staff_surveys.hide_text", lambda w: "/verwaltung/befragung/freitexte",
            lambda w: f"/verwaltung/befragung/freitexte/{w.response}/{w.text_question}/ausblenden"),
-    Target("surveys.question_edit",
+    Target("staff_surveys.question_edit",
            *_same(lambda w: f"/verwaltung/befragung/fragen/{w.text_question}")),
-    Target("surveys.question_new", *_same(lambda w: "/verwaltung/befragung/fragen/neu"),
+    Target("staff_surveys.question_new", *_same(lambda w: "/verwaltung/befragung/fragen/neu"),
            fill=lambda w: {"key": "neu", "text_de": "Wie war es?", "text_en": "How was it?"}),
-    Target("surveys.release_text", lambda w: "/verwaltung/befragung/freitexte",
+    Target("staff_surveys.release_text", lambda w: "/verwaltung/befragung/freitexte",
            lambda w: f"/verwaltung/befragung/freitexte/{w.response}/{w.text_question}/freigeben"),
     Target("surveys.submit", *_same(lambda w: f"/befragung/{w.survey_token}"), staff=False),
 ]  # fmt: skip
@@ -137,5 +137,5 @@ TARGETS = [
 ALIASES = {
     "planning.topic_new": "planning.topic_edit",
     "planning.venue_new": "planning.venue_edit",
-    "surveys.question_new": "surveys.question_edit",
+    "staff_surveys.question_new": "staff_surveys.question_edit",
 }

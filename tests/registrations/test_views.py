@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 
 from seminars.extensions import db
 from seminars.outbox.models import OutboxMessage
-from seminars.registrations.models import Registration
+from seminars.registrations.models import Attendance, Registration
 from tests import factories
-from tests.conftest import csrf_token_from
+from tests.conftest import csrf_token_from, field_error
 
 FORM = {
     "first_name": "Erika",
@@ -394,3 +394,64 @@ def test_staff_forms_refuse_links_in_names_too(client, login, field, value):
         field: value,
     }
     assert client.post(new, data=data).status_code == 422
+
+
+def test_a_phone_registration_of_a_registered_address_is_refused_under_the_email(client, login):
+    login("staff")
+    seminar = factories.seminar()
+    taken = factories.registration(seminar)
+    new = f"/verwaltung/seminare/{seminar.id}/anmeldungen/neu"
+    data = {
+        **FORM,
+        "email": taken.email.upper(),
+        "csrf_token": csrf_token_from(text(client.get(new))),
+    }
+    response = client.post(new, data=data)
+    assert response.status_code == 422
+    assert "schon angemeldet" in field_error(text(response), "email")
+    assert db.session.scalar(select(func.count()).select_from(Registration)) == 1
+
+
+def test_a_contact_correction_to_a_taken_address_is_refused_under_the_email(client, login):
+    login("staff")
+    seminar = factories.seminar()
+    taken = factories.registration(seminar)
+    registration = factories.registration(seminar)
+    path = f"/verwaltung/anmeldungen/{registration.id}"
+    data = {
+        "first_name": "Hanna",
+        "last_name": "Neu",
+        "email": taken.email,
+        "phone": "",
+        "organisation": "SHG",
+        "csrf_token": csrf_token_from(text(client.get(path))),
+    }
+    response = client.post(f"{path}/kontakt", data=data)
+    assert response.status_code == 422
+    assert "schon jemand für das Seminar angemeldet" in field_error(text(response), "email")
+    db.session.expire_all()
+    unchanged = db.session.get(Registration, registration.id)
+    assert unchanged.email != taken.email and unchanged.last_name != "Neu"
+
+
+def test_attendance_is_saved_with_its_count_and_an_unknown_session_is_refused(client, login):
+    login("staff")
+    seminar = factories.seminar()
+    people = factories.confirmed_people(seminar, 3)
+    path = f"/verwaltung/seminare/{seminar.id}/anwesenheit"
+    sheet = text(client.get(path))
+    session_id = int(re.search(r'name="session_id" value="(\d+)"', sheet).group(1))
+    token = csrf_token_from(sheet)
+    present = [people[0].id, people[2].id]
+    saved = client.post(
+        path, data={"session_id": session_id, "present": present, "csrf_token": token}
+    )
+    assert saved.status_code == 303
+    assert "Anwesenheit gespeichert: 2 anwesend." in text(client.get(path))
+    refused = client.post(
+        path, data={"session_id": session_id + 1000, "all": "1", "csrf_token": token}
+    )
+    assert refused.status_code == 303
+    assert "Diese Seite gibt es nicht (mehr)." in text(client.get(path))
+    marks = db.session.scalars(select(Attendance).where(Attendance.present.is_(True))).all()
+    assert sorted(mark.registration_id for mark in marks) == sorted(present)

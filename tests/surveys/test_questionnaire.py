@@ -7,7 +7,7 @@ from seminars.extensions import db
 from seminars.statistics import services as statistics
 from seminars.surveys.models import SurveyQuestion, SurveyResponse
 from tests import factories
-from tests.conftest import csrf_token_from
+from tests.conftest import csrf_token_from, field_error
 
 
 def restore_questionnaire():
@@ -113,6 +113,9 @@ def test_unanswered_questions_change_in_place_and_keys_are_unique(client, login)
             },
         )
         assert twice.status_code == 422
+        assert "Diesen Schlüssel hat schon eine Frage." in field_error(
+            twice.get_data(as_text=True), "key"
+        )
         question = db.session.scalars(
             select(SurveyQuestion).where(SurveyQuestion.key == "new_key")
         ).one()
@@ -158,3 +161,17 @@ def test_a_position_out_of_range_is_explained_not_stored(client, login):
         )
     finally:
         restore_questionnaire()
+
+
+def test_the_back_office_of_the_survey_is_neither_stored_nor_indexed(client, login):
+    login("admin")
+    for path in (
+        "/verwaltung/befragung",
+        "/verwaltung/befragung/fragen/neu",
+        "/verwaltung/befragung/freitexte",
+    ):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert response.headers["Cache-Control"] == "no-store"
+        assert response.headers["X-Robots-Tag"] == "noindex"
+        assert response.headers["Referrer-Policy"] == "no-referrer"
