@@ -138,11 +138,11 @@ def _register_models() -> None:
     # Import every model so that metadata (and migrations) know all tables.
     import seminars.accounts.models  # noqa: F401
     import seminars.audit.models  # noqa: F401
-    import seminars.catalogue.models  # noqa: F401
     import seminars.certificates.models  # noqa: F401
     import seminars.core.locking  # noqa: F401  (session hooks)
     import seminars.core.sqlite  # noqa: F401  (engine hooks)
     import seminars.outbox.models  # noqa: F401
+    import seminars.programme.models  # noqa: F401
     import seminars.registrations.models  # noqa: F401
     import seminars.surveys.models  # noqa: F401
 
@@ -201,8 +201,8 @@ def _register_template_helpers(app: Flask) -> None:
     from flask_babel import format_decimal, format_percent
 
     from seminars.accounts.labels import role_label
-    from seminars.catalogue.labels import availability_label, format_label, status_label
     from seminars.core import i18n
+    from seminars.programme.labels import availability_label, format_label, status_label
     from seminars.registrations.labels import (
         county_label,
         need_label,

@@ -6,10 +6,10 @@ from flask import Blueprint, current_app, render_template, request
 
 from seminars.catalogue import services
 from seminars.catalogue.filters import parse_filters
-from seminars.catalogue.labels import month_options
-from seminars.catalogue.models import FORMATS
 from seminars.catalogue.page_cache import cached_page
 from seminars.core.timezone import berlin_date, utcnow
+from seminars.programme.labels import month_options
+from seminars.programme.models import FORMATS
 from seminars.registrations.forms import RegistrationForm
 from seminars.registrations.views import render_seminar_page
 

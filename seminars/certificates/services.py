@@ -13,7 +13,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from seminars.audit.services import record
-from seminars.catalogue.models import Seminar
 from seminars.certificates import documents
 from seminars.certificates.models import Certificate
 from seminars.core.errors import DomainError, NotFoundError
@@ -21,6 +20,7 @@ from seminars.core.i18n import format_session_range
 from seminars.core.locking import begin_write
 from seminars.extensions import db
 from seminars.planning.services import get_seminar
+from seminars.programme.models import Seminar
 from seminars.registrations import mails
 from seminars.registrations.models import STATUS_CONFIRMED, Attendance, Registration
 

@@ -11,11 +11,11 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from openpyxl import Workbook
 
-from seminars.catalogue.models import Seminar
 from seminars.core.pdf import html_to_pdf
 from seminars.core.timezone import BERLIN
 from seminars.exports.cells import safe_cell
 from seminars.planning.services import list_seminars
+from seminars.programme.models import Seminar
 from seminars.registrations import staff
 from seminars.registrations.labels import county_label, needs_text, registration_status_label
 from seminars.registrations.models import ACTIVE_STATUSES

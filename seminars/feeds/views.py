@@ -6,7 +6,7 @@ from flask import Blueprint, Response
 
 from seminars.catalogue import services
 from seminars.core.timezone import utcnow
-from seminars.feeds.ical import calendar_for
+from seminars.programme.ical import calendar_for
 
 bp = Blueprint("feeds", __name__)
 

@@ -14,11 +14,11 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import and_, func, or_, select, update
 
-from seminars.catalogue.models import STATUS_PUBLISHED, Seminar, SeminarSession
 from seminars.core.locking import begin_write
 from seminars.extensions import db
 from seminars.outbox.services import DeliveryReport, deliver
 from seminars.privacy import services as privacy
+from seminars.programme.models import STATUS_PUBLISHED, Seminar, SeminarSession
 from seminars.registrations import allocation, mails
 from seminars.registrations.consistency import free_seats_while_waiting
 from seminars.registrations.models import (

@@ -15,7 +15,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from seminars.audit.services import changes, record
-from seminars.catalogue.models import (
+from seminars.core.errors import DomainError, NotFoundError
+from seminars.core.locking import begin_write
+from seminars.core.timezone import BERLIN
+from seminars.extensions import db
+from seminars.programme.models import (
     FORMAT_ONLINE,
     STATUS_CANCELLED,
     STATUS_DRAFT,
@@ -26,11 +30,7 @@ from seminars.catalogue.models import (
     Topic,
     Venue,
 )
-from seminars.catalogue.session_text import Span
-from seminars.core.errors import DomainError, NotFoundError
-from seminars.core.locking import begin_write
-from seminars.core.timezone import BERLIN
-from seminars.extensions import db
+from seminars.programme.session_text import Span
 from seminars.registrations import allocation, mails
 from seminars.registrations.models import STATUS_CONFIRMED, Registration
 

@@ -15,12 +15,12 @@ from flask import current_app
 from sqlalchemy import func, or_, select, update
 
 from seminars.audit import services as audit
-from seminars.catalogue.models import SeminarSession
 from seminars.certificates import services as certificates
 from seminars.core.locking import begin_write
 from seminars.extensions import db
 from seminars.outbox import services as outbox
 from seminars.outbox.models import OutboxMessage
+from seminars.programme.models import SeminarSession
 from seminars.registrations import allocation
 from seminars.registrations import anonymise as registrations
 from seminars.registrations.allocation import normalise_email
@@ -104,8 +104,8 @@ def _registrations_of(email: str) -> list[Registration]:
 def export_person(email: str) -> dict:
     """Everything stored about one person (found by e-mail address), as plain data."""
     from seminars.audit.models import AuditEntry
-    from seminars.catalogue.models import Seminar
     from seminars.certificates.models import Certificate
+    from seminars.programme.models import Seminar
     from seminars.surveys.models import SurveyInvitee
 
     result = {

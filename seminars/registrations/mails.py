@@ -18,11 +18,11 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from seminars.catalogue.models import Seminar
 from seminars.core.urls import external_url
 from seminars.extensions import db
-from seminars.feeds.ical import calendar_for
 from seminars.outbox.services import Attachment, queue_mail
+from seminars.programme.ical import calendar_for
+from seminars.programme.models import Seminar
 from seminars.registrations import tokens
 from seminars.registrations.models import Registration
 

@@ -14,9 +14,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from seminars.catalogue.models import FORMAT_IN_PERSON, Seminar
 from seminars.core.errors import DomainError, NotFoundError
 from seminars.extensions import db
+from seminars.programme.models import FORMAT_IN_PERSON, Seminar
 from seminars.registrations import allocation, tokens
 from seminars.registrations.models import (
     STATUS_CANCELLED,

@@ -14,11 +14,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from seminars.audit.services import changes, record
-from seminars.catalogue.models import Seminar, SeminarSession
 from seminars.core.errors import DomainError, NotFoundError
 from seminars.core.locking import begin_write
 from seminars.core.timezone import berlin_date
 from seminars.extensions import db
+from seminars.programme.models import Seminar, SeminarSession
 from seminars.registrations import allocation, mails
 from seminars.registrations.allocation import Applicant, normalise_email, queue_key
 from seminars.registrations.models import (

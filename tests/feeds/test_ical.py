@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from icalendar import Calendar
 
-from seminars.catalogue.models import FORMAT_ONLINE, STATUS_CANCELLED, STATUS_DRAFT
+from seminars.programme.models import FORMAT_ONLINE, STATUS_CANCELLED, STATUS_DRAFT
 from tests import factories
 
 

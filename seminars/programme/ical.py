@@ -9,9 +9,9 @@ from flask import current_app
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
-from seminars.catalogue.models import STATUS_CANCELLED, Seminar
 from seminars.core.timezone import utcnow
 from seminars.core.urls import external_url
+from seminars.programme.models import STATUS_CANCELLED, Seminar
 
 
 def _location(seminar: Seminar, online_label: str) -> str:
