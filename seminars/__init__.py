@@ -58,6 +58,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
             g.pop(cached, None)
 
     _register_models()
+    _connect_domains()
 
     from seminars.core.unit_of_work import init_unit_of_work
 
@@ -145,6 +146,20 @@ def _register_models() -> None:
     import seminars.programme.models  # noqa: F401
     import seminars.registrations.models  # noqa: F401
     import seminars.surveys.models  # noqa: F401
+
+
+def _connect_domains() -> None:
+    # Registrations show a registration's certificates without importing the certificates
+    # package, which builds on them (see registrations/certificate_lookup.py).
+    from seminars.certificates import services as certificates
+    from seminars.registrations import certificate_lookup
+
+    certificate_lookup.connect(
+        certificate_lookup.CertificateLookup(
+            active_certificate=certificates.active_certificate,
+            certificates_of=certificates.certificates_of,
+        )
+    )
 
 
 def _register_outbox(app: Flask) -> None:

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 
 from seminars.core.forms import Form
 from seminars.core.links_in_text import no_links, no_links_or_addresses
+from seminars.registrations.allocation import Applicant
 from seminars.registrations.counties import COUNTY_KEYS, ELSEWHERE, SAXONY, THURINGIA
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]{2,}")
@@ -151,4 +152,24 @@ class RegistrationForm(Form):
         "need_step_free",
         "need_hearing_loop",
         "need_personal_assistant",
+    )
+
+
+def applicant_from(form: RegistrationForm, *, locale: str) -> Applicant:
+    """What the filled-in form says about the applicant, for ``allocation.register``."""
+    return Applicant(
+        first_name=form.first_name.data,
+        last_name=form.last_name.data,
+        email=form.email.data,
+        organisation=form.organisation.data,
+        county=form.county.data or None,
+        phone=form.phone.data or "",
+        need_sign_language=form.need_sign_language.data,
+        need_speech_to_text=form.need_speech_to_text.data,
+        need_step_free=form.need_step_free.data,
+        need_hearing_loop=form.need_hearing_loop.data,
+        need_personal_assistant=form.need_personal_assistant.data,
+        needs_other=form.needs_other.data or "",
+        remarks=form.remarks.data or "",
+        locale=locale,
     )

@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from seminars.audit.services import entries_for
-from seminars.certificates.services import certificates_of
 from seminars.core.actions import perform
 from seminars.core.errors import DomainError
 from seminars.core.i18n import current_language
@@ -15,10 +14,9 @@ from seminars.core.routing import parse_id
 from seminars.core.timezone import utcnow
 from seminars.extensions import db
 from seminars.outbox.undelivered import failed_mails_of
-from seminars.registrations import staff
-from seminars.registrations.forms import county_groups
+from seminars.registrations import certificate_lookup, staff
+from seminars.registrations.forms import applicant_from, county_groups
 from seminars.registrations.staff_forms import ContactForm, PhoneRegistrationForm, ReasonForm
-from seminars.registrations.views import applicant_from
 
 bp = Blueprint("staff_registrations", __name__, url_prefix="/verwaltung")
 
@@ -71,7 +69,7 @@ def registration(registration_id: int):
         contact=ContactForm(obj=item),
         reason=ReasonForm(),
         audit=entries_for(registration_id=registration_id),
-        certificates=certificates_of(registration_id),
+        certificates=certificate_lookup.certificates_of(registration_id),
         failed_mails=failed_mails_of(registration_id),
     )
 
@@ -135,7 +133,7 @@ def contact(registration_id: int):
             contact=form,
             reason=ReasonForm(),
             audit=entries_for(registration_id=registration_id),
-            certificates=certificates_of(registration_id),
+            certificates=certificate_lookup.certificates_of(registration_id),
             failed_mails=failed_mails_of(registration_id),
         ), 422
     values = {name: getattr(form, name).data or "" for name in staff.CONTACT_FIELDS}
