@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, or_, select
 
 from seminars.core.locking import begin_write
 from seminars.extensions import db
 from seminars.outbox.services import DeliveryReport, deliver
 from seminars.privacy import services as privacy
 from seminars.programme.models import STATUS_PUBLISHED, Seminar, SeminarSession
-from seminars.registrations import allocation, mails
+from seminars.registrations import allocation, reminders
 from seminars.registrations.consistency import free_seats_while_waiting
 from seminars.registrations.models import (
     STATUS_CONFIRMED,
@@ -106,16 +106,8 @@ def send_reminders(now: datetime) -> int:
     db.session.commit()
     sent = 0
     for registration_id in due:
-        # Claim the reminder; a second runner's update finds nothing left to claim.
         begin_write()
-        claimed = db.session.execute(
-            update(Registration)
-            .where(Registration.id == registration_id, Registration.reminder_sent_at.is_(None))
-            .values(reminder_sent_at=now)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if claimed:
-            mails.queue(db.session.get(Registration, registration_id), mails.REMINDER)
+        if reminders.send_reminder_once(registration_id, now=now):
             sent += 1
         db.session.commit()
     return sent
