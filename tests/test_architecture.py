@@ -9,8 +9,9 @@ nothing is imported. The rules:
   ``demo`` and ``backoffice``. An aggregator may import any package; no package imports an
   aggregator (only the app factory imports them, to register them).
 - Between the other packages (the domains) there is no cycle: if ``a`` imports ``b``,
-  nothing in ``b`` imports ``a``, directly or through others. Today the order is
-  programme <- registrations <- catalogue <- feeds, certificates, planning, … (see README).
+  nothing in ``b`` imports ``a``, directly or through others. Today: programme <- outbox,
+  audit <- registrations <- catalogue <- feeds; registrations <- certificates, planning,
+  exports, … <- privacy <- housekeeping (README, "Architecture map").
 - A view module (``views.py``, ``staff_views.py``) imports no other view module; what two
   pages share lives in a service, a form or a template.
 - A module writes only its own domain's tables as far as that can be read from the source:
