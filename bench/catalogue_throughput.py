@@ -46,9 +46,9 @@ def build_database(url: str) -> None:
     from sqlalchemy import select
 
     from seminars import create_app
-    from seminars.catalogue.models import Seminar, SeminarSession, Topic, Venue
     from seminars.core.timezone import berlin_date, berlin_to_utc, utcnow
     from seminars.extensions import db
+    from seminars.programme.models import Seminar, SeminarSession, Topic, Venue
     from seminars.registrations.models import Registration
     from seminars.registrations.person_key import person_key
 

@@ -19,9 +19,9 @@ PEOPLE = 100
 def build(url: str) -> int:
     from flask_migrate import upgrade
 
-    from seminars.catalogue.models import Seminar, SeminarSession, Topic
     from seminars.core.timezone import utcnow
     from seminars.extensions import db
+    from seminars.programme.models import Seminar, SeminarSession, Topic
     from seminars.registrations.models import Attendance, Registration
     from seminars.registrations.person_key import person_key
 

@@ -103,9 +103,9 @@ def build_database(url: str) -> None:
     from flask_migrate import upgrade
 
     from seminars import create_app
-    from seminars.catalogue.models import Seminar, SeminarSession, Topic, Venue
     from seminars.core.timezone import utcnow
     from seminars.extensions import db
+    from seminars.programme.models import Seminar, SeminarSession, Topic, Venue
 
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():

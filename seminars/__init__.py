@@ -58,6 +58,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
             g.pop(cached, None)
 
     _register_models()
+    _connect_domains()
 
     from seminars.core.unit_of_work import init_unit_of_work
 
@@ -138,13 +139,27 @@ def _register_models() -> None:
     # Import every model so that metadata (and migrations) know all tables.
     import seminars.accounts.models  # noqa: F401
     import seminars.audit.models  # noqa: F401
-    import seminars.catalogue.models  # noqa: F401
     import seminars.certificates.models  # noqa: F401
     import seminars.core.locking  # noqa: F401  (session hooks)
     import seminars.core.sqlite  # noqa: F401  (engine hooks)
     import seminars.outbox.models  # noqa: F401
+    import seminars.programme.models  # noqa: F401
     import seminars.registrations.models  # noqa: F401
     import seminars.surveys.models  # noqa: F401
+
+
+def _connect_domains() -> None:
+    # Registrations show a registration's certificates without importing the certificates
+    # package, which builds on them (see registrations/certificate_lookup.py).
+    from seminars.certificates import services as certificates
+    from seminars.registrations import certificate_lookup
+
+    certificate_lookup.connect(
+        certificate_lookup.CertificateLookup(
+            active_certificate=certificates.active_certificate,
+            certificates_of=certificates.certificates_of,
+        )
+    )
 
 
 def _register_outbox(app: Flask) -> None:
@@ -203,8 +218,8 @@ def _register_template_helpers(app: Flask) -> None:
     from flask_babel import format_decimal, format_percent
 
     from seminars.accounts.labels import role_label
-    from seminars.catalogue.labels import availability_label, format_label, status_label
     from seminars.core import i18n
+    from seminars.programme.labels import availability_label, format_label, status_label
     from seminars.registrations.labels import (
         county_label,
         need_label,

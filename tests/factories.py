@@ -8,7 +8,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from seminars.catalogue.models import (
+from seminars.core.timezone import utcnow
+from seminars.extensions import db
+from seminars.programme.models import (
     FORMAT_IN_PERSON,
     FORMAT_ONLINE,
     STATUS_PUBLISHED,
@@ -18,8 +20,6 @@ from seminars.catalogue.models import (
     Topic,
     Venue,
 )
-from seminars.core.timezone import utcnow
-from seminars.extensions import db
 from seminars.registrations.models import STATUS_CONFIRMED, Registration
 from seminars.registrations.person_key import person_key
 

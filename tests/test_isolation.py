@@ -2,8 +2,8 @@
 
 from sqlalchemy import select
 
-from seminars.catalogue.models import Topic
 from seminars.extensions import db
+from seminars.programme.models import Topic
 from seminars.surveys.models import SurveyQuestion
 from tests.conftest import _empty_tables
 

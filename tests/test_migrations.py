@@ -5,9 +5,9 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, select
 
-from seminars.catalogue.models import Topic
 from seminars.core.migration_options import migration_options
 from seminars.extensions import db
+from seminars.programme.models import Topic
 
 
 def test_models_and_migrations_agree(app):

@@ -39,8 +39,8 @@ ACCESS: dict[str, str | frozenset[str]] = {
     "api.seminar": PUBLIC,
     "api.openapi": PUBLIC,
     # volunteers, through their personal link
-    "registrations.register": PUBLIC,
-    "registrations.sent": PUBLIC,
+    "catalogue.register": PUBLIC,
+    "catalogue.sent": PUBLIC,
     "registrations.manage": PUBLIC,
     "registrations.confirm": PUBLIC,
     "registrations.cancel_form": PUBLIC,
@@ -157,8 +157,8 @@ def _enforce_access():
 # Public pages that show one person's data: reached through a personal link or a form post.
 PERSONAL_PUBLIC_ENDPOINTS = frozenset(
     {
-        "registrations.register",
-        "registrations.sent",
+        "catalogue.register",
+        "catalogue.sent",
         "registrations.manage",
         "registrations.confirm",
         "registrations.cancel_form",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from seminars.catalogue import availability
 from seminars.catalogue.filters import MAX_PAGE, MAX_QUERY_LENGTH
-from seminars.catalogue.models import FORMATS, SEMINAR_STATUSES
+from seminars.programme import availability
+from seminars.programme.models import FORMATS, SEMINAR_STATUSES
 
 _DATETIME = {"type": "string", "format": "date-time"}
 _NULLABLE_DATETIME = {"type": ["string", "null"], "format": "date-time"}

@@ -9,11 +9,11 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from sqlalchemy import and_, func, or_, select
 
-from seminars.catalogue.models import STATUS_CANCELLED, Seminar, SeminarSession
 from seminars.core.timezone import berlin_date
 from seminars.extensions import db
 from seminars.outbox.models import OutboxMessage
 from seminars.outbox.undelivered import open_failure
+from seminars.programme.models import STATUS_CANCELLED, Seminar, SeminarSession
 from seminars.registrations.models import (
     ACTIVE_STATUSES,
     STATUS_PENDING,

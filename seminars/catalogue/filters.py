@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from flask_babel import lazy_gettext as _l
 
-from seminars.catalogue.models import FORMATS
+from seminars.programme.models import FORMATS
 
 MAX_QUERY_LENGTH = 100
 MAX_PAGE = 10_000

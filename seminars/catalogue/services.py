@@ -14,9 +14,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
-from seminars.catalogue.availability import Availability, availability_of
 from seminars.catalogue.filters import CatalogueFilters
-from seminars.catalogue.models import (
+from seminars.core.errors import NotFoundError
+from seminars.core.timezone import month_bounds_utc
+from seminars.extensions import db
+from seminars.programme.availability import Availability, availability_of
+from seminars.programme.models import (
     STATUS_CANCELLED,
     STATUS_PUBLISHED,
     Seminar,
@@ -24,9 +27,6 @@ from seminars.catalogue.models import (
     Topic,
     Venue,
 )
-from seminars.core.errors import NotFoundError
-from seminars.core.timezone import month_bounds_utc
-from seminars.extensions import db
 from seminars.registrations.models import Registration, seats_expression
 
 # Largest id PostgreSQL's integer column holds; larger path values cannot name a seminar.

@@ -1,19 +1,34 @@
-"""Public pages: the catalogue, the archive and a seminar's page."""
+"""Public pages: the catalogue, the archive, a seminar's page and registering on it."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from seminars.catalogue import services
 from seminars.catalogue.filters import parse_filters
-from seminars.catalogue.labels import month_options
-from seminars.catalogue.models import FORMATS
 from seminars.catalogue.page_cache import cached_page
+from seminars.core.clients import client_key
+from seminars.core.i18n import current_language
+from seminars.core.markdown import render_markdown
+from seminars.core.security import keep_personal_page_private
 from seminars.core.timezone import berlin_date, utcnow
-from seminars.registrations.forms import RegistrationForm
-from seminars.registrations.views import render_seminar_page
+from seminars.extensions import limiter
+from seminars.programme.labels import month_options
+from seminars.programme.models import FORMATS
+from seminars.registrations import allocation
+from seminars.registrations.forms import RegistrationForm, applicant_from, county_groups
 
 bp = Blueprint("catalogue", __name__)
+
+# Registering shows one person's input: kept as private as the pages behind a personal link.
+PERSONAL_ENDPOINTS = frozenset({"catalogue.register", "catalogue.sent"})
+
+
+@bp.after_request
+def keep_registering_private(response):
+    if request.endpoint in PERSONAL_ENDPOINTS:
+        keep_personal_page_private(response)
+    return response
 
 
 def _list_page(*, archive: bool):
@@ -52,7 +67,43 @@ def archive():
     return _list_page(archive=True)
 
 
+def _seminar_page(seminar_id: int, form: RegistrationForm, status: int = 200):
+    """The seminar's public page with the registration form."""
+    entry = services.get_public_seminar(seminar_id, now=utcnow())
+    return render_template(
+        "catalogue/detail.html",
+        entry=entry,
+        seminar=entry.seminar,
+        description=render_markdown(entry.seminar.description),
+        form=form,
+        county_groups=county_groups(),
+    ), status
+
+
 @bp.get("/seminare/<int:seminar_id>")
 def detail(seminar_id: int):
-    # The page hosts the registration form; the registrations package renders it.
-    return render_seminar_page(seminar_id, RegistrationForm(formdata=None))
+    return _seminar_page(seminar_id, RegistrationForm(formdata=None))
+
+
+@bp.post("/seminare/<int:seminar_id>/anmeldung")
+@limiter.limit(lambda: current_app.config["REGISTRATION_RATE_LIMIT"])
+def register(seminar_id: int):
+    form = RegistrationForm()
+    if form.is_robot:
+        # Answer exactly as for a person, but keep nothing.
+        return redirect(url_for(".sent", seminar_id=seminar_id), code=303)
+    if not form.validate():
+        return _seminar_page(seminar_id, form, status=422)
+    allocation.register(
+        seminar_id,
+        applicant_from(form, locale=current_language()),
+        now=utcnow(),
+        client_key=client_key(),
+    )
+    return redirect(url_for(".sent", seminar_id=seminar_id), code=303)
+
+
+@bp.get("/seminare/<int:seminar_id>/anmeldung/gesendet")
+def sent(seminar_id: int):
+    entry = services.get_public_seminar(seminar_id, now=utcnow())
+    return render_template("registrations/sent.html", seminar=entry.seminar)

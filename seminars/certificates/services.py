@@ -13,14 +13,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from seminars.audit.services import record
-from seminars.catalogue.models import Seminar
 from seminars.certificates import documents
 from seminars.certificates.models import Certificate
 from seminars.core.errors import DomainError, NotFoundError
 from seminars.core.i18n import format_session_range
 from seminars.core.locking import begin_write
 from seminars.extensions import db
-from seminars.planning.services import get_seminar
+from seminars.programme.models import Seminar
+from seminars.programme.queries import seminar_with_details
 from seminars.registrations import mails
 from seminars.registrations.models import STATUS_CONFIRMED, Attendance, Registration
 
@@ -113,7 +113,7 @@ def issue(registration_id: int, *, actor, now: datetime, send_mail: bool = True)
     registration = db.session.get(Registration, registration_id)
     if registration is None:
         raise NotFoundError()
-    seminar = get_seminar(registration.seminar_id)
+    seminar = seminar_with_details(registration.seminar_id, refresh=True)
     reason = why_not_eligible(registration, seminar)
     if reason:
         raise NotEligible(reason)
@@ -161,7 +161,7 @@ def issue_all(seminar_id: int, *, actor, now: datetime) -> BatchResult:
 
     Each new certificate is rendered here (0.2 to 0.6 seconds each), so a seminar of 20 takes
     a few seconds; later downloads and the ZIP only read the stored files."""
-    seminar = get_seminar(seminar_id)
+    seminar = seminar_with_details(seminar_id, refresh=True)
     ids = list(
         db.session.scalars(
             select(Registration.id).where(
@@ -299,6 +299,7 @@ def anonymise_for(registration_ids: list[int], *, now: datetime) -> int:
 
 
 def certificates_of(registration_id: int) -> list[Certificate]:
+    """Every certificate of the registration, newest first."""
     return list(
         db.session.scalars(
             select(Certificate)

@@ -38,6 +38,16 @@ def init_security(app: Flask) -> None:
         return response
 
 
+def keep_personal_page_private(response):
+    """Pages behind a personal link or with one person's input: never cached, never indexed,
+    and the link (it is the key) never leaves in a Referer header, e.g. when the
+    online-meeting link is followed."""
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
 def _warn_once_about_untrusted_proxy_headers(app: Flask) -> None:
     """Behind a proxy that nobody told the app about, every request seems to come from the
     proxy: rate limits and registration caps would count all clients as one."""

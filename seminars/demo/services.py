@@ -15,7 +15,11 @@ from datetime import datetime, time, timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
-from seminars.catalogue.models import (
+from seminars.core.timezone import berlin_date, berlin_to_utc
+from seminars.demo import data
+from seminars.extensions import db
+from seminars.outbox.models import STATUS_SENT, OutboxMessage
+from seminars.programme.models import (
     FORMAT_HYBRID,
     FORMAT_IN_PERSON,
     FORMAT_ONLINE,
@@ -26,10 +30,6 @@ from seminars.catalogue.models import (
     Topic,
     Venue,
 )
-from seminars.core.timezone import berlin_date, berlin_to_utc
-from seminars.demo import data
-from seminars.extensions import db
-from seminars.outbox.models import STATUS_SENT, OutboxMessage
 from seminars.registrations import mails, tokens
 from seminars.registrations.models import (
     STATUS_CONFIRMED,

@@ -11,11 +11,11 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from openpyxl import Workbook
 
-from seminars.catalogue.models import Seminar
 from seminars.core.pdf import html_to_pdf
 from seminars.core.timezone import BERLIN
 from seminars.exports.cells import safe_cell
-from seminars.planning.services import list_seminars
+from seminars.programme.models import Seminar
+from seminars.programme.queries import seminars_with_first_session
 from seminars.registrations import staff
 from seminars.registrations.labels import county_label, registration_status_label
 from seminars.registrations.models import ACTIVE_STATUSES
@@ -82,7 +82,7 @@ def seminar_overview_rows() -> tuple[list[str], list[list]]:
               _("Status"), _("Plätze")]  # fmt: skip
     rows = [
         [s.code, s.title, s.topic.name_de, s.format, _local(starts_at), s.status, s.capacity]
-        for s, starts_at in list_seminars()
+        for s, starts_at in seminars_with_first_session()
     ]
     return header, rows
 

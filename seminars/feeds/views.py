@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response
+from flask import Blueprint
 
 from seminars.catalogue import services
 from seminars.core.timezone import utcnow
-from seminars.feeds.ical import calendar_for
+from seminars.programme.ical import calendar_response
 
 bp = Blueprint("feeds", __name__)
-
-ICAL_MIMETYPE = "text/calendar"
-
-
-def calendar_response(seminars, *, filename: str) -> Response:
-    response = Response(calendar_for(seminars), mimetype=ICAL_MIMETYPE)
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
 
 
 @bp.get("/seminare.ics")

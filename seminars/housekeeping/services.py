@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, or_, select
 
-from seminars.catalogue.models import STATUS_PUBLISHED, Seminar, SeminarSession
 from seminars.core.unit_of_work import unit
 from seminars.extensions import db
 from seminars.outbox.services import DeliveryReport, deliver
 from seminars.privacy import services as privacy
-from seminars.registrations import allocation, mails
+from seminars.programme.models import STATUS_PUBLISHED, Seminar, SeminarSession
+from seminars.registrations import allocation, reminders
 from seminars.registrations.consistency import free_seats_while_waiting
 from seminars.registrations.models import (
     STATUS_CONFIRMED,
@@ -108,14 +108,7 @@ def send_reminders(now: datetime) -> int:
         # One unit: one reminder, claimed (a second runner's update finds nothing left to
         # claim) together with its mail.
         with unit():
-            claimed = db.session.execute(
-                update(Registration)
-                .where(Registration.id == registration_id, Registration.reminder_sent_at.is_(None))
-                .values(reminder_sent_at=now)
-                .execution_options(synchronize_session=False)
-            ).rowcount
-            if claimed:
-                mails.queue(db.session.get(Registration, registration_id), mails.REMINDER)
+            if reminders.send_reminder_once(registration_id, now=now):
                 sent += 1
     return sent
 

@@ -7,11 +7,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from seminars.audit.services import record
-from seminars.catalogue.models import Seminar
 from seminars.core.errors import DomainError, NotFoundError
 from seminars.core.locking import begin_write
 from seminars.extensions import db
 from seminars.outbox.services import queue_mail
+from seminars.programme.models import Seminar
 from seminars.registrations.mails import links_in, manage_url, text_to_html
 from seminars.registrations.models import STATUS_CONFIRMED, STATUS_WAITLISTED, Registration
 

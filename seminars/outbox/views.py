@@ -10,9 +10,9 @@ from flask import Blueprint, abort, current_app, render_template
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
+from seminars.core.urls import own_site_link
 from seminars.extensions import db
 from seminars.outbox.models import OutboxMessage
-from seminars.registrations.mails import own_site_link
 
 bp = Blueprint("dev_mail", __name__, url_prefix="/dev/mail")
 

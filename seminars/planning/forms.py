@@ -24,11 +24,11 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from seminars.catalogue.models import FORMAT_HYBRID, FORMAT_IN_PERSON, FORMAT_ONLINE
-from seminars.catalogue.session_text import parse_sessions
 from seminars.core.forms import Form
 from seminars.core.timezone import berlin_to_utc
 from seminars.planning.services import SeminarData
+from seminars.programme.models import FORMAT_HYBRID, FORMAT_IN_PERSON, FORMAT_ONLINE
+from seminars.programme.session_text import parse_sessions
 
 _LENGTH = _l("Höchstens %(max)d Zeichen.")
 

@@ -12,10 +12,13 @@ from datetime import datetime, timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
 
 from seminars.audit.services import changes, record
-from seminars.catalogue.models import (
+from seminars.core.errors import DomainError, NotFoundError
+from seminars.core.locking import begin_write
+from seminars.core.timezone import BERLIN
+from seminars.extensions import db
+from seminars.programme.models import (
     FORMAT_ONLINE,
     STATUS_CANCELLED,
     STATUS_DRAFT,
@@ -26,11 +29,8 @@ from seminars.catalogue.models import (
     Topic,
     Venue,
 )
-from seminars.catalogue.session_text import Span
-from seminars.core.errors import DomainError, NotFoundError
-from seminars.core.locking import begin_write
-from seminars.core.timezone import BERLIN
-from seminars.extensions import db
+from seminars.programme.queries import seminar_with_details, seminars_with_first_session
+from seminars.programme.session_text import Span
 from seminars.registrations import allocation, mails
 from seminars.registrations.models import STATUS_CONFIRMED, Registration
 
@@ -76,36 +76,12 @@ _FIELDS = (
 
 
 def get_seminar(seminar_id: int) -> Seminar:
-    seminar = db.session.scalars(
-        select(Seminar)
-        .where(Seminar.id == seminar_id)
-        .options(
-            joinedload(Seminar.topic),
-            joinedload(Seminar.venue),
-            selectinload(Seminar.sessions),
-            selectinload(Seminar.instructors),
-        )
-        .execution_options(populate_existing=True)
-    ).one_or_none()
-    if seminar is None:
-        raise NotFoundError()
-    return seminar
+    return seminar_with_details(seminar_id, refresh=True)
 
 
 def list_seminars() -> list[tuple[Seminar, datetime | None]]:
     """All seminars with their first session, newest first: two queries."""
-    first = (
-        select(SeminarSession.seminar_id, func.min(SeminarSession.starts_at).label("starts_at"))
-        .group_by(SeminarSession.seminar_id)
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(Seminar, first.c.starts_at)
-        .outerjoin(first, first.c.seminar_id == Seminar.id)
-        .options(joinedload(Seminar.topic))
-        .order_by(first.c.starts_at.desc().nulls_first(), Seminar.id.desc())
-    ).all()
-    return [(seminar, starts_at) for seminar, starts_at in rows]
+    return seminars_with_first_session()
 
 
 def choices() -> tuple[list[Topic], list[Venue]]:

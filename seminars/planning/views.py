@@ -7,8 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from seminars.audit.services import entries_for
-from seminars.catalogue.models import STATUS_DRAFT, STATUS_PUBLISHED
-from seminars.catalogue.session_text import format_sessions
 from seminars.core.actions import perform
 from seminars.core.errors import DomainError
 from seminars.core.timezone import berlin_date, utcnow
@@ -16,6 +14,8 @@ from seminars.extensions import db
 from seminars.planning import services
 from seminars.planning.forms import SeminarForm, TopicForm, VenueForm
 from seminars.planning.services import ChangedMeanwhile
+from seminars.programme.models import STATUS_DRAFT, STATUS_PUBLISHED
+from seminars.programme.session_text import format_sessions
 
 bp = Blueprint("planning", __name__, url_prefix="/verwaltung")
 

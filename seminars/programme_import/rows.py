@@ -13,15 +13,15 @@ from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 
-from seminars.catalogue.models import (
+from seminars.core.timezone import berlin_to_utc
+from seminars.programme.models import (
     FORMAT_HYBRID,
     FORMAT_IN_PERSON,
     FORMAT_ONLINE,
     STATUS_DRAFT,
     STATUS_PUBLISHED,
 )
-from seminars.catalogue.session_text import parse_day, parse_sessions
-from seminars.core.timezone import berlin_to_utc
+from seminars.programme.session_text import parse_day, parse_sessions
 from seminars.programme_import.readers import Sheet
 
 REQUIRED_COLUMNS = ("code", "title", "topic", "format", "sessions", "capacity")

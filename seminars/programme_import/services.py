@@ -7,7 +7,8 @@ from dataclasses import dataclass, field, fields
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from seminars.catalogue.models import (
+from seminars.extensions import db
+from seminars.programme.models import (
     STATUS_CANCELLED,
     Instructor,
     Seminar,
@@ -15,7 +16,6 @@ from seminars.catalogue.models import (
     Topic,
     Venue,
 )
-from seminars.extensions import db
 from seminars.programme_import.readers import UnreadableFile, read_programme_file
 from seminars.programme_import.rows import ImportProblem, ProgrammeRow, VenueData, check_sheet
 

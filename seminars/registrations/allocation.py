@@ -37,13 +37,13 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import func, select
 
-from seminars.catalogue import availability as av
-from seminars.catalogue.models import STATUS_CANCELLED as SEMINAR_CANCELLED
-from seminars.catalogue.models import STATUS_PUBLISHED, Seminar, SeminarSession
 from seminars.core.email_address import normalise_email
 from seminars.core.errors import DomainError, NotFoundError
 from seminars.core.locking import lock_name, lock_row
 from seminars.extensions import db
+from seminars.programme import availability as av
+from seminars.programme.models import STATUS_CANCELLED as SEMINAR_CANCELLED
+from seminars.programme.models import STATUS_PUBLISHED, Seminar, SeminarSession
 from seminars.registrations import mails, tokens
 from seminars.registrations.models import (
     ACTIVE_STATUSES,

@@ -16,10 +16,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, func, not_, or_, select
 from sqlalchemy.orm import aliased
 
-from seminars.catalogue.models import STATUS_PUBLISHED, Seminar
 from seminars.core.timezone import utcnow
 from seminars.extensions import db
 from seminars.outbox.models import STATUS_FAILED, OutboxMessage
+from seminars.programme.models import STATUS_PUBLISHED, Seminar
 from seminars.registrations import allocation, mails
 from seminars.registrations.models import (
     REGISTRATION_STATUSES,

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 
 from seminars.core.forms import Form
 from seminars.core.links_in_text import no_links, no_links_or_addresses
+from seminars.registrations.allocation import Applicant
 from seminars.registrations.counties import COUNTY_KEYS, ELSEWHERE, SAXONY, THURINGIA
 from seminars.registrations.needs import NEED_KEYS, NEEDS
 
@@ -143,3 +144,19 @@ class RegistrationForm(Form):
         return bool(self.website.data)
 
     NEED_FIELDS = NEED_KEYS
+
+
+def applicant_from(form: RegistrationForm, *, locale: str) -> Applicant:
+    """What the filled-in form says about the applicant, for ``allocation.register``."""
+    return Applicant(
+        first_name=form.first_name.data,
+        last_name=form.last_name.data,
+        email=form.email.data,
+        organisation=form.organisation.data,
+        county=form.county.data or None,
+        phone=form.phone.data or "",
+        **{key: form[key].data for key in NEED_KEYS},
+        needs_other=form.needs_other.data or "",
+        remarks=form.remarks.data or "",
+        locale=locale,
+    )

@@ -9,20 +9,18 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
 
-from seminars.catalogue.models import Seminar
-from seminars.core.urls import external_url
-from seminars.extensions import db
-from seminars.feeds.ical import calendar_for
+from seminars.core.urls import external_url, own_site_link
 from seminars.outbox.services import Attachment, queue_mail
+from seminars.programme.ical import calendar_for
+from seminars.programme.models import Seminar
+from seminars.programme.queries import seminar_with_details
 from seminars.registrations import tokens
 from seminars.registrations.models import Registration
 
@@ -79,27 +77,10 @@ def manage_url(registration: Registration) -> str:
 
 
 def _seminar_for_mail(seminar_id: int) -> Seminar:
-    return db.session.scalars(
-        select(Seminar)
-        .where(Seminar.id == seminar_id)
-        .options(
-            joinedload(Seminar.topic),
-            joinedload(Seminar.venue),
-            selectinload(Seminar.sessions),
-            selectinload(Seminar.instructors),
-        )
-    ).one()
+    return seminar_with_details(seminar_id)
 
 
 _URL = re.compile(r"https?://[^\s<>\"]+")
-# The paths the application builds: letters, digits and - _ . / ~, no query, no fragment.
-_OWN_PATH = re.compile(r"[A-Za-z0-9/_.~-]*")
-
-
-def own_site_link() -> Callable[[str], bool]:
-    """Whether a URL is a plain link to this site (``BASE_URL``), as the application makes."""
-    base = current_app.config["BASE_URL"].rstrip("/") + "/"
-    return lambda url: url.startswith(base) and _OWN_PATH.fullmatch(url[len(base) :]) is not None
 
 
 def links_in(text: str) -> set[str]:

@@ -27,10 +27,10 @@ from sqlalchemy import (
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from seminars.catalogue.models import Seminar
 from seminars.core.db_types import UTCDateTime
 from seminars.core.timezone import utcnow
 from seminars.extensions import db
+from seminars.programme.models import Seminar
 
 STATUS_PENDING = "pending"
 STATUS_CONFIRMED = "confirmed"

@@ -12,12 +12,12 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
 
-from seminars.catalogue.models import FORMAT_IN_PERSON, Seminar
 from seminars.core.errors import DomainError, NotFoundError
 from seminars.extensions import db
-from seminars.registrations import allocation, tokens
+from seminars.programme.models import FORMAT_IN_PERSON, Seminar
+from seminars.programme.queries import seminar_with_details
+from seminars.registrations import allocation, certificate_lookup, tokens
 from seminars.registrations.models import (
     STATUS_CANCELLED,
     STATUS_CONFIRMED,
@@ -83,16 +83,7 @@ def _waitlist_position(registration: Registration) -> int | None:
 
 def overview(token: str, *, now: datetime) -> Overview:
     registration = find_by_token(token)
-    seminar = db.session.scalars(
-        select(Seminar)
-        .where(Seminar.id == registration.seminar_id)
-        .options(
-            joinedload(Seminar.topic),
-            joinedload(Seminar.venue),
-            selectinload(Seminar.sessions),
-            selectinload(Seminar.instructors),
-        )
-    ).one()
+    seminar = seminar_with_details(registration.seminar_id)
     meeting_url = None
     link_from = None
     if seminar.format != FORMAT_IN_PERSON and seminar.meeting_url and seminar.sessions:
@@ -102,15 +93,13 @@ def overview(token: str, *, now: datetime) -> Overview:
         still_running = now <= max(s.ends_at for s in seminar.sessions)
         if registration.status == STATUS_CONFIRMED and link_from <= now and still_running:
             meeting_url = seminar.meeting_url
-    from seminars.certificates.services import active_certificate
-
     return Overview(
         registration,
         seminar,
         _waitlist_position(registration),
         meeting_url,
         link_from,
-        has_certificate=active_certificate(registration.id) is not None,
+        has_certificate=certificate_lookup.has_active_certificate(registration.id),
     )
 
 

@@ -14,11 +14,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from seminars.audit.services import changes, record
-from seminars.catalogue.models import Seminar, SeminarSession
 from seminars.core.email_address import normalise_email
 from seminars.core.errors import DomainError, NotFoundError
 from seminars.core.timezone import berlin_date
 from seminars.extensions import db
+from seminars.programme.models import Seminar, SeminarSession
 from seminars.registrations import allocation, mails
 from seminars.registrations.allocation import Applicant
 from seminars.registrations.models import (

@@ -7,16 +7,14 @@ from flask_babel import gettext as _
 
 from seminars.accounts.access import current_actor
 from seminars.audit.services import entries_for
-from seminars.certificates.services import certificates_of
 from seminars.core.actions import perform, refusal_on
 from seminars.core.i18n import current_language
 from seminars.core.routing import parse_id
 from seminars.core.timezone import utcnow
 from seminars.outbox.undelivered import failed_mails_of
-from seminars.registrations import staff
-from seminars.registrations.forms import county_groups
+from seminars.registrations import certificate_lookup, staff
+from seminars.registrations.forms import applicant_from, county_groups
 from seminars.registrations.staff_forms import ContactForm, PhoneRegistrationForm, ReasonForm
-from seminars.registrations.views import applicant_from
 
 bp = Blueprint("staff_registrations", __name__, url_prefix="/verwaltung")
 
@@ -60,7 +58,7 @@ def _detail_page(registration_id: int, contact: ContactForm | None = None, statu
         contact=contact or ContactForm(obj=item),
         reason=ReasonForm(),
         audit=entries_for(registration_id=registration_id),
-        certificates=certificates_of(registration_id),
+        certificates=certificate_lookup.certificates_of(registration_id),
         failed_mails=failed_mails_of(registration_id),
     ), status
 

@@ -1,85 +1,21 @@
-"""Registering for a seminar, and the registrant's own page behind the link in every mail."""
+"""The registrant's own page behind the link in every mail (registering is on the seminar's
+page, ``catalogue/views.py``)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from seminars.catalogue import services as catalogue
-from seminars.core.clients import client_key
-from seminars.core.i18n import current_language
-from seminars.core.markdown import render_markdown
+from seminars.core.security import keep_personal_page_private
 from seminars.core.timezone import utcnow
-from seminars.extensions import limiter
-from seminars.feeds.views import calendar_response
-from seminars.registrations import allocation, services
-from seminars.registrations.forms import RegistrationForm, county_groups
+from seminars.programme.ical import calendar_response
+from seminars.registrations import services
 from seminars.registrations.models import STATUS_EXPIRED
-from seminars.registrations.needs import NEED_KEYS
 
 bp = Blueprint("registrations", __name__)
 
 
-@bp.after_request
-def keep_personal_pages_private(response):
-    # Pages behind a personal link: never cached, never indexed, and the link (it is the key)
-    # never leaves in a Referer header, e.g. when the online-meeting link is followed.
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Robots-Tag"] = "noindex"
-    return response
-
-
-def applicant_from(form: RegistrationForm, *, locale: str) -> allocation.Applicant:
-    return allocation.Applicant(
-        first_name=form.first_name.data,
-        last_name=form.last_name.data,
-        email=form.email.data,
-        organisation=form.organisation.data,
-        county=form.county.data or None,
-        phone=form.phone.data or "",
-        **{key: form[key].data for key in NEED_KEYS},
-        needs_other=form.needs_other.data or "",
-        remarks=form.remarks.data or "",
-        locale=locale,
-    )
-
-
-def render_seminar_page(seminar_id: int, form: RegistrationForm, status: int = 200):
-    """The seminar's public page with the registration form (used by the catalogue too)."""
-    entry = catalogue.get_public_seminar(seminar_id, now=utcnow())
-    return render_template(
-        "catalogue/detail.html",
-        entry=entry,
-        seminar=entry.seminar,
-        description=render_markdown(entry.seminar.description),
-        form=form,
-        county_groups=county_groups(),
-    ), status
-
-
-@bp.post("/seminare/<int:seminar_id>/anmeldung")
-@limiter.limit(lambda: current_app.config["REGISTRATION_RATE_LIMIT"])
-def register(seminar_id: int):
-    form = RegistrationForm()
-    if form.is_robot:
-        # Answer exactly as for a person, but keep nothing.
-        return redirect(url_for(".sent", seminar_id=seminar_id), code=303)
-    if not form.validate():
-        return render_seminar_page(seminar_id, form, status=422)
-    allocation.register(
-        seminar_id,
-        applicant_from(form, locale=current_language()),
-        now=utcnow(),
-        client_key=client_key(),
-    )
-    return redirect(url_for(".sent", seminar_id=seminar_id), code=303)
-
-
-@bp.get("/seminare/<int:seminar_id>/anmeldung/gesendet")
-def sent(seminar_id: int):
-    entry = catalogue.get_public_seminar(seminar_id, now=utcnow())
-    return render_template("registrations/sent.html", seminar=entry.seminar)
+bp.after_request(keep_personal_page_private)
 
 
 def _manage_page(token: str):

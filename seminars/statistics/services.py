@@ -14,14 +14,14 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import extract, func, select
 
-from seminars.catalogue.models import (
+from seminars.extensions import db
+from seminars.programme.models import (
     STATUS_CANCELLED,
     STATUS_PUBLISHED,
     Seminar,
     SeminarSession,
     Topic,
 )
-from seminars.extensions import db
 from seminars.registrations.models import (
     STATUS_CANCELLED as REG_CANCELLED,
 )

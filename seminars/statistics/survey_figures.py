@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
-from seminars.catalogue.models import Topic
 from seminars.extensions import db
+from seminars.programme.models import Topic
 from seminars.surveys.models import (
     KIND_SCALE,
     KIND_TEXT,

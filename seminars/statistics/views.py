@@ -6,13 +6,13 @@ from flask import Blueprint, Response, render_template, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from seminars.catalogue.models import FORMATS
 from seminars.core.i18n import current_language
 from seminars.core.pdf import html_to_pdf
 from seminars.core.rate_limits import pdf_rate_limit
 from seminars.core.routing import parse_id
 from seminars.core.timezone import utcnow
 from seminars.exports.services import to_csv
+from seminars.programme.models import FORMATS
 from seminars.registrations.labels import county_label
 from seminars.statistics import services
 from seminars.statistics.charts import bar_chart

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from seminars.audit.services import record
-from seminars.catalogue.models import Seminar
 from seminars.core.errors import NotFoundError
 from seminars.extensions import db
+from seminars.programme.models import Seminar
 from seminars.surveys.models import KIND_TEXT, SurveyQuestion, SurveyResponse
 from seminars.surveys.queries import HIDDEN, RELEASED, STATES, WAITING, answers
 

@@ -12,13 +12,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from seminars.catalogue.models import FORMAT_IN_PERSON, STATUS_CANCELLED, Seminar, SeminarSession
 from seminars.core.errors import DomainError, NotFoundError
 from seminars.core.locking import lock_row
 from seminars.core.unit_of_work import unit
 from seminars.core.urls import external_url
 from seminars.extensions import db
 from seminars.outbox.services import queue_mail
+from seminars.programme.models import FORMAT_IN_PERSON, STATUS_CANCELLED, Seminar, SeminarSession
 from seminars.registrations.mails import text_to_html
 from seminars.registrations.models import STATUS_CONFIRMED, Attendance, Registration
 from seminars.surveys import links

@@ -4,7 +4,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
-from seminars.catalogue.models import FORMAT_ONLINE, STATUS_DRAFT
+from seminars.programme.models import FORMAT_ONLINE, STATUS_DRAFT
 from tests import factories
 
 

@@ -5,8 +5,8 @@ from itertools import count
 
 import pytest
 
-from seminars.catalogue.models import Topic
 from seminars.extensions import db
+from seminars.programme.models import Topic
 from tests import factories
 from tests.statistics.disclosure_world import response
 from tests.surveys.test_review import seminar_with_texts

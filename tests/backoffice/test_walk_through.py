@@ -9,9 +9,9 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from seminars.audit.models import AuditEntry
-from seminars.catalogue.models import Seminar
 from seminars.extensions import db
 from seminars.outbox.models import OutboxMessage
+from seminars.programme.models import Seminar
 from seminars.registrations.models import Attendance, Registration
 from tests import factories
 from tests.conftest import csrf_token_from, field_error

@@ -2,12 +2,12 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from seminars.catalogue import availability as av
 from seminars.catalogue import services
 from seminars.catalogue.filters import CatalogueFilters
-from seminars.catalogue.models import FORMAT_HYBRID, FORMAT_ONLINE, STATUS_CANCELLED, STATUS_DRAFT
 from seminars.core.errors import NotFoundError
 from seminars.core.timezone import berlin_to_utc, utcnow
+from seminars.programme import availability as av
+from seminars.programme.models import FORMAT_HYBRID, FORMAT_ONLINE, STATUS_CANCELLED, STATUS_DRAFT
 from tests import factories
 
 

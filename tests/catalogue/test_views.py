@@ -2,9 +2,9 @@ from datetime import timedelta
 
 import pytest
 
-from seminars.catalogue.models import FORMAT_ONLINE, STATUS_CANCELLED, STATUS_DRAFT
 from seminars.core.timezone import utcnow
 from seminars.extensions import db
+from seminars.programme.models import FORMAT_ONLINE, STATUS_CANCELLED, STATUS_DRAFT
 from tests import factories
 
 

@@ -301,3 +301,18 @@ def test_a_certificate_from_before_stored_pdfs_is_rendered_once(app, client, mon
     assert first.status_code == 200 and _stored(certificate.id) == first.data
     monkeypatch.setattr(pdf, "render_pdf", _no_rendering)
     assert client.get(path).data == first.data
+
+
+def test_the_personal_page_links_the_certificate_while_it_is_valid(client):
+    from seminars.registrations.tokens import token_for
+
+    _seminar, registration = attended_seminar()
+    manage = f"/anmeldung/{token_for(registration.id, registration.token_salt)}"
+    link = f"{manage}/bescheinigung.pdf"
+    assert link not in client.get(manage).get_data(as_text=True)
+    certificate = services.issue(registration.id, actor=None, now=utcnow(), send_mail=False)
+    db.session.commit()
+    assert link in client.get(manage).get_data(as_text=True)
+    services.revoke(certificate.id, reason="Versehen", actor=None, now=utcnow())
+    db.session.commit()
+    assert link not in client.get(manage).get_data(as_text=True)

@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import StatementError
 
-from seminars.catalogue.models import SeminarSession
 from seminars.extensions import db
+from seminars.programme.models import SeminarSession
 from tests import factories
 
 

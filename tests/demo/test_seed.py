@@ -1,13 +1,13 @@
 from sqlalchemy import select
 
-from seminars.catalogue import availability as av
 from seminars.catalogue import services
 from seminars.catalogue.filters import CatalogueFilters
-from seminars.catalogue.models import FORMAT_IN_PERSON, FORMAT_ONLINE, Topic
 from seminars.core.timezone import utcnow
 from seminars.demo.data import VENUES
 from seminars.demo.services import seed_demo
 from seminars.extensions import db
+from seminars.programme import availability as av
+from seminars.programme.models import FORMAT_IN_PERSON, FORMAT_ONLINE, Topic
 
 THURINGIA = {"Erfurt", "Jena", "Weimar", "Gera", "Nordhausen", "Suhl"}
 SAXONY = {"Leipzig", "Dresden", "Chemnitz", "Görlitz"}

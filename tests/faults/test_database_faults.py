@@ -6,9 +6,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy import event, func, select
 
-from seminars.catalogue.models import Seminar
 from seminars.extensions import db
 from seminars.outbox.models import OutboxMessage
+from seminars.programme.models import Seminar
 from seminars.registrations import mails
 from seminars.registrations.models import Registration
 from tests import factories

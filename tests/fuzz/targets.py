@@ -113,7 +113,7 @@ TARGETS = [
            staff=False),
     Target("registrations.confirm", lambda w: f"/anmeldung/{w.pending_token}",
            lambda w: f"/anmeldung/{w.pending_token}/bestaetigen", staff=False),
-    Target("registrations.register", lambda w: f"/seminare/{w.upcoming}",
+    Target("catalogue.register", lambda w: f"/seminare/{w.upcoming}",
            lambda w: f"/seminare/{w.upcoming}/anmeldung", staff=False, fill=lambda w: PERSON),
     Target("staff_registrations.attendance", *_same(_attendance)),
     Target("staff_registrations.cancel", _detail, lambda w: f"{_detail(w)}/absagen"),

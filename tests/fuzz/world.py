@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from seminars.catalogue.models import STATUS_DRAFT
 from seminars.certificates import services as certificates
 from seminars.core.timezone import utcnow
 from seminars.extensions import db
 from seminars.outbox.services import send_committed
+from seminars.programme.models import STATUS_DRAFT
 from seminars.registrations import allocation
 from seminars.registrations.tokens import token_for
 from seminars.surveys import services as surveys

@@ -4,11 +4,11 @@ import pytest
 from sqlalchemy import select
 
 from seminars.audit.models import AuditEntry
-from seminars.catalogue.models import Seminar, Topic
 from seminars.core.timezone import utcnow
 from seminars.extensions import db
 from seminars.planning import services
 from seminars.planning.services import ChangedMeanwhile, PlanningError, SeminarData
+from seminars.programme.models import Seminar, Topic
 from seminars.registrations import allocation
 from tests import factories
 from tests.conftest import csrf_token_from
@@ -233,7 +233,7 @@ def test_walk_through_the_planning_pages(client, login):
 
 
 def test_topics_can_be_added_and_renamed_but_keep_their_key(client, login):
-    from seminars.catalogue.models import Topic
+    from seminars.programme.models import Topic
 
     login("staff")
     token = csrf_token_from(client.get("/verwaltung/themen/neu").get_data(as_text=True))

@@ -6,8 +6,8 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from seminars.catalogue.models import Instructor, Seminar, SeminarSession, Venue
 from seminars.extensions import db
+from seminars.programme.models import Instructor, Seminar, SeminarSession, Venue
 from seminars.programme_import.services import import_programme
 
 HEADER = (

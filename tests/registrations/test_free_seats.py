@@ -6,10 +6,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from seminars.catalogue.models import Seminar
 from seminars.core.timezone import utcnow
 from seminars.extensions import db
 from seminars.housekeeping.services import run
+from seminars.programme.models import Seminar
 from seminars.registrations import allocation
 from seminars.registrations.consistency import find_problems
 from seminars.registrations.models import Registration

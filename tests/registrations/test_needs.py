@@ -12,11 +12,10 @@ from seminars.extensions import db
 from seminars.privacy.services import export_person
 from seminars.registrations import allocation, staff
 from seminars.registrations.anonymise import anonymise
-from seminars.registrations.forms import RegistrationForm
+from seminars.registrations.forms import RegistrationForm, applicant_from
 from seminars.registrations.models import Registration
 from seminars.registrations.needs import INTERPRETING, NEED_KEYS, NEEDS, OTHER_NEEDS, needs_text
 from seminars.registrations.staff_forms import PhoneRegistrationForm
-from seminars.registrations.views import applicant_from
 from tests import factories
 
 ALL_NEEDS = dict.fromkeys(NEED_KEYS, True)

@@ -320,6 +320,18 @@ def test_personal_pages_keep_the_link_private(client, smtp_server):
     assert response.headers["X-Robots-Tag"] == "noindex"
 
 
+def test_registering_keeps_the_input_private(client, smtp_server):
+    seminar = factories.seminar(capacity=5)
+    refused = post_form(client, seminar, email="")
+    sent = post_form(client, seminar)
+    assert (refused.status_code, sent.status_code) == (422, 303)
+    for response in (refused, sent, client.get(sent.headers["Location"])):
+        assert response.headers["Referrer-Policy"] == "no-referrer"
+        assert response.headers["Cache-Control"] == "no-store"
+        assert response.headers["X-Robots-Tag"] == "noindex"
+    assert client.get(f"/seminare/{seminar.id}").headers.get("X-Robots-Tag") is None
+
+
 @pytest.mark.parametrize(
     ("field", "value"),
     [

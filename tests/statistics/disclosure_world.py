@@ -17,9 +17,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from seminars.catalogue.models import FORMAT_IN_PERSON, FORMAT_ONLINE
 from seminars.core.timezone import utcnow
 from seminars.extensions import db
+from seminars.programme.models import FORMAT_IN_PERSON, FORMAT_ONLINE
 from seminars.surveys.models import SurveyQuestion, SurveyResponse
 from tests import factories
 

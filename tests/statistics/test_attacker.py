@@ -8,7 +8,7 @@ import itertools
 
 import pytest
 
-from seminars.catalogue.models import FORMAT_IN_PERSON, FORMAT_ONLINE
+from seminars.programme.models import FORMAT_IN_PERSON, FORMAT_ONLINE
 from tests.statistics.disclosure_world import MINIMUM, Held, Published, build, matching, parse
 from tests.statistics.disclosure_world import true_distribution as truth
 

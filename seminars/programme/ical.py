@@ -1,17 +1,19 @@
-"""Building iCalendar documents from catalogue entries."""
+"""Building iCalendar documents from seminars, and the response that carries one."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
 
-from flask import current_app
+from flask import Response, current_app
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
-from seminars.catalogue.models import STATUS_CANCELLED, Seminar
 from seminars.core.timezone import utcnow
 from seminars.core.urls import external_url
+from seminars.programme.models import STATUS_CANCELLED, Seminar
+
+ICAL_MIMETYPE = "text/calendar"
 
 
 def _location(seminar: Seminar, online_label: str) -> str:
@@ -78,3 +80,10 @@ def calendar_for(seminars: Iterable[Seminar]) -> bytes:
         ),
         stamp=utcnow(),
     )
+
+
+def calendar_response(seminars: Iterable[Seminar], *, filename: str) -> Response:
+    """The calendar of ``seminars`` as a response, shown inline under ``filename``."""
+    response = Response(calendar_for(seminars), mimetype=ICAL_MIMETYPE)
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response

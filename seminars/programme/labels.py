@@ -7,8 +7,8 @@ from datetime import date
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 
-from seminars.catalogue import availability as av
-from seminars.catalogue.models import (
+from seminars.programme import availability as av
+from seminars.programme.models import (
     FORMAT_HYBRID,
     FORMAT_IN_PERSON,
     FORMAT_ONLINE,

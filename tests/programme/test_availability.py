@@ -2,7 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from seminars.catalogue import availability as av
+from seminars.programme import availability as av
 
 NOW = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
 

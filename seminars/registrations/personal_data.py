@@ -1,0 +1,133 @@
+"""What registrations hold about a person, for privacy (``privacy/services.py``): find a
+person's registrations, export them, cancel the upcoming ones on erasure, blank them.
+
+Every domain that holds personal data has a module like this one with ``export``,
+``erase`` and ``anonymise`` (like pretix's data shredders); privacy decides when and for
+whom, and never writes another domain's rows itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import or_, select, update
+
+from seminars.core.email_address import normalise_email
+from seminars.extensions import db
+from seminars.programme.models import Seminar, SeminarSession
+from seminars.programme.queries import seminars_ended_before
+from seminars.registrations import allocation
+from seminars.registrations import anonymise as blank
+from seminars.registrations.models import ACTIVE_STATUSES, Attendance, Registration
+from seminars.registrations.needs import needs_of
+from seminars.registrations.person_key import person_key as person_key_of
+
+
+def of_person(email: str) -> list[Registration]:
+    """Every registration of the address, also those retention anonymised already (found by
+    the person key), in seminar order (the order in which erasure locks seminars)."""
+    normalised = normalise_email(email)
+    if not normalised:
+        return []
+    return list(
+        db.session.scalars(
+            select(Registration)
+            .where(
+                or_(
+                    Registration.email_normalized == normalised,
+                    Registration.person_key == person_key_of(normalised),
+                )
+            )
+            .order_by(Registration.seminar_id, Registration.id)
+        )
+    )
+
+
+def due_for_anonymising(*, ended_before: datetime) -> list[int]:
+    """Registrations of seminars that ended before the cutoff and still hold personal data."""
+    return list(
+        db.session.scalars(
+            select(Registration.id).where(
+                Registration.seminar_id.in_(seminars_ended_before(ended_before)),
+                Registration.anonymised_at.is_(None),
+            )
+        )
+    )
+
+
+def delete_free_text_needs(*, ended_before: datetime) -> int:
+    """Blank the free-text needs of registrations of seminars that ended before the cutoff."""
+    return db.session.execute(
+        update(Registration)
+        .where(
+            Registration.seminar_id.in_(seminars_ended_before(ended_before)),
+            Registration.needs_other != "",
+        )
+        .values(needs_other="")
+        .execution_options(synchronize_session=False)
+    ).rowcount
+
+
+def export(registration_ids: Sequence[int]) -> dict[int, dict]:
+    """Each registration as plain data: its seminar, what the person entered, its times and
+    the sessions attended."""
+    result = {}
+    for registration_id in registration_ids:
+        registration = db.session.get(Registration, registration_id)
+        seminar = db.session.get(Seminar, registration.seminar_id)
+        attended = db.session.scalars(
+            select(Attendance.session_id).where(
+                Attendance.registration_id == registration.id, Attendance.present.is_(True)
+            )
+        ).all()
+        result[registration_id] = {
+            "seminar": {"code": seminar.code, "title": seminar.title} if seminar else None,
+            "status": registration.status,
+            "first_name": registration.first_name,
+            "last_name": registration.last_name,
+            "email": registration.email,
+            "phone": registration.phone,
+            "organisation": registration.organisation,
+            "county": registration.county,
+            "needs": needs_of(registration),
+            "remarks": registration.remarks,
+            "locale": registration.locale,
+            "consent_at": _iso(registration.consent_at),
+            "created_at": _iso(registration.created_at),
+            "confirmed_at": _iso(registration.confirmed_at),
+            "cancelled_at": _iso(registration.cancelled_at),
+            "registered_by_staff": registration.registered_by_staff,
+            "anonymised_at": _iso(registration.anonymised_at),
+            "person_key": registration.person_key,
+            # While unconfirmed: the keyed hash of the client address it came from.
+            "client_address_pseudonym": registration.client_key,
+            "attended_sessions": list(attended),
+        }
+    return result
+
+
+def erase(registrations: Sequence[Registration], *, now: datetime) -> None:
+    """Active registrations of seminars that have not ended are cancelled (the seat passes
+    on); past seminars keep their participants, as figures."""
+    ended = set(
+        db.session.scalars(
+            seminars_ended_before(now).where(
+                SeminarSession.seminar_id.in_({r.seminar_id for r in registrations})
+            )
+        )
+    )
+    for registration in registrations:
+        if registration.status in ACTIVE_STATUSES and registration.seminar_id not in ended:
+            allocation.cancel(registration.id, now=now)
+    db.session.flush()
+
+
+def anonymise(
+    registration_ids: Sequence[int], *, now: datetime, person_key: str | None = None
+) -> None:
+    blank.anonymise(list(registration_ids), now, person_key=person_key)
+
+
+def _iso(value):
+    return value.isoformat() if value else None
