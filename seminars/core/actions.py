@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 from flask import flash
 from flask_wtf import FlaskForm
@@ -19,16 +20,19 @@ from flask_wtf import FlaskForm
 from seminars.core.errors import DomainError
 from seminars.core.unit_of_work import discard
 
+T = TypeVar("T")
 
-def perform(run: Callable[[], object], success: str) -> bool:
-    """Run ``run`` and flash ``success``, or discard its work and flash why it was refused."""
+
+def perform(run: Callable[[], T], success: str | Callable[[T], str]) -> bool:
+    """Run ``run`` and flash ``success`` (or, when it is a function, what it says about the
+    result), or discard its work and flash why it was refused."""
     try:
-        run()
+        result = run()
     except DomainError as error:
         discard()
         flash(str(error.message), "warning")
         return False
-    flash(success, "success")
+    flash(success(result) if callable(success) else success, "success")
     return True
 
 
