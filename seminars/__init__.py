@@ -181,6 +181,7 @@ def _register_blueprints(app: Flask) -> None:
     from seminars.api.views import bp as api_bp
     from seminars.backoffice.views import bp as backoffice_bp
     from seminars.catalogue.views import bp as catalogue_bp
+    from seminars.certificates.staff_views import bp as staff_certificates_bp
     from seminars.certificates.views import bp as certificates_bp
     from seminars.core.views import bp as core_bp
     from seminars.exports.views import bp as exports_bp
@@ -208,6 +209,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(exports_bp)
     app.register_blueprint(mailing_bp)
     app.register_blueprint(certificates_bp)
+    app.register_blueprint(staff_certificates_bp)
     app.register_blueprint(surveys_bp)
     app.register_blueprint(staff_surveys_bp)
     app.register_blueprint(statistics_bp)

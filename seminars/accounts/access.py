@@ -88,11 +88,11 @@ ACCESS: dict[str, str | frozenset[str]] = {
     # certificates
     "certificates.verify": PUBLIC,
     "certificates.download_own": PUBLIC,  # behind the personal link
-    "certificates.issue_one": PERSONAL_DATA,
-    "certificates.issue_all": PERSONAL_DATA,
-    "certificates.download": PERSONAL_DATA,
-    "certificates.download_all": PERSONAL_DATA,
-    "certificates.revoke": PERSONAL_DATA,
+    "staff_certificates.issue_one": PERSONAL_DATA,
+    "staff_certificates.issue_all": PERSONAL_DATA,
+    "staff_certificates.download": PERSONAL_DATA,
+    "staff_certificates.download_all": PERSONAL_DATA,
+    "staff_certificates.revoke": PERSONAL_DATA,
     # evaluation, behind the single-use link
     "surveys.answer": PUBLIC,
     "surveys.submit": PUBLIC,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template
-from flask_login import current_user
 
+from seminars.accounts.access import current_actor
 from seminars.accounts.models import ROLE_STEERING
 from seminars.backoffice import services
 from seminars.core.timezone import berlin_date, utcnow
@@ -18,7 +18,7 @@ def dashboard():
     seminars = services.upcoming(now)
     minimum = current_app.config["SURVEY_MIN_RESPONSES"]
     undelivered = None
-    if current_user.role == ROLE_STEERING:  # figures only, never a need a small count reveals
+    if current_actor().role == ROLE_STEERING:  # figures only, never a need a small count reveals
         seminars = services.withhold_small_needs(seminars, minimum)
     else:  # whom a mail did not reach is personal data
         undelivered = services.undelivered(now)

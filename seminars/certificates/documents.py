@@ -16,6 +16,7 @@ from sqlalchemy import delete
 from seminars.certificates import pdf
 from seminars.certificates.models import Certificate, CertificatePdf
 from seminars.core.errors import DomainError
+from seminars.core.locking import lock_row
 from seminars.core.timezone import utcnow
 from seminars.extensions import db
 
@@ -47,16 +48,31 @@ def drop_pdf(certificate_id: int) -> None:
 def pdf_of(certificate: Certificate) -> bytes:
     """The stored PDF of a valid certificate.
 
-    A certificate issued before PDFs were stored gets its PDF rendered and kept now, once; the
-    caller commits. A revoked certificate has none.
+    A certificate issued before PDFs were stored gets its PDF rendered and kept now, once (a
+    download is a GET: the request's unit of work commits it). A revoked certificate has none.
     """
+    _refuse_without_pdf(certificate)
+    stored = db.session.get(CertificatePdf, certificate.id)
+    if stored is None:
+        stored = _render_missing(certificate.id)
+    return stored.pdf
+
+
+def _refuse_without_pdf(certificate: Certificate) -> None:
     if not certificate.valid:
         raise CertificateRevoked()
     if certificate.anonymised_at is not None:
         raise CertificateRevoked(
             _l("Diese Bescheinigung ist nach Ablauf der Aufbewahrungsfrist gelöscht.")
         )
-    stored = db.session.get(CertificatePdf, certificate.id)
-    if stored is None:
-        stored = store_pdf(certificate, now=utcnow())
-    return stored.pdf
+
+
+def _render_missing(certificate_id: int) -> CertificatePdf:
+    """Render and keep the PDF of a certificate from before stored PDFs. This GET writes: it
+    locks the certificate first (on SQLite the write lock, before anything is read again),
+    then looks again, since a download at the same time may have stored it, or a revocation
+    removed the certificate's right to one."""
+    certificate = lock_row(Certificate, certificate_id)
+    _refuse_without_pdf(certificate)
+    stored = db.session.get(CertificatePdf, certificate_id)
+    return stored if stored is not None else store_pdf(certificate, now=utcnow())

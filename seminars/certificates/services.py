@@ -17,7 +17,6 @@ from seminars.certificates import documents
 from seminars.certificates.models import Certificate
 from seminars.core.errors import DomainError, NotFoundError
 from seminars.core.i18n import format_session_range
-from seminars.core.locking import begin_write
 from seminars.extensions import db
 from seminars.programme.models import Seminar
 from seminars.programme.queries import seminar_with_details
@@ -29,7 +28,13 @@ _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 class NotEligible(DomainError):
+    """The person gets no certificate (yet); ``reason`` says why."""
+
     status_code = 409
+
+    def __init__(self, reason: str):
+        super().__init__(_l("Keine Bescheinigung: %(reason)s", reason=reason))
+        self.reason = reason
 
 
 def new_code() -> str:
@@ -109,7 +114,6 @@ def active_certificate(registration_id: int) -> Certificate | None:
 
 def issue(registration_id: int, *, actor, now: datetime, send_mail: bool = True) -> Certificate:
     """Issue (or re-issue after a correction) the certificate of one participant."""
-    begin_write()
     registration = db.session.get(Registration, registration_id)
     if registration is None:
         raise NotFoundError()
@@ -183,8 +187,7 @@ def issue_all(seminar_id: int, *, actor, now: datetime) -> BatchResult:
 
 def revoke(certificate_id: int, *, reason: str, actor, now: datetime) -> Certificate:
     if not reason.strip():
-        raise DomainError(_l("Bitte geben Sie einen Grund an."))
-    begin_write()
+        raise DomainError(_l("Bitte geben Sie einen Grund an."), field="reason")
     certificate = db.session.get(Certificate, certificate_id)
     if certificate is None:
         raise NotFoundError()

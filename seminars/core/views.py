@@ -24,7 +24,7 @@ def healthz():
         db.session.execute(text("SELECT 1"))
     except SQLAlchemyError:
         log.warning("health check: database not reachable")
-        db.session.rollback()
+        # An answer of 503: the request's unit of work rolls the failed transaction back.
         return jsonify({"status": "unavailable", "database": "unreachable"}), 503
     return jsonify({"status": "ok", "database": "ok"})
 

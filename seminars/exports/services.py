@@ -29,11 +29,19 @@ def _local(value: datetime | None) -> str:
 def participant_rows(seminar_id: int) -> tuple[Seminar, list[str], list[list]]:
     overview = staff.registrations_of(seminar_id)
     header = [
-        _("Nachname"), _("Vorname"), _("E-Mail-Adresse"), _("Telefon"),
-        _("Selbsthilfegruppe oder Organisation"), _("Landkreis"), _("Status"),
-        _("Warteliste"), _("Bedarfe"), _("Weitere Bedarfe"), _("Anmerkungen"),
+        _("Nachname"),
+        _("Vorname"),
+        _("E-Mail-Adresse"),
+        _("Telefon"),
+        _("Selbsthilfegruppe oder Organisation"),
+        _("Landkreis"),
+        _("Status"),
+        _("Warteliste"),
+        _("Bedarfe"),
+        _("Weitere Bedarfe"),
+        _("Anmerkungen"),
         _("Angemeldet am"),
-    ]  # fmt: skip
+    ]
     rows = [
         [
             r.last_name,
@@ -48,11 +56,18 @@ def participant_rows(seminar_id: int) -> tuple[Seminar, list[str], list[list]]:
             r.needs_other,
             r.remarks,
             _local(r.created_at),
-        ]  # fmt: skip
+        ]
         for r in overview.rows
         if r.status in ACTIVE_STATUSES
     ]
     return overview.seminar, header, rows
+
+
+def participant_file(seminar_id: int, fmt: str) -> tuple[bytes, str]:
+    """The seminar's participant list as a ``csv`` or ``xlsx`` file, and the file's name."""
+    seminar, header, rows = participant_rows(seminar_id)
+    body = to_csv(header, rows) if fmt == "csv" else to_xlsx(seminar.code, header, rows)
+    return body, f"teilnehmende-{seminar.code}.{fmt}"
 
 
 def to_csv(header: list[str], rows: list[list]) -> bytes:
@@ -78,13 +93,24 @@ def to_xlsx(title: str, header: list[str], rows: list[list]) -> bytes:
 
 
 def seminar_overview_rows() -> tuple[list[str], list[list]]:
-    header = [_("Kennung"), _("Titel"), _("Themenbereich"), _("Form"), _("Beginn"),
-              _("Status"), _("Plätze")]  # fmt: skip
+    header = [
+        _("Kennung"),
+        _("Titel"),
+        _("Themenbereich"),
+        _("Form"),
+        _("Beginn"),
+        _("Status"),
+        _("Plätze"),
+    ]
     rows = [
         [s.code, s.title, s.topic.name_de, s.format, _local(starts_at), s.status, s.capacity]
         for s, starts_at in seminars_with_first_session()
     ]
     return header, rows
+
+
+def seminar_overview_csv() -> bytes:
+    return to_csv(*seminar_overview_rows())
 
 
 def sign_in_sheet_pdf(seminar_id: int) -> bytes:

@@ -29,13 +29,8 @@ def _download(body: bytes, mimetype: str, filename: str) -> Response:
 def participants(seminar_id: int, fmt: str):
     if fmt not in _TYPES:
         abort(404)
-    seminar, header, rows = services.participant_rows(seminar_id)
-    body = (
-        services.to_csv(header, rows)
-        if fmt == "csv"
-        else services.to_xlsx(seminar.code, header, rows)
-    )
-    return _download(body, _TYPES[fmt], f"teilnehmende-{seminar.code}.{fmt}")
+    body, filename = services.participant_file(seminar_id, fmt)
+    return _download(body, _TYPES[fmt], filename)
 
 
 @bp.get("/seminare/<int:seminar_id>/unterschriften.pdf")
@@ -50,5 +45,4 @@ def sign_in_sheet(seminar_id: int):
 
 @bp.get("/seminare.csv")
 def seminar_overview():
-    header, rows = services.seminar_overview_rows()
-    return _download(services.to_csv(header, rows), _TYPES["csv"], "seminare.csv")
+    return _download(services.seminar_overview_csv(), _TYPES["csv"], "seminare.csv")

@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from seminars.audit.services import record
 from seminars.core.errors import DomainError, NotFoundError
-from seminars.core.locking import begin_write
 from seminars.extensions import db
 from seminars.outbox.services import queue_mail
 from seminars.programme.models import Seminar
@@ -24,7 +23,7 @@ AUDIENCES = {
 
 def recipients(seminar_id: int, audience: str) -> list[Registration]:
     if audience not in AUDIENCES:
-        raise DomainError(_l("Unbekannte Empfängergruppe."))
+        raise DomainError(_l("Unbekannte Empfängergruppe."), field="audience")
     return list(
         db.session.scalars(
             select(Registration)
@@ -46,13 +45,12 @@ def body_for(registration: Registration, text: str) -> str:
 
 
 def send_to_participants(seminar_id: int, audience: str, subject: str, text: str, *, actor) -> int:
-    begin_write()
     seminar = db.session.get(Seminar, seminar_id)
     if seminar is None:
         raise NotFoundError()
     people = recipients(seminar_id, audience)
     if not people:
-        raise DomainError(_l("In dieser Gruppe ist niemand."))
+        raise DomainError(_l("In dieser Gruppe ist niemand."), field="audience")
     # Clickable: the person's own link and the links staff wrote, never one inside a name.
     staff_links = links_in(text)
     for registration in people:
@@ -65,6 +63,6 @@ def send_to_participants(seminar_id: int, audience: str, subject: str, text: str
             body_html=str(text_to_html(body, {manage_url(registration), *staff_links})),
             registration_id=registration.id,
         )
-    record(actor, "seminar.mail", seminar=seminar,
-           after={"audience": audience, "subject": subject, "recipients": len(people)})  # fmt: skip
+    after = {"audience": audience, "subject": subject, "recipients": len(people)}
+    record(actor, "seminar.mail", seminar=seminar, after=after)
     return len(people)

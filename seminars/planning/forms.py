@@ -51,7 +51,7 @@ class SeminarForm(Form):
                 r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
                 message=_l("Nur Buchstaben, Ziffern, Punkt, Binde- und Unterstrich."),
             ),
-        ],  # fmt: skip
+        ],
     )
     title = StringField(
         _l("Titel"),
@@ -65,18 +65,23 @@ class SeminarForm(Form):
     venue_id = SelectField(_l("Ort (für Präsenz und Hybrid)"), coerce=int)
     meeting_url = StringField(
         _l("Zugangslink für Online-Teilnahme (sehen nur bestätigte Teilnehmende)"),
-        validators=[Optional(), Length(max=500, message=_LENGTH),
-                    URL(require_tld=True, message=_l("Bitte eine vollständige Adresse mit https://"))],
-    )  # fmt: skip
+        validators=[
+            Optional(),
+            Length(max=500, message=_LENGTH),
+            URL(require_tld=True, message=_l("Bitte eine vollständige Adresse mit https://")),
+        ],
+    )
     sessions = TextAreaField(
         _l("Termine (einer je Zeile, z. B. 2027-03-13 09:30-16:00)"),
         validators=[DataRequired(_l("Bitte geben Sie mindestens einen Termin an."))],
     )
     capacity = IntegerField(
         _l("Plätze"),
-        validators=[DataRequired(_l("Bitte geben Sie die Zahl der Plätze an.")),
-                    NumberRange(min=1, max=1000, message=_l("Zwischen 1 und 1000."))],
-    )  # fmt: skip
+        validators=[
+            DataRequired(_l("Bitte geben Sie die Zahl der Plätze an.")),
+            NumberRange(min=1, max=1000, message=_l("Zwischen 1 und 1000.")),
+        ],
+    )
     waitlist_capacity = IntegerField(
         _l("Plätze auf der Warteliste"),
         default=10,
@@ -135,18 +140,29 @@ class SeminarForm(Form):
 
 
 class VenueForm(Form):
-    name = StringField(_l("Name"), validators=[DataRequired(_l("Bitte geben Sie einen Namen an.")),
-                                               Length(max=200, message=_LENGTH)])  # fmt: skip
+    name = StringField(
+        _l("Name"),
+        validators=[
+            DataRequired(_l("Bitte geben Sie einen Namen an.")),
+            Length(max=200, message=_LENGTH),
+        ],
+    )
     street = StringField(_l("Straße und Hausnummer"), validators=[Length(max=200, message=_LENGTH)])
     postcode = StringField(_l("Postleitzahl"), validators=[Length(max=10, message=_LENGTH)])
-    town = StringField(_l("Ort"), validators=[DataRequired(_l("Bitte geben Sie den Ort an.")),
-                                              Length(max=100, message=_LENGTH)])  # fmt: skip
+    town = StringField(
+        _l("Ort"),
+        validators=[
+            DataRequired(_l("Bitte geben Sie den Ort an.")),
+            Length(max=100, message=_LENGTH),
+        ],
+    )
     step_free_access = BooleanField(_l("Stufenlos erreichbar"))
     accessible_toilet = BooleanField(_l("Barrierefreie Toilette"))
     hearing_loop = BooleanField(_l("Induktive Höranlage"))
     accessible_parking = BooleanField(_l("Behindertenparkplatz"))
-    accessibility_notes = TextAreaField(_l("Hinweise zur Barrierefreiheit"),
-                                        validators=[Length(max=2000, message=_LENGTH)])  # fmt: skip
+    accessibility_notes = TextAreaField(
+        _l("Hinweise zur Barrierefreiheit"), validators=[Length(max=2000, message=_LENGTH)]
+    )
     directions = TextAreaField(_l("Anfahrt"), validators=[Length(max=2000, message=_LENGTH)])
 
 

@@ -15,7 +15,6 @@ from sqlalchemy import func, select
 
 from seminars.audit.services import changes, record
 from seminars.core.errors import DomainError, NotFoundError
-from seminars.core.locking import begin_write
 from seminars.core.timezone import BERLIN
 from seminars.extensions import db
 from seminars.programme.models import (
@@ -69,10 +68,20 @@ class SeminarData:
 
 
 _FIELDS = (
-    "code", "title", "topic_id", "format", "summary", "description", "venue_id",
-    "meeting_url", "waitlist_capacity", "teaching_units", "certificate_min_sessions",
-    "registration_opens_at", "registration_closes_at",
-)  # fmt: skip
+    "code",
+    "title",
+    "topic_id",
+    "format",
+    "summary",
+    "description",
+    "venue_id",
+    "meeting_url",
+    "waitlist_capacity",
+    "teaching_units",
+    "certificate_min_sessions",
+    "registration_opens_at",
+    "registration_closes_at",
+)
 
 
 def get_seminar(seminar_id: int) -> Seminar:
@@ -106,9 +115,9 @@ def _check(data: SeminarData, seminar_id: int | None) -> None:
         .where(func.lower(Seminar.code) == data.code.lower(), Seminar.id != (seminar_id or 0))
     )
     if clash:
-        raise PlanningError(_l("Diese Kennung hat schon ein anderes Seminar."))
+        raise PlanningError(_l("Diese Kennung hat schon ein anderes Seminar."), field="code")
     if data.format != FORMAT_ONLINE and data.venue_id is None:
-        raise PlanningError(_l("Präsenz- und Hybridseminare brauchen einen Ort."))
+        raise PlanningError(_l("Präsenz- und Hybridseminare brauchen einen Ort."), field="venue_id")
 
 
 def _instructors(names: list[str]) -> list[Instructor]:
@@ -140,7 +149,6 @@ def _set_sessions(seminar: Seminar, spans: list[Span]) -> None:
 
 
 def create_seminar(data: SeminarData, *, actor) -> Seminar:
-    begin_write()
     _check(data, None)
     seminar = Seminar(status=STATUS_DRAFT, capacity=data.capacity, sessions=[], instructors=[])
     for name in _FIELDS:
@@ -157,23 +165,19 @@ def update_seminar(
     seminar_id: int, data: SeminarData, *, version: int, notify: bool, actor, now: datetime
 ) -> Seminar:
     """Save the form. Capacity goes through the seat allocation (more seats are offered to the
-    waitlist). With ``notify``, confirmed participants hear of new dates, place or link."""
-    capacity_change = None
-    seminar = get_seminar(seminar_id)
-    if seminar.version != version:
+    waitlist). With ``notify``, confirmed participants hear of new dates, place or link.
+
+    The seminar row is locked first, before anything is read or written, so that the version
+    compared here is the one this change builds on (a second save with the same version waits
+    for the first and is then refused)."""
+    if allocation.lock_seminar(seminar_id).version != version:
         raise ChangedMeanwhile()
+    seminar = get_seminar(seminar_id)
     before = snapshot(seminar)
-    if data.capacity != seminar.capacity:
-        capacity_change = data.capacity
-    db.session.rollback()  # the allocation takes the lock first; reload afterwards
-    if capacity_change is not None:
-        allocation.change_capacity(seminar_id, capacity_change, now=now)
-    else:
-        begin_write()
-    seminar = get_seminar(seminar_id)
-    if seminar.version != version + (1 if capacity_change is not None else 0):
-        raise ChangedMeanwhile()
     _check(data, seminar_id)
+    if data.capacity != seminar.capacity:
+        allocation.change_capacity(seminar_id, data.capacity, now=now)
+        seminar = get_seminar(seminar_id)  # the allocation reloaded the row without its lists
     for name in _FIELDS:
         setattr(seminar, name, getattr(data, name))
     seminar.instructors = _instructors(data.instructors)
@@ -214,7 +218,6 @@ def _notify_confirmed(seminar: Seminar, before: dict, after: dict) -> int:
 def set_status(seminar_id: int, status: str, *, actor) -> Seminar:
     if status not in (STATUS_DRAFT, STATUS_PUBLISHED):
         raise PlanningError()
-    begin_write()
     seminar = get_seminar(seminar_id)
     if seminar.status == STATUS_CANCELLED:
         raise PlanningError(_l("Ein abgesagtes Seminar kann nicht wieder veröffentlicht werden."))
@@ -223,24 +226,29 @@ def set_status(seminar_id: int, status: str, *, actor) -> Seminar:
     before = seminar.status
     seminar.status = status
     db.session.flush()
-    record(actor, "seminar.status", seminar=seminar, before={"status": before},
-           after={"status": status})  # fmt: skip
+    record(
+        actor,
+        "seminar.status",
+        seminar=seminar,
+        before={"status": before},
+        after={"status": status},
+    )
     return seminar
 
 
 def cancel_seminar(seminar_id: int, *, actor, now: datetime) -> int:
-    """Cancel and tell everyone registered (through the allocation)."""
-    get_seminar(seminar_id)
-    db.session.rollback()
+    """Cancel and tell everyone registered: the allocation locks the seminar first (and
+    refuses one that does not exist), then the cancellation is written to the audit log."""
     told = allocation.cancel_seminar(seminar_id, now=now)
-    record(actor, "seminar.cancel", seminar=db.session.get(Seminar, seminar_id),
-           after={"status": STATUS_CANCELLED, "told": told})  # fmt: skip
+    seminar = db.session.get(Seminar, seminar_id)
+    record(
+        actor, "seminar.cancel", seminar=seminar, after={"status": STATUS_CANCELLED, "told": told}
+    )
     return told
 
 
 def duplicate_seminar(seminar_id: int, *, actor, shift_days: int = 364) -> Seminar:
     """A draft copy, by default 52 weeks later (same weekday), e.g. for next year's programme."""
-    begin_write()
     source = get_seminar(seminar_id)
     shift = timedelta(days=shift_days)
     if source.sessions:
@@ -278,7 +286,6 @@ def _free_code(wanted: str) -> str:
 
 
 def delete_seminar(seminar_id: int, *, actor) -> None:
-    begin_write()
     seminar = get_seminar(seminar_id)
     registered = db.session.scalar(
         select(func.count()).select_from(Registration).where(Registration.seminar_id == seminar_id)
@@ -293,9 +300,17 @@ def delete_seminar(seminar_id: int, *, actor) -> None:
 
 
 VENUE_FIELDS = (
-    "name", "street", "postcode", "town", "step_free_access", "accessible_toilet",
-    "hearing_loop", "accessible_parking", "accessibility_notes", "directions",
-)  # fmt: skip
+    "name",
+    "street",
+    "postcode",
+    "town",
+    "step_free_access",
+    "accessible_toilet",
+    "hearing_loop",
+    "accessible_parking",
+    "accessibility_notes",
+    "directions",
+)
 
 
 def get_venue(venue_id: int) -> Venue:
@@ -306,7 +321,6 @@ def get_venue(venue_id: int) -> Venue:
 
 
 def save_venue(venue_id: int | None, values: dict) -> Venue:
-    begin_write()
     venue = Venue() if venue_id is None else get_venue(venue_id)
     for name in VENUE_FIELDS:
         setattr(venue, name, values[name])
@@ -319,14 +333,14 @@ def list_topics() -> list[Topic]:
     return list(db.session.scalars(select(Topic).order_by(Topic.position, Topic.name_de)))
 
 
-def save_topic(topic_id: int | None, *, key: str, name_de: str, name_en: str, position: int,
-               actor) -> Topic:  # fmt: skip
+def save_topic(
+    topic_id: int | None, *, key: str, name_de: str, name_en: str, position: int, actor
+) -> Topic:
     """Topics keep their key (imports and links use it); names and order may change."""
-    begin_write()
     if topic_id is None:
         clash = db.session.scalar(select(func.count()).select_from(Topic).where(Topic.key == key))
         if clash:
-            raise PlanningError(_l("Diesen Schlüssel hat schon ein Themenbereich."))
+            raise PlanningError(_l("Diesen Schlüssel hat schon ein Themenbereich."), field="key")
         topic = Topic(key=key)
         db.session.add(topic)
     else:

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
+from seminars.accounts.access import current_actor
 from seminars.audit.services import entries_for
-from seminars.core.actions import perform
-from seminars.core.errors import DomainError
+from seminars.core.actions import perform, refusal_on
 from seminars.core.timezone import berlin_date, utcnow
-from seminars.extensions import db
 from seminars.planning import services
 from seminars.planning.forms import SeminarForm, TopicForm, VenueForm
 from seminars.planning.services import ChangedMeanwhile
@@ -18,10 +16,6 @@ from seminars.programme.models import STATUS_DRAFT, STATUS_PUBLISHED
 from seminars.programme.session_text import format_sessions
 
 bp = Blueprint("planning", __name__, url_prefix="/verwaltung")
-
-
-def _actor():
-    return current_user._get_current_object()
 
 
 def _with_choices(form: SeminarForm) -> SeminarForm:
@@ -33,10 +27,23 @@ def _with_choices(form: SeminarForm) -> SeminarForm:
     return form
 
 
+_FILLED_AS_STORED = (
+    "code",
+    "title",
+    "topic_id",
+    "format",
+    "meeting_url",
+    "capacity",
+    "waitlist_capacity",
+    "teaching_units",
+    "certificate_min_sessions",
+    "summary",
+    "description",
+)
+
+
 def _fill_from(form: SeminarForm, seminar) -> None:
-    for name in ("code", "title", "topic_id", "format", "meeting_url", "capacity",
-                 "waitlist_capacity", "teaching_units", "certificate_min_sessions", "summary",
-                 "description"):  # fmt: skip
+    for name in _FILLED_AS_STORED:
         getattr(form, name).data = getattr(seminar, name)
     form.venue_id.data = seminar.venue_id or 0
     form.sessions.data = format_sessions((s.starts_at, s.ends_at) for s in seminar.sessions)
@@ -59,13 +66,9 @@ def seminars():
 def seminar_new():
     form = _with_choices(SeminarForm())
     if form.validate_on_submit():
-        try:
-            seminar = services.create_seminar(form.data_for_service(), actor=_actor())
-        except DomainError as error:
-            db.session.rollback()
-            form.code.errors.append(str(error.message))
-        else:
-            db.session.commit()
+        with refusal_on(form) as refused:
+            seminar = services.create_seminar(form.data_for_service(), actor=current_actor())
+        if not refused:
             flash(_("Das Seminar ist als Entwurf angelegt."), "success")
             return redirect(url_for("planning.seminar", seminar_id=seminar.id), code=303)
     return render_template("planning/seminar_form.html", form=form, seminar=None), (
@@ -89,27 +92,25 @@ def seminar_edit(seminar_id: int):
         _fill_from(form, item)
     elif form.validate_on_submit():
         version = int(form.version.data) if (form.version.data or "").isdigit() else -1
-        try:
+        with refusal_on(form) as refused:
             services.update_seminar(
                 seminar_id,
                 form.data_for_service(),
                 version=version,
                 notify=form.notify.data,
-                actor=_actor(),
+                actor=current_actor(),
                 now=utcnow(),
             )
-        except ChangedMeanwhile as error:
-            db.session.rollback()
-            flash(str(error.message), "warning")
-            _fill_from(form, services.get_seminar(seminar_id))
-            return render_template("planning/seminar_form.html", form=form, seminar=item), 409
-        except DomainError as error:
-            db.session.rollback()
-            form.code.errors.append(str(error.message))
-        else:
-            db.session.commit()
+        if not refused:
             flash(_("Die Änderungen sind gespeichert."), "success")
             return redirect(url_for("planning.seminar", seminar_id=seminar_id), code=303)
+        if isinstance(refused.error, ChangedMeanwhile):
+            # Not a mistake in the form: say so above the page and show what is saved now.
+            flash(str(refused.error.message), "warning")
+            fresh = _with_choices(SeminarForm(formdata=None))
+            _fill_from(fresh, services.get_seminar(seminar_id))
+            fresh.notify.data = form.notify.data
+            return render_template("planning/seminar_form.html", form=fresh, seminar=item), 409
     return render_template("planning/seminar_form.html", form=form, seminar=item), (
         422 if form.errors else 200
     )
@@ -125,7 +126,7 @@ def _act(seminar_id: int, run, message: str):
 def seminar_publish(seminar_id: int):
     return _act(
         seminar_id,
-        lambda: services.set_status(seminar_id, STATUS_PUBLISHED, actor=_actor()),
+        lambda: services.set_status(seminar_id, STATUS_PUBLISHED, actor=current_actor()),
         _("Das Seminar ist veröffentlicht."),
     )
 
@@ -134,7 +135,7 @@ def seminar_publish(seminar_id: int):
 def seminar_unpublish(seminar_id: int):
     return _act(
         seminar_id,
-        lambda: services.set_status(seminar_id, STATUS_DRAFT, actor=_actor()),
+        lambda: services.set_status(seminar_id, STATUS_DRAFT, actor=current_actor()),
         _("Das Seminar ist wieder ein Entwurf."),
     )
 
@@ -147,30 +148,27 @@ def seminar_cancel(seminar_id: int):
         )
     return _act(
         seminar_id,
-        lambda: services.cancel_seminar(seminar_id, actor=_actor(), now=utcnow()),
+        lambda: services.cancel_seminar(seminar_id, actor=current_actor(), now=utcnow()),
         _("Das Seminar ist abgesagt; alle Angemeldeten werden informiert."),
     )
 
 
 @bp.post("/seminare/<int:seminar_id>/duplizieren")
 def seminar_duplicate(seminar_id: int):
-    copy = services.duplicate_seminar(seminar_id, actor=_actor())
-    db.session.commit()
+    copy = services.duplicate_seminar(seminar_id, actor=current_actor())
     flash(_("Die Kopie ist als Entwurf angelegt. Bitte prüfen Sie die Termine."), "success")
     return redirect(url_for("planning.seminar_edit", seminar_id=copy.id), code=303)
 
 
 @bp.post("/seminare/<int:seminar_id>/loeschen")
 def seminar_delete(seminar_id: int):
-    try:
-        services.delete_seminar(seminar_id, actor=_actor())
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "warning")
-        return redirect(url_for("planning.seminar", seminar_id=seminar_id), code=303)
-    db.session.commit()
-    flash(_("Das Seminar ist gelöscht."), "success")
-    return redirect(url_for("planning.seminars"), code=303)
+    deleted = perform(
+        lambda: services.delete_seminar(seminar_id, actor=current_actor()),
+        _("Das Seminar ist gelöscht."),
+    )
+    if deleted:
+        return redirect(url_for("planning.seminars"), code=303)
+    return redirect(url_for("planning.seminar", seminar_id=seminar_id), code=303)
 
 
 @bp.get("/orte")
@@ -188,7 +186,6 @@ def venue_edit(venue_id: int | None = None):
         values = {name: getattr(form, name).data for name in services.VENUE_FIELDS}
         values = {k: (v if v is not None else "") for k, v in values.items()}
         services.save_venue(venue_id, values)
-        db.session.commit()
         flash(_("Der Ort ist gespeichert."), "success")
         return redirect(url_for("planning.venues"), code=303)
     return render_template("planning/venue_form.html", form=form, venue=venue), (
@@ -211,20 +208,16 @@ def topic_edit(topic_id: int | None = None):
     if topic is not None:
         form.key.data = topic.key  # the key never changes
     if form.validate_on_submit():
-        try:
+        with refusal_on(form) as refused:
             services.save_topic(
                 topic_id,
                 key=form.key.data,
                 name_de=form.name_de.data.strip(),
                 name_en=form.name_en.data.strip(),
                 position=form.position.data or 0,
-                actor=_actor(),
+                actor=current_actor(),
             )
-        except DomainError as error:
-            db.session.rollback()
-            form.key.errors.append(str(error.message))
-        else:
-            db.session.commit()
+        if not refused:
             flash(_("Der Themenbereich ist gespeichert."), "success")
             return redirect(url_for("planning.topics"), code=303)
     return render_template("planning/topic_form.html", form=form, topic=topic), (

@@ -27,7 +27,7 @@ from seminars.audit import personal_data as audit_data
 from seminars.audit import services as audit
 from seminars.certificates import personal_data as certificates_data
 from seminars.core.email_address import normalise_email
-from seminars.core.locking import begin_write
+from seminars.core.unit_of_work import unit
 from seminars.extensions import db
 from seminars.outbox import personal_data as outbox_data
 from seminars.registrations import personal_data as registrations
@@ -38,25 +38,29 @@ HOLDERS = (registrations, outbox_data, audit_data, surveys_data, certificates_da
 
 
 def delete_free_text_needs(now: datetime) -> int:
-    """Free-text accessibility needs are deleted ``NEEDS_RETENTION_DAYS`` after the seminar."""
+    """Free-text accessibility needs are deleted ``NEEDS_RETENTION_DAYS`` after the seminar.
+
+    A batch job (housekeeping): one statement, in a unit of its own, committed at once."""
     cutoff = now - timedelta(days=current_app.config["NEEDS_RETENTION_DAYS"])
-    begin_write()
-    changed = registrations.delete_free_text_needs(ended_before=cutoff)
-    db.session.commit()
-    return changed
+    with unit():
+        return registrations.delete_free_text_needs(ended_before=cutoff)
 
 
 def anonymise_old_registrations(now: datetime) -> int:
     """``RETENTION_MONTHS`` after a seminar its registrations lose names, addresses, phone,
     group, remarks and needs, their mails lose address and text, their certificates the name
     and the link (the public check then says only that the certificate was issued); county,
-    status, attendance and the person key stay for the statistics."""
+    status, attendance and the person key stay for the statistics.
+
+    A batch job (housekeeping): each seminar is one unit of work, so that a failure leaves
+    no seminar half anonymised and keeps the seminars done before it done (the next run
+    goes on from there)."""
     cutoff = now - timedelta(days=round(current_app.config["RETENTION_MONTHS"] * 30.44))
-    begin_write()
-    ids = registrations.due_for_anonymising(ended_before=cutoff)
-    _anonymise(ids, now)
-    db.session.commit()
-    return len(ids)
+    by_seminar = registrations.due_for_anonymising(ended_before=cutoff)
+    for ids in by_seminar.values():
+        with unit():
+            _anonymise(ids, now)
+    return sum(len(ids) for ids in by_seminar.values())
 
 
 def _anonymise(ids: list[int], now: datetime, *, person_key: str | None = None) -> None:
@@ -89,8 +93,7 @@ def erase_person(email: str, *, actor, now: datetime) -> int:
     other mail to the person), survey links stop working, certificates are withdrawn and
     lose the name, audit entries lose the values, and every registration is anonymised
     under one new random person key, so that the figures stay as they were and nothing
-    leads back to the address. The caller commits."""
-    begin_write()
+    leads back to the address. The caller commits (the request's unit of work)."""
     found = registrations.of_person(email)
     ids = [r.id for r in found]
     if not ids:

@@ -6,10 +6,9 @@ import json
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import ngettext
-from flask_login import current_user
 
+from seminars.accounts.access import current_actor
 from seminars.core.timezone import utcnow
-from seminars.extensions import db
 from seminars.privacy import services
 
 bp = Blueprint("privacy", __name__, url_prefix="/verwaltung")
@@ -39,8 +38,7 @@ def export():
 @bp.post("/personendaten/loeschen")
 def erase():
     email = request.form.get("email", "")[:254]
-    count = services.erase_person(email, actor=current_user._get_current_object(), now=utcnow())
-    db.session.commit()
+    count = services.erase_person(email, actor=current_actor(), now=utcnow())
     flash(
         ngettext(
             "%(num)d Anmeldung ist gelöscht (anonymisiert).",

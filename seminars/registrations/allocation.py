@@ -147,10 +147,17 @@ def _config_hours(name: str) -> timedelta:
 
 
 def _lock(seminar_id: int) -> SeatState:
+    return _state_of(lock_seminar(seminar_id))
+
+
+def lock_seminar(seminar_id: int) -> Seminar:
+    """Take the seminar's lock (the one every seat change takes) before reading the seminar,
+    for a caller that checks and changes it along with its seats (the planning form); the
+    seat changes it asks for afterwards find that lock already held."""
     seminar = lock_row(Seminar, seminar_id)
     if seminar is None:
         raise NotFoundError()
-    return _state_of(seminar)
+    return seminar
 
 
 def _state_of(seminar: Seminar) -> SeatState:

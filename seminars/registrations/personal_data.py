@@ -44,16 +44,17 @@ def of_person(email: str) -> list[Registration]:
     )
 
 
-def due_for_anonymising(*, ended_before: datetime) -> list[int]:
-    """Registrations of seminars that ended before the cutoff and still hold personal data."""
-    return list(
-        db.session.scalars(
-            select(Registration.id).where(
-                Registration.seminar_id.in_(seminars_ended_before(ended_before)),
-                Registration.anonymised_at.is_(None),
-            )
-        )
+def due_for_anonymising(*, ended_before: datetime) -> dict[int, list[int]]:
+    """Registrations of seminars that ended before the cutoff and still hold personal data,
+    by seminar (retention anonymises seminar by seminar)."""
+    due = select(Registration.seminar_id, Registration.id).where(
+        Registration.seminar_id.in_(seminars_ended_before(ended_before)),
+        Registration.anonymised_at.is_(None),
     )
+    by_seminar: dict[int, list[int]] = {}
+    for seminar_id, registration_id in db.session.execute(due.order_by(Registration.id)):
+        by_seminar.setdefault(seminar_id, []).append(registration_id)
+    return by_seminar
 
 
 def delete_free_text_needs(*, ended_before: datetime) -> int:

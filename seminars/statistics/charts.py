@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
+
+from seminars.surveys.labels import scale_labels
+from seminars.surveys.models import KIND_SCALE, KIND_TEXT, KIND_YES_NO
 
 BAR_HEIGHT = 26
 GAP = 8
@@ -36,3 +40,27 @@ def bar_chart(chart_id: str, title: str, description: str, rows: list[tuple[str,
         )
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def question_rows(question) -> list[tuple[str, int]]:
+    """A question's answers as (label, count), in the order of the scale."""
+    if question.kind == KIND_SCALE:
+        return [
+            (f"{value} – {label}", question.counts.get(value, 0)) for value, label in scale_labels()
+        ]
+    if question.kind == KIND_YES_NO:
+        return [(_("Ja"), question.counts.get("yes", 0)), (_("Nein"), question.counts.get("no", 0))]
+    return sorted(question.counts.items())
+
+
+def charts_of(stats, locale: str) -> dict:
+    """An SVG chart and its rows for every question whose figures may be shown."""
+    charts = {}
+    for question in stats.questions:
+        if question.shown and question.kind != KIND_TEXT:
+            rows = question_rows(question)
+            text = question.text_en if locale == "en" else question.text_de
+            description = "; ".join(f"{label}: {count}" for label, count in rows)
+            chart = bar_chart(f"chart-{question.key}", text, description, rows)
+            charts[question.key] = (chart, rows)
+    return charts

@@ -316,3 +316,85 @@ def test_the_personal_page_links_the_certificate_while_it_is_valid(client):
     services.revoke(certificate.id, reason="Versehen", actor=None, now=utcnow())
     db.session.commit()
     assert link not in client.get(manage).get_data(as_text=True)
+
+
+def test_staff_are_told_the_code_of_an_issued_certificate_and_why_a_revocation_failed(
+    client, login, smtp_server
+):
+    _seminar, registration = attended_seminar()
+    login("staff")
+    page = client.get(f"/verwaltung/anmeldungen/{registration.id}").get_data(as_text=True)
+    token = csrf_token_from(page)
+    issued = client.post(
+        f"/verwaltung/anmeldungen/{registration.id}/bescheinigung",
+        data={"csrf_token": token},
+        follow_redirects=True,
+    )
+    certificate = services.active_certificate(registration.id)
+    assert f"Bescheinigung {certificate.code} ist ausgestellt." in issued.get_data(as_text=True)
+    without_reason = client.post(
+        f"/verwaltung/bescheinigungen/{certificate.id}/widerrufen",
+        data={"reason": " ", "csrf_token": token},
+        follow_redirects=True,
+    )
+    assert "Bitte geben Sie einen Grund an." in without_reason.get_data(as_text=True)
+    db.session.expire_all()
+    assert services.get_certificate(certificate.id).valid
+
+
+def _locked_for_others(certificate_id: int, dialect: str) -> bool:
+    """Whether another connection is kept from writing the certificate right now."""
+    if dialect == "sqlite":
+        import sqlite3
+
+        other = sqlite3.connect(db.engine.url.database, timeout=0.05, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+        except sqlite3.OperationalError:
+            return True
+        finally:
+            other.close()
+        return False
+    from sqlalchemy.exc import OperationalError
+
+    from seminars.certificates.models import Certificate
+
+    with db.engine.connect() as other:
+        try:
+            other.execute(
+                select(Certificate.id)
+                .where(Certificate.id == certificate_id)
+                .with_for_update(nowait=True)
+            )
+        except OperationalError:
+            return True
+        finally:
+            other.rollback()
+    return False
+
+
+def test_a_download_that_renders_takes_the_lock_before_it_looks_again(
+    app, client, monkeypatch, dialect
+):
+    """A GET that stores a PDF rendered late locks first (on SQLite: the write lock), so that
+    a writer in between can neither make it fail nor store the PDF twice."""
+    from seminars.certificates.documents import drop_pdf
+    from seminars.registrations.tokens import token_for
+
+    _seminar, registration = attended_seminar()
+    certificate = services.issue(registration.id, actor=None, now=utcnow(), send_mail=False)
+    drop_pdf(certificate.id)  # as if issued before PDFs were kept
+    db.session.commit()
+    real_render = pdf.render_pdf
+    locked_while_rendering = []
+
+    def render(certificate):
+        locked_while_rendering.append(_locked_for_others(certificate.id, dialect))
+        return real_render(certificate)
+
+    monkeypatch.setattr(pdf, "render_pdf", render)
+    path = f"/anmeldung/{token_for(registration.id, registration.token_salt)}/bescheinigung.pdf"
+    response = client.get(path)
+    assert response.status_code == 200 and _stored(certificate.id) == response.data
+    assert locked_while_rendering == [True]

@@ -7,6 +7,7 @@ from seminars.extensions import db
 from seminars.outbox.models import OutboxMessage
 from tests import factories
 from tests.conftest import csrf_token_from
+from tests.field_errors import field_error
 
 
 def _staff_messages() -> list[OutboxMessage]:
@@ -80,3 +81,17 @@ def test_steering_cannot_write_to_participants(client, login):
     login("steering")
     seminar, _confirmed = _seminar()
     assert client.get(f"/verwaltung/seminare/{seminar.id}/nachricht").status_code == 403
+
+
+def test_sending_to_an_empty_group_is_refused_under_the_audience(client, login):
+    login("staff")
+    seminar = factories.seminar(capacity=5)
+    factories.registration(seminar)
+    url, message = _compose(client, seminar)
+    refused = client.post(url, data={**message, "audience": "waitlisted", "action": "send"})
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert field_error(page, "audience") == "In dieser Gruppe ist niemand."
+    assert field_error(page, "subject") is None
+    assert _staff_messages() == []
+    assert "seminar.mail" not in set(db.session.scalars(select(AuditEntry.action)))

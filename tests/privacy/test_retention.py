@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from seminars.audit.models import AuditEntry
@@ -145,3 +146,27 @@ def test_export_and_erase_one_person(client, login):
         )["registrations"]
         == []
     )
+
+
+def test_retention_anonymises_seminar_by_seminar(app, monkeypatch):
+    """A failure part-way keeps the seminars done before it and leaves no seminar half done."""
+    from seminars.certificates import services as certificates
+
+    _first_seminar, first = past_seminar(900)
+    _second_seminar, second = past_seminar(800)
+    real = certificates.anonymise_for
+
+    def fail_on_the_second(ids, *, now):
+        if second.id in ids:
+            raise RuntimeError("disk full")
+        return real(ids, now=now)
+
+    monkeypatch.setattr(certificates, "anonymise_for", fail_on_the_second)
+    with pytest.raises(RuntimeError):
+        services.anonymise_old_registrations(utcnow())
+    db.session.expire_all()
+    assert db.session.get(Registration, first.id).anonymised_at is not None
+    left = db.session.get(Registration, second.id)
+    assert left.anonymised_at is None and left.email  # nothing of its half-done work stays
+    monkeypatch.setattr(certificates, "anonymise_for", real)
+    assert services.anonymise_old_registrations(utcnow()) == 1  # the next run goes on
