@@ -102,8 +102,13 @@ def begin_write() -> None:
 
 def begin_write_on_first_use() -> None:
     """Like ``begin_write``, but only once the session first talks to the database: a request
-    that never needs the database (the language switch) works while it is away."""
-    db.session().info[_WRITE_ON_FIRST_USE] = True
+    that never needs the database (the language switch) works while it is away. A session
+    already in a transaction (a script or test around the request) is switched at once."""
+    session = db.session()
+    if session.info.get(_CONNECTED):
+        begin_write()
+    else:
+        session.info[_WRITE_ON_FIRST_USE] = True
 
 
 def forget_write_promise() -> None:
