@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from seminars.core.db_types import UTCDateTime
 from seminars.core.timezone import utcnow
-from seminars.extensions import db
+from seminars.extensions import Model
 
 ROLE_ADMIN = "admin"
 ROLE_STAFF = "staff"
@@ -19,7 +19,7 @@ ROLES = (ROLE_ADMIN, ROLE_STAFF, ROLE_STEERING)
 PERSONAL_DATA_ROLES = (ROLE_ADMIN, ROLE_STAFF)
 
 
-class User(db.Model):
+class User(Model):
     __tablename__ = "user_account"
     __table_args__ = (CheckConstraint("role IN ('admin', 'staff', 'steering')", name="role"),)
 

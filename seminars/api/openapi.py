@@ -26,22 +26,43 @@ def _filter_parameters(topic_keys: list[str], towns: list[str]) -> list[dict[str
     """The filters; topics and towns are those of the programme when the document is asked
     for (staff add topics, the programme adds towns)."""
     return [
-    _query("q", "Text search in title, summary and description.",
-           {"type": "string", "maxLength": MAX_QUERY_LENGTH}),
-    _query("topic", "Topic key, e.g. `gruppenleitung` (empty: any).",
-           {"type": "string", "enum": [*topic_keys, ""]}),
-    _query("format", "Format of the seminar (empty: any).",
-           {"type": "string", "enum": [*FORMATS, ""]}),
-    _query("month", "Month of the first session (Europe/Berlin), `YYYY-MM`, years 2000 to "
-                    "2100 (empty: any).",
-           {"type": "string", "pattern": "^$|^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$"}),
-    _query("town", "Town of a venue of an upcoming seminar (empty: any).",
-           {"type": "string", "enum": [*towns, ""]}),
-    _query("free", "`1` for seminars that still have free places (empty: any).",
-           {"type": "string", "enum": ["0", "1", "true", "false", ""]}),
-    _query("page", "Page number, starting at 1.",
-           {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}),
-    ]  # fmt: skip
+        _query(
+            "q",
+            "Text search in title, summary and description.",
+            {"type": "string", "maxLength": MAX_QUERY_LENGTH},
+        ),
+        _query(
+            "topic",
+            "Topic key, e.g. `gruppenleitung` (empty: any).",
+            {"type": "string", "enum": [*topic_keys, ""]},
+        ),
+        _query(
+            "format",
+            "Format of the seminar (empty: any).",
+            {"type": "string", "enum": [*FORMATS, ""]},
+        ),
+        _query(
+            "month",
+            "Month of the first session (Europe/Berlin), `YYYY-MM`, years 2000 to "
+            "2100 (empty: any).",
+            {"type": "string", "pattern": "^$|^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$"},
+        ),
+        _query(
+            "town",
+            "Town of a venue of an upcoming seminar (empty: any).",
+            {"type": "string", "enum": [*towns, ""]},
+        ),
+        _query(
+            "free",
+            "`1` for seminars that still have free places (empty: any).",
+            {"type": "string", "enum": ["0", "1", "true", "false", ""]},
+        ),
+        _query(
+            "page",
+            "Page number, starting at 1.",
+            {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+        ),
+    ]
 
 
 _SCHEMAS: dict[str, Any] = {
@@ -164,7 +185,7 @@ def openapi_document(*, server_url: str, topic_keys: list[str], towns: list[str]
                             "Entries per page.",
                             {"type": "integer", "minimum": 1, "maximum": 100},
                         ),
-                    ],  # fmt: skip
+                    ],
                     "responses": {
                         "200": {
                             "description": "One page of seminars.",

@@ -9,10 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from seminars.core.db_types import UTCDateTime
 from seminars.core.timezone import utcnow
-from seminars.extensions import db
+from seminars.extensions import Model
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     __tablename__ = "audit_entry"
     __table_args__ = (
         Index("ix_audit_entry_seminar", "seminar_id", "at"),

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from seminars.audit.models import AuditEntry
+from seminars.core.actor import Actor
 from seminars.extensions import db
 
 
@@ -22,7 +23,7 @@ def _plain(value: Any) -> Any:
 
 
 def record(
-    actor,
+    actor: Actor | None,
     action: str,
     *,
     seminar=None,

@@ -10,10 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from seminars.core.db_types import UTCDateTime
 from seminars.core.timezone import utcnow
-from seminars.extensions import db
+from seminars.extensions import Model
 
 
-class Certificate(db.Model):
+class Certificate(Model):
     __tablename__ = "certificate"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,7 +41,7 @@ class Certificate(db.Model):
         return self.revoked_at is None
 
 
-class CertificatePdf(db.Model):
+class CertificatePdf(Model):
     """The PDF of a valid certificate, rendered once when it was issued and served from here.
 
     The one place a certificate's document is stored: revoking or replacing the certificate

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from seminars.audit.services import record
 from seminars.certificates import documents
 from seminars.certificates.models import Certificate
+from seminars.core.actor import Actor
 from seminars.core.errors import DomainError, NotFoundError
 from seminars.core.i18n import format_session_range
 from seminars.extensions import db
@@ -112,7 +113,9 @@ def active_certificate(registration_id: int) -> Certificate | None:
     ).first()
 
 
-def issue(registration_id: int, *, actor, now: datetime, send_mail: bool = True) -> Certificate:
+def issue(
+    registration_id: int, *, actor: Actor | None, now: datetime, send_mail: bool = True
+) -> Certificate:
     """Issue (or re-issue after a correction) the certificate of one participant."""
     registration = db.session.get(Registration, registration_id)
     if registration is None:
@@ -160,7 +163,7 @@ class BatchResult:
     skipped: int = 0
 
 
-def issue_all(seminar_id: int, *, actor, now: datetime) -> BatchResult:
+def issue_all(seminar_id: int, *, actor: Actor | None, now: datetime) -> BatchResult:
     """Every eligible confirmed participant without a current certificate gets one.
 
     Each new certificate is rendered here (0.2 to 0.6 seconds each), so a seminar of 20 takes
@@ -185,7 +188,7 @@ def issue_all(seminar_id: int, *, actor, now: datetime) -> BatchResult:
     return result
 
 
-def revoke(certificate_id: int, *, reason: str, actor, now: datetime) -> Certificate:
+def revoke(certificate_id: int, *, reason: str, actor: Actor | None, now: datetime) -> Certificate:
     if not reason.strip():
         raise DomainError(_l("Bitte geben Sie einen Grund an."), field="reason")
     certificate = db.session.get(Certificate, certificate_id)

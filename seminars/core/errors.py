@@ -121,8 +121,12 @@ def register_error_handlers(app: Flask) -> None:
         rule = request.url_rule.rule if request.url_rule else "(no route)"
         if database_unavailable(error):
             # Not a fault of the application: the maintenance page, 503 with Retry-After.
-            log.warning("database unreachable on %s %s (%s)", request.method, rule,
-                        type(getattr(error, "orig", error)).__name__)  # fmt: skip
+            log.warning(
+                "database unreachable on %s %s (%s)",
+                request.method,
+                rule,
+                type(getattr(error, "orig", error)).__name__,
+            )
             _discard_unfinished_work()
             return maintenance_response()
         log.exception("unhandled error on %s %s", request.method, rule)

@@ -57,10 +57,17 @@ def _venues() -> list[Venue]:
     venues = []
     for name, street, postcode, town, step, toilet, loop, parking, notes, way in data.VENUES:
         venue = Venue(
-            name=name, street=street, postcode=postcode, town=town,
-            step_free_access=step, accessible_toilet=toilet, hearing_loop=loop,
-            accessible_parking=parking, accessibility_notes=notes, directions=way,
-        )  # fmt: skip
+            name=name,
+            street=street,
+            postcode=postcode,
+            town=town,
+            step_free_access=step,
+            accessible_toilet=toilet,
+            hearing_loop=loop,
+            accessible_parking=parking,
+            accessibility_notes=notes,
+            directions=way,
+        )
         db.session.add(venue)
         venues.append(venue)
     return venues

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from seminars.audit.services import record
+from seminars.core.actor import Actor
 from seminars.core.errors import DomainError, NotFoundError
 from seminars.extensions import db
 from seminars.outbox.services import queue_mail
@@ -44,7 +45,9 @@ def body_for(registration: Registration, text: str) -> str:
     )
 
 
-def send_to_participants(seminar_id: int, audience: str, subject: str, text: str, *, actor) -> int:
+def send_to_participants(
+    seminar_id: int, audience: str, subject: str, text: str, *, actor: Actor | None
+) -> int:
     seminar = db.session.get(Seminar, seminar_id)
     if seminar is None:
         raise NotFoundError()

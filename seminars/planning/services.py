@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from seminars.audit.services import changes, record
+from seminars.core.actor import Actor
 from seminars.core.errors import DomainError, NotFoundError
 from seminars.core.timezone import BERLIN
 from seminars.extensions import db
@@ -148,7 +149,7 @@ def _set_sessions(seminar: Seminar, spans: list[Span]) -> None:
         seminar.sessions.remove(extra)
 
 
-def create_seminar(data: SeminarData, *, actor) -> Seminar:
+def create_seminar(data: SeminarData, *, actor: Actor | None) -> Seminar:
     _check(data, None)
     seminar = Seminar(status=STATUS_DRAFT, capacity=data.capacity, sessions=[], instructors=[])
     for name in _FIELDS:
@@ -162,7 +163,13 @@ def create_seminar(data: SeminarData, *, actor) -> Seminar:
 
 
 def update_seminar(
-    seminar_id: int, data: SeminarData, *, version: int, notify: bool, actor, now: datetime
+    seminar_id: int,
+    data: SeminarData,
+    *,
+    version: int,
+    notify: bool,
+    actor: Actor | None,
+    now: datetime,
 ) -> Seminar:
     """Save the form. Capacity goes through the seat allocation (more seats are offered to the
     waitlist). With ``notify``, confirmed participants hear of new dates, place or link.
@@ -215,7 +222,7 @@ def _notify_confirmed(seminar: Seminar, before: dict, after: dict) -> int:
     return len(confirmed)
 
 
-def set_status(seminar_id: int, status: str, *, actor) -> Seminar:
+def set_status(seminar_id: int, status: str, *, actor: Actor | None) -> Seminar:
     if status not in (STATUS_DRAFT, STATUS_PUBLISHED):
         raise PlanningError()
     seminar = get_seminar(seminar_id)
@@ -236,7 +243,7 @@ def set_status(seminar_id: int, status: str, *, actor) -> Seminar:
     return seminar
 
 
-def cancel_seminar(seminar_id: int, *, actor, now: datetime) -> int:
+def cancel_seminar(seminar_id: int, *, actor: Actor | None, now: datetime) -> int:
     """Cancel and tell everyone registered: the allocation locks the seminar first (and
     refuses one that does not exist), then the cancellation is written to the audit log."""
     told = allocation.cancel_seminar(seminar_id, now=now)
@@ -247,7 +254,7 @@ def cancel_seminar(seminar_id: int, *, actor, now: datetime) -> int:
     return told
 
 
-def duplicate_seminar(seminar_id: int, *, actor, shift_days: int = 364) -> Seminar:
+def duplicate_seminar(seminar_id: int, *, actor: Actor | None, shift_days: int = 364) -> Seminar:
     """A draft copy, by default 52 weeks later (same weekday), e.g. for next year's programme."""
     source = get_seminar(seminar_id)
     shift = timedelta(days=shift_days)
@@ -285,7 +292,7 @@ def _free_code(wanted: str) -> str:
     return f"{wanted}-{number}"
 
 
-def delete_seminar(seminar_id: int, *, actor) -> None:
+def delete_seminar(seminar_id: int, *, actor: Actor | None) -> None:
     seminar = get_seminar(seminar_id)
     registered = db.session.scalar(
         select(func.count()).select_from(Registration).where(Registration.seminar_id == seminar_id)

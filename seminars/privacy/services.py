@@ -26,6 +26,7 @@ from flask import current_app
 from seminars.audit import personal_data as audit_data
 from seminars.audit import services as audit
 from seminars.certificates import personal_data as certificates_data
+from seminars.core.actor import Actor
 from seminars.core.email_address import normalise_email
 from seminars.core.unit_of_work import unit
 from seminars.extensions import db
@@ -87,7 +88,7 @@ def export_person(email: str) -> dict:
     return result
 
 
-def erase_person(email: str, *, actor, now: datetime) -> int:
+def erase_person(email: str, *, actor: Actor | None, now: datetime) -> int:
     """Erase one person on request, in one transaction: active registrations of seminars
     that have not ended are cancelled (seats pass on; the cancellation mail goes with every
     other mail to the person), survey links stop working, certificates are withdrawn and

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from seminars.core.db_types import UTCDateTime
 from seminars.core.timezone import utcnow
-from seminars.extensions import db
+from seminars.extensions import Model, db
 
 FORMAT_IN_PERSON = "in_person"
 FORMAT_ONLINE = "online"
@@ -36,7 +36,7 @@ def _in_list(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({quoted})"
 
 
-class Topic(db.Model):
+class Topic(Model):
     """A Themenbereich such as group leadership or legal basics."""
 
     __tablename__ = "topic"
@@ -51,7 +51,7 @@ class Topic(db.Model):
         return self.name_en if locale == "en" and self.name_en else self.name_de
 
 
-class Venue(db.Model):
+class Venue(Model):
     """A place where seminars happen, with what a disabled visitor needs to know."""
 
     __tablename__ = "venue"
@@ -82,7 +82,7 @@ seminar_instructor = Table(
 )
 
 
-class Instructor(db.Model):
+class Instructor(Model):
     __tablename__ = "instructor"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -90,7 +90,7 @@ class Instructor(db.Model):
     bio: Mapped[str] = mapped_column(Text, default="")
 
 
-class Seminar(db.Model):
+class Seminar(Model):
     __tablename__ = "seminar"
     __table_args__ = (
         CheckConstraint(_in_list("format", FORMATS), name="format"),
@@ -140,7 +140,7 @@ class Seminar(db.Model):
     )
 
 
-class SeminarSession(db.Model):
+class SeminarSession(Model):
     """One meeting of a seminar (a seminar day, or an evening of an online series)."""
 
     __tablename__ = "seminar_session"

@@ -97,9 +97,13 @@ class ImportProblem:
 
     def __str__(self) -> str:
         return str(
-            _l("Zeile %(row)d, Spalte „%(column)s“: %(message)s",
-               row=self.row, column=self.column, message=self.message)
-        )  # fmt: skip
+            _l(
+                "Zeile %(row)d, Spalte „%(column)s“: %(message)s",
+                row=self.row,
+                column=self.column,
+                message=self.message,
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -177,9 +181,13 @@ class _RowChecker:
         if not _INT.fullmatch(raw) or not low <= int(raw) <= high:
             self.problem(
                 column,
-                _l("„%(value)s“ ist keine ganze Zahl von %(low)d bis %(high)d",
-                   value=raw[:40], low=low, high=high),
-            )  # fmt: skip
+                _l(
+                    "„%(value)s“ ist keine ganze Zahl von %(low)d bis %(high)d",
+                    value=raw[:40],
+                    low=low,
+                    high=high,
+                ),
+            )
             return low
         return int(raw)
 

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from seminars.core.db_types import UTCDateTime
 from seminars.core.timezone import utcnow
-from seminars.extensions import db
+from seminars.extensions import Model
 from seminars.programme.models import Seminar
 
 STATUS_PENDING = "pending"
@@ -57,7 +57,7 @@ _SEAT_LIST = ", ".join(f"'{s}'" for s in SEAT_STATUSES)
 _IS_PENDING = f"status = '{STATUS_PENDING}'"
 
 
-class Registration(db.Model):
+class Registration(Model):
     __tablename__ = "registration"
     __table_args__ = (
         CheckConstraint(f"status IN ({_STATUS_LIST})", name="status"),
@@ -183,7 +183,7 @@ queue_order = (
 )
 
 
-class Attendance(db.Model):
+class Attendance(Model):
     """Whether a registered person was there at one session; recorded apart from the status."""
 
     __tablename__ = "attendance"

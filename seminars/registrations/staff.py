@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from seminars.audit.services import changes, record
+from seminars.core.actor import Actor
 from seminars.core.email_address import normalise_email
 from seminars.core.errors import DomainError, NotFoundError
 from seminars.core.timezone import berlin_date
@@ -88,7 +89,7 @@ def get_registration(registration_id: int) -> Registration:
     return registration
 
 
-def register_by_phone(seminar_id: int, applicant: Applicant, *, actor, now: datetime):
+def register_by_phone(seminar_id: int, applicant: Applicant, *, actor: Actor | None, now: datetime):
     """No double opt-in: staff took the registration and recorded the person's consent."""
     result = allocation.register(seminar_id, applicant, now=now, by_staff=True)
     record(
@@ -100,7 +101,9 @@ def register_by_phone(seminar_id: int, applicant: Applicant, *, actor, now: date
     return result.registration
 
 
-def cancel(registration_id: int, *, reason: str, actor, now: datetime) -> Registration:
+def cancel(
+    registration_id: int, *, reason: str, actor: Actor | None, now: datetime
+) -> Registration:
     before = get_registration(registration_id).status
     registration = allocation.cancel(registration_id, now=now)
     record(
@@ -114,7 +117,9 @@ def cancel(registration_id: int, *, reason: str, actor, now: datetime) -> Regist
     return registration
 
 
-def move_ahead(registration_id: int, *, reason: str, actor, now: datetime) -> Registration:
+def move_ahead(
+    registration_id: int, *, reason: str, actor: Actor | None, now: datetime
+) -> Registration:
     if not reason.strip():
         raise DomainError(_l("Bitte geben Sie einen Grund an."))
     registration = allocation.move_ahead(registration_id, now=now)
@@ -136,7 +141,7 @@ _MAIL_FOR_STATUS = {
 }
 
 
-def resend_mail(registration_id: int, *, actor) -> str:
+def resend_mail(registration_id: int, *, actor: Actor | None) -> str:
     registration = get_registration(registration_id)
     kind = _MAIL_FOR_STATUS.get(registration.status)
     if kind is None:
@@ -152,7 +157,7 @@ def resend_mail(registration_id: int, *, actor) -> str:
 CONTACT_FIELDS = ("first_name", "last_name", "email", "phone", "organisation")
 
 
-def correct_contact(registration_id: int, values: dict, *, actor) -> Registration:
+def correct_contact(registration_id: int, values: dict, *, actor: Actor | None) -> Registration:
     registration = get_registration(registration_id)
     before = {name: getattr(registration, name) for name in CONTACT_FIELDS}
     email = normalise_email(values["email"])
@@ -228,7 +233,7 @@ def attendance_of(seminar_id: int) -> AttendanceSheet:
 
 
 def record_attendance(
-    seminar_id: int, session_id: int, present_ids: set[int], *, actor, now: datetime
+    seminar_id: int, session_id: int, present_ids: set[int], *, actor: Actor | None, now: datetime
 ) -> int:
     """Set who was at one session (everyone else confirmed: absent). Returns how many were."""
     sheet = attendance_of(seminar_id)

@@ -172,10 +172,16 @@ def _headline(held) -> Headline:
     ).one()
     seminars, registrations, people, seats, demand, cancelled = row
     return Headline(
-        seminars_held=seminars, registrations=registrations, people_reached=people,
-        seats=int(seats), capacity=int(capacity or 0), waitlist_demand=demand,
-        cancelled=cancelled, with_attendance=attendance_row[0], no_shows=attendance_row[1],
-    )  # fmt: skip
+        seminars_held=seminars,
+        registrations=registrations,
+        people_reached=people,
+        seats=int(seats),
+        capacity=int(capacity or 0),
+        waitlist_demand=demand,
+        cancelled=cancelled,
+        with_attendance=attendance_row[0],
+        no_shows=attendance_row[1],
+    )
 
 
 # Without a chosen year, the seminar filter offers the latest seminars only.

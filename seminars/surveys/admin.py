@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Text, cast, func, select
 
 from seminars.audit.services import record
+from seminars.core.actor import Actor
 from seminars.core.errors import DomainError, NotFoundError
 from seminars.extensions import db
 from seminars.surveys.models import KINDS, SurveyQuestion, SurveyResponse
@@ -52,7 +53,9 @@ def has_answers(question_id: int) -> bool:
     )
 
 
-def save_question(question_id: int | None, data: QuestionData, *, actor) -> SurveyQuestion:
+def save_question(
+    question_id: int | None, data: QuestionData, *, actor: Actor | None
+) -> SurveyQuestion:
     """New questions are added; changed wording of an answered question makes a new version
     under the same key (the old one is retired, its answers keep counting for the key)."""
     if data.kind not in KINDS:

@@ -20,7 +20,7 @@ from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, Stri
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from seminars.core.db_types import UTCDateTime
-from seminars.extensions import db
+from seminars.extensions import Model
 
 KIND_SCALE = "scale5"
 KIND_CHOICE = "choice"
@@ -29,7 +29,7 @@ KIND_TEXT = "text"
 KINDS = (KIND_SCALE, KIND_CHOICE, KIND_YES_NO, KIND_TEXT)
 
 
-class SurveyTemplate(db.Model):
+class SurveyTemplate(Model):
     __tablename__ = "survey_template"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -42,7 +42,7 @@ class SurveyTemplate(db.Model):
     )
 
 
-class SurveyQuestion(db.Model):
+class SurveyQuestion(Model):
     """One version of a question. Its key stays the same across versions, so years compare."""
 
     __tablename__ = "survey_question"
@@ -72,7 +72,7 @@ class SurveyQuestion(db.Model):
         return self.text_en if locale == "en" and self.text_en else self.text_de
 
 
-class SurveyInvitee(db.Model):
+class SurveyInvitee(Model):
     """That a registration was invited (and reminded): keeps invitations to one per person.
 
     Deliberately without any reference to the invitation (the link) it was sent."""
@@ -90,7 +90,7 @@ class SurveyInvitee(db.Model):
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class SurveyInvitation(db.Model):
+class SurveyInvitation(Model):
     """A single-use link. Names no person and is never updated after it was written."""
 
     __tablename__ = "survey_invitation"
@@ -104,7 +104,7 @@ class SurveyInvitation(db.Model):
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class SurveyResponse(db.Model):
+class SurveyResponse(Model):
     __tablename__ = "survey_response"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -99,10 +99,15 @@ def answer_counts(minimum: int, *, seminars) -> Subquery:
     rows = _answer_rows(seminars).subquery("rows")
     value = case((rows.c.kind == KIND_TEXT, None), else_=rows.c.value)
     counted = (
-        select(rows.c.seminar_id, rows.c.key, value.label("value"), rows.c.state,
-               func.count().label("n"))
+        select(
+            rows.c.seminar_id,
+            rows.c.key,
+            value.label("value"),
+            rows.c.state,
+            func.count().label("n"),
+        )
         .group_by(rows.c.seminar_id, rows.c.key, value, rows.c.state)
         .subquery("counted")
-    )  # fmt: skip
+    )
     unit_size = func.sum(counted.c.n).over(partition_by=(counted.c.seminar_id, counted.c.key))
     return select(*counted.c, _safe(unit_size, minimum)).subquery("answer_counts")

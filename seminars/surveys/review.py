@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from seminars.audit.services import record
+from seminars.core.actor import Actor
 from seminars.core.errors import NotFoundError
 from seminars.extensions import db
 from seminars.programme.models import Seminar
@@ -84,7 +85,9 @@ def queue(state: str, *, minimum: int) -> ReviewQueue:
     return ReviewQueue(state, {s: counts.get(s, 0) for s in STATES}, texts)
 
 
-def _decide(response_id: int, question_id: int, state: str, *, actor) -> SurveyResponse:
+def _decide(
+    response_id: int, question_id: int, state: str, *, actor: Actor | None
+) -> SurveyResponse:
     response = db.session.get(SurveyResponse, response_id)
     question = db.session.get(SurveyQuestion, question_id)
     if (
@@ -108,11 +111,11 @@ def _decide(response_id: int, question_id: int, state: str, *, actor) -> SurveyR
     return response
 
 
-def release(response_id: int, question_id: int, *, actor) -> SurveyResponse:
+def release(response_id: int, question_id: int, *, actor: Actor | None) -> SurveyResponse:
     """Release a text for the steering committee (it may have been hidden before)."""
     return _decide(response_id, question_id, RELEASED, actor=actor)
 
 
-def hide(response_id: int, question_id: int, *, actor) -> SurveyResponse:
+def hide(response_id: int, question_id: int, *, actor: Actor | None) -> SurveyResponse:
     """Hide a text from the steering committee for good (it may have been released before)."""
     return _decide(response_id, question_id, HIDDEN, actor=actor)

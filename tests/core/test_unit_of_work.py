@@ -109,10 +109,21 @@ def button():
     return redirect("/", code=303)
 
 
-PROBE_ENDPOINTS = [f"uow_probe.{name}" for name in (
-    "write", "write_then_refuse", "write_then_fail", "write_then_abort", "read", "write_on_get",
-    "transaction_kind", "no_database", "form", "button",
-)]  # fmt: skip
+PROBE_ENDPOINTS = [
+    f"uow_probe.{name}"
+    for name in (
+        "write",
+        "write_then_refuse",
+        "write_then_fail",
+        "write_then_abort",
+        "read",
+        "write_on_get",
+        "transaction_kind",
+        "no_database",
+        "form",
+        "button",
+    )
+]
 
 
 @pytest.fixture
