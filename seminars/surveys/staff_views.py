@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from seminars.accounts.access import current_actor
 from seminars.core.actions import refusal_on
 from seminars.core.i18n import current_language
+from seminars.core.security import keep_personal_page_private
 from seminars.extensions import db
 from seminars.surveys import admin, review
 from seminars.surveys.forms import QuestionForm
@@ -16,13 +17,8 @@ from seminars.surveys.models import SurveyQuestion
 bp = Blueprint("staff_surveys", __name__, url_prefix="/verwaltung/befragung")
 
 
-@bp.after_request
-def keep_private(response):
-    # Back office, and the free text is personal: never cached, never indexed.
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Robots-Tag"] = "noindex"
-    return response
+# Back office, and the free text is personal: never cached, never indexed.
+bp.after_request(keep_personal_page_private)
 
 
 @bp.get("")

@@ -6,19 +6,15 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from seminars.core.i18n import current_language
+from seminars.core.security import keep_personal_page_private
 from seminars.core.timezone import utcnow
 from seminars.surveys import services
 
 bp = Blueprint("surveys", __name__)
 
 
-@bp.after_request
-def keep_private(response):
-    # Survey links are keys: never cached, never indexed, never passed on in a Referer.
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Robots-Tag"] = "noindex"
-    return response
+# Survey links are keys: never cached, never indexed, never passed on in a Referer.
+bp.after_request(keep_personal_page_private)
 
 
 @bp.get("/befragung/<token>")
