@@ -45,6 +45,7 @@ api-contract: $(STAMP) $(MO_FILES)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy seminars
 
 format: $(STAMP)
 	$(BIN)/ruff format .

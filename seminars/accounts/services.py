@@ -43,7 +43,7 @@ def authenticate(email: str, password: str, *, now: datetime) -> User | None:
     ).one_or_none()
     if not verify_password(user.password_hash if user else None, password):
         return None
-    if not user.active:
+    if user is None or not user.active:  # (no user: verify_password has refused already)
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)

@@ -186,7 +186,9 @@ def list_seminars(
 ) -> CataloguePage:
     """One page of the catalogue (or the archive): four queries at most."""
     stmt = _listing(filters, now=now, scope=SCOPE_ARCHIVE if archive else SCOPE_UPCOMING)
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    total = db.session.execute(
+        select(func.count()).select_from(stmt.order_by(None).subquery())
+    ).scalar_one()
     pages = max(1, math.ceil(total / page_size))
     page = min(filters.page, pages)
     rows = db.session.execute(

@@ -61,11 +61,11 @@ def required_sessions(seminar: Seminar) -> int:
 
 
 def attended(registration_id: int) -> int:
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count())
         .select_from(Attendance)
         .where(Attendance.registration_id == registration_id, Attendance.present.is_(True))
-    )
+    ).scalar_one()
 
 
 def why_not_eligible(registration: Registration, seminar: Seminar) -> str | None:

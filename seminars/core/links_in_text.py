@@ -31,11 +31,15 @@ ADDRESS_MESSAGE = _l(
 
 
 def contains_link(text: str | None) -> bool:
-    return bool(text) and _LINK.search(text) is not None
+    if not text:
+        return False
+    return _LINK.search(text) is not None
 
 
 def contains_address(text: str | None) -> bool:
-    return bool(text) and _ADDRESS.search(text) is not None
+    if not text:
+        return False
+    return _ADDRESS.search(text) is not None
 
 
 def no_links(form, field) -> None:

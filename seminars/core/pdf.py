@@ -46,10 +46,12 @@ def html_to_pdf(html: str) -> bytes:
     """Render ``html`` (relative links resolve inside ``static/``) as a tagged PDF/UA-1."""
     from weasyprint import HTML
 
-    static = Path(current_app.static_folder).resolve()
+    static_folder = current_app.static_folder
+    assert static_folder is not None  # create_app always names it
+    static = Path(static_folder).resolve()
     document = HTML(
         string=html,
         base_url=static.as_uri() + "/",
-        url_fetcher=static_only_fetcher(current_app.static_folder),
+        url_fetcher=static_only_fetcher(static_folder),
     )
     return document.write_pdf(font_config=font_config(), pdf_variant="pdf/ua-1")

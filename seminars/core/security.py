@@ -19,7 +19,10 @@ def init_security(app: Flask) -> None:
     proxies = int(app.config.get("PROXY_FIX_PROXIES", 0) or 0)
     if proxies:
         # Behind nginx or Apache: take the client address and scheme from their headers.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+        # Flask's documented way to wrap its WSGI app; typeshed sees assigning to a method.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
     elif app.config.get("ENV_NAME") == "production":
         _warn_once_about_untrusted_proxy_headers(app)
 

@@ -40,7 +40,7 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 class Application(Flask):
     """Flask, with the request's unit of work closed as soon as the view has answered."""
 
-    def dispatch_request(self):  # type: ignore[override]
+    def dispatch_request(self) -> Response:
         response = self.make_response(super().dispatch_request())
         close(response)
         return response

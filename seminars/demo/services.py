@@ -248,10 +248,12 @@ def _mails_already_sent() -> None:
             OutboxMessage.status != STATUS_SENT,
         )
     ):
+        assert message.registration_id is not None  # selected by it
         registration = registrations[message.registration_id]
         if message.kind == mails.CONFIRM_REQUEST:
             written = registration.created_at
         else:
+            assert registration.confirmed_at is not None  # set in the loop above
             written = registration.confirmed_at
         message.status = STATUS_SENT
         message.attempts = 1

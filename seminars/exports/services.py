@@ -82,7 +82,7 @@ def to_csv(header: list[str], rows: list[list]) -> bytes:
 
 def to_xlsx(title: str, header: list[str], rows: list[list]) -> bytes:
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]  # a new workbook's one (and active) sheet
     sheet.title = title[:31] or "Liste"
     sheet.append(header)
     for row in rows:

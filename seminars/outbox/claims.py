@@ -24,6 +24,7 @@ from flask import current_app
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from seminars.core.changed_rows import changed_rows
 from seminars.core.unit_of_work import unit
 from seminars.extensions import db
 from seminars.outbox.models import (
@@ -77,12 +78,12 @@ def claim(message_id: int, now: datetime, lease: timedelta) -> Claim | None:
     # The claim is a unit of its own, committed before the (slow) sending, so that every
     # other sender sees at once that this message is taken.
     with unit():
-        won = db.session.execute(
+        won = changed_rows(
             update(OutboxMessage)
             .where(OutboxMessage.id == message_id, due(now))
             .values(status=STATUS_SENDING, locked_until=now + lease, claim=value)
             .execution_options(synchronize_session=False)
-        ).rowcount
+        )
     if won != 1:
         return None
     # Reading the claimed message back is one more short unit: it ends before the mail
@@ -109,12 +110,12 @@ def _record(values: dict, held: Claim) -> bool:
 
     def write() -> bool:
         with unit():  # one unit: the result of one message
-            changed = db.session.execute(
+            changed = changed_rows(
                 update(OutboxMessage)
                 .where(_held(held))
                 .values(locked_until=None, claim=None, **values)
                 .execution_options(synchronize_session=False)
-            ).rowcount
+            )
         return changed == 1
 
     recorded = _retrying(write)

@@ -21,7 +21,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_mail import BadHeaderError
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from seminars.core.timezone import utcnow
@@ -213,9 +213,9 @@ def forget_registrations(registration_ids: Sequence[int]) -> None:
     """Erasure: every message to these registrations goes, sent or not."""
     if registration_ids:
         db.session.execute(
-            OutboxMessage.__table__.delete().where(
-                OutboxMessage.registration_id.in_(registration_ids)
-            )
+            delete(OutboxMessage)
+            .where(OutboxMessage.registration_id.in_(registration_ids))
+            .execution_options(synchronize_session=False)
         )
 
 

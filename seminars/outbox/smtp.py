@@ -105,7 +105,7 @@ class _Deadline:
         self._arm()
         super().send(s)  # type: ignore[misc]
 
-    def getreply(self):
+    def getreply(self) -> tuple[int, bytes]:
         self._arm()
         return super().getreply()  # type: ignore[misc]
 

@@ -344,6 +344,7 @@ def save_topic(
     topic_id: int | None, *, key: str, name_de: str, name_en: str, position: int, actor
 ) -> Topic:
     """Topics keep their key (imports and links use it); names and order may change."""
+    topic: Topic | None
     if topic_id is None:
         clash = db.session.scalar(select(func.count()).select_from(Topic).where(Topic.key == key))
         if clash:

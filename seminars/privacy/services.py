@@ -20,6 +20,7 @@ whose mails the outbox then forgets with the others).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
 
@@ -71,7 +72,7 @@ def _anonymise(ids: list[int], now: datetime, *, person_key: str | None = None) 
 
 def export_person(email: str) -> dict:
     """Everything stored about one person (found by e-mail address), as plain data."""
-    result = {
+    result: dict[str, Any] = {
         "email": normalise_email(email),
         "registrations": [],
         # Survey answers are stored without any link to a person, link or registration:

@@ -325,10 +325,11 @@ def check_row(
     opens, closes = checker.day("registration_opens"), checker.day("registration_closes")
     row.registration_opens_at = berlin_to_utc(opens, time(0)) if opens else None
     # Registration closes at the end of the given day.
-    row.registration_closes_at = berlin_to_utc(closes, time(23, 59)) if closes else None
+    closes_at = berlin_to_utc(closes, time(23, 59)) if closes else None
+    row.registration_closes_at = closes_at
     if opens and closes and closes < opens:
         checker.problem("registration_closes", _l("liegt vor dem Beginn der Anmeldung"))
-    if row.sessions and closes and row.registration_closes_at > row.sessions[0][0]:
+    if row.sessions and closes_at is not None and closes_at > row.sessions[0][0]:
         checker.problem("registration_closes", _l("liegt nach dem Beginn des Seminars"))
     return row
 

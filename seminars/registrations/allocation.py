@@ -249,7 +249,7 @@ def register(
     address_cap = 0 if by_staff else current_app.config["PENDING_MAX_PER_ADDRESS"]
     # The caps count across seminars, which no seminar row covers: lock their names (always
     # in this order, after the seminar) until the new registration is written.
-    if client_cap > 0 and not by_staff:
+    if client_key and client_cap > 0 and not by_staff:
         lock_name("pending-client", client_key)
         held = _unconfirmed_seats(Registration.client_key == client_key, now)
         if _over_cap(held, applicant.seats, client_cap):
@@ -491,9 +491,9 @@ def _leave(registration: Registration, status: str, now: datetime) -> None:
 def _unconfirmed_seats(whose, now: datetime) -> int:
     """Seats and waitlist places that unconfirmed registrations matching ``whose`` hold now,
     in all seminars (holds that have run out no longer count, expired or not yet)."""
-    return db.session.scalar(
+    return db.session.execute(
         select(func.coalesce(func.sum(seats_expression), 0)).where(*_unconfirmed(now), whose)
-    )
+    ).scalar_one()
 
 
 def _unconfirmed(now: datetime) -> tuple:

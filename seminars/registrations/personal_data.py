@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import or_, select, update
 
+from seminars.core.changed_rows import changed_rows
 from seminars.core.email_address import normalise_email
 from seminars.extensions import db
 from seminars.programme.models import Seminar, SeminarSession
@@ -59,7 +60,7 @@ def due_for_anonymising(*, ended_before: datetime) -> dict[int, list[int]]:
 
 def delete_free_text_needs(*, ended_before: datetime) -> int:
     """Blank the free-text needs of registrations of seminars that ended before the cutoff."""
-    return db.session.execute(
+    return changed_rows(
         update(Registration)
         .where(
             Registration.seminar_id.in_(seminars_ended_before(ended_before)),
@@ -67,7 +68,7 @@ def delete_free_text_needs(*, ended_before: datetime) -> int:
         )
         .values(needs_other="")
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
 
 
 def export(registration_ids: Sequence[int]) -> dict[int, dict]:
@@ -76,6 +77,9 @@ def export(registration_ids: Sequence[int]) -> dict[int, dict]:
     result = {}
     for registration_id in registration_ids:
         registration = db.session.get(Registration, registration_id)
+        # The ids are the person's registrations, just found; registrations are never
+        # deleted (erasure blanks them, and a seminar with registrations cannot be deleted).
+        assert registration is not None
         seminar = db.session.get(Seminar, registration.seminar_id)
         attended = db.session.scalars(
             select(Attendance.session_id).where(

@@ -139,7 +139,7 @@ def attendance(seminar_id: int):
         present = (
             {r.id for r in sheet.people}
             if everyone
-            else {parse_id(v) for v in request.form.getlist("present")} - {None}
+            else {i for v in request.form.getlist("present") if (i := parse_id(v)) is not None}
         )
         perform(
             lambda: staff.record_attendance(

@@ -61,6 +61,7 @@ def save_question(
     if data.kind not in KINDS:
         raise DomainError(_l("Unbekannte Art von Frage."), field="kind")
     template = active_template()
+    question: SurveyQuestion | None
     if question_id is None:
         taken = db.session.scalar(
             select(func.count())

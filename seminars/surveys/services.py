@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from seminars.core.changed_rows import changed_rows
 from seminars.core.errors import DomainError, NotFoundError
 from seminars.core.locking import lock_row
 from seminars.core.unit_of_work import unit
@@ -163,9 +164,10 @@ def _mail_invitation(
     )
 
 
-def _invite(seminar_id: int, registration_ids: list[int], template_id: int, now: datetime) -> None:
+def _invite(seminar: Seminar, registration_ids: list[int], template_id: int, now: datetime) -> None:
     """One batch: the links in shuffled order, then who was invited, then the mails in
     registration order, so that neither ids nor row order pair a link with a person."""
+    seminar_id = seminar.id
     closes_at = now + _days("SURVEY_OPEN_DAYS")
     shuffled = list(registration_ids)
     _shuffle(shuffled)
@@ -188,9 +190,10 @@ def _invite(seminar_id: int, registration_ids: list[int], template_id: int, now:
             for registration_id in registration_ids
         ],
     )
-    seminar = db.session.get(Seminar, seminar_id)
     for registration_id in registration_ids:
         registration = db.session.get(Registration, registration_id)
+        # Its survey_invitee row, just inserted, refers to it (and, on PostgreSQL, keeps it).
+        assert registration is not None
         _mail_invitation(registration, seminar, closes_at, reminder=False)
 
 
@@ -202,10 +205,12 @@ def send_invitations(now: datetime) -> int:
         # One unit: one seminar's invitations, links and mails, under the seminar's lock
         # (one runner per seminar at a time). A failing seminar keeps the ones before it.
         with unit():
-            lock_row(Seminar, seminar_id)
+            seminar = lock_row(Seminar, seminar_id)
+            if seminar is None:
+                continue  # deleted since it was listed
             invitees = _invitees(seminar_id, ended_at, now)
             if invitees:
-                _invite(seminar_id, invitees, template_id, now)
+                _invite(seminar, invitees, template_id, now)
                 sent += len(invitees)
     return sent
 
@@ -231,14 +236,15 @@ def send_reminders(now: datetime) -> int:
         # One unit: one person's reminder, claimed by a conditional update (a second runner
         # finds nothing left to claim) together with its mail.
         with unit():
-            claimed = db.session.execute(
+            claimed = changed_rows(
                 update(SurveyInvitee)
                 .where(SurveyInvitee.id == invitee_id, SurveyInvitee.reminded_at.is_(None))
                 .values(reminded_at=now)
                 .execution_options(synchronize_session=False)
-            ).rowcount
+            )
             if claimed:
                 invitee = db.session.get(SurveyInvitee, invitee_id)
+                assert invitee is not None  # the update above has just changed (and locked) it
                 registration = db.session.get(Registration, invitee.registration_id)
                 seminar = db.session.get(Seminar, invitee.seminar_id)
                 if registration is not None and registration.email and seminar is not None:
@@ -269,7 +275,9 @@ def find_invitation(token: str) -> SurveyInvitation:
 
 
 def _answered(token: str) -> bool:
-    return db.session.scalar(select(exists().where(SurveyResponse.ballot == links.ballot(token))))
+    return db.session.execute(
+        select(exists().where(SurveyResponse.ballot == links.ballot(token)))
+    ).scalar_one()
 
 
 def open_survey(token: str, *, now: datetime) -> OpenSurvey:
@@ -279,6 +287,8 @@ def open_survey(token: str, *, now: datetime) -> OpenSurvey:
     if invitation.closes_at <= now:
         raise SurveyLinkGone(_l("Die Befragung zu diesem Seminar ist inzwischen beendet."))
     seminar = db.session.get(Seminar, invitation.seminar_id)
+    if seminar is None:  # deleted a moment ago, and the invitation with it
+        raise UnknownSurveyLink()
     questions = current_questions(invitation.template_id, online=seminar.format != FORMAT_IN_PERSON)
     return OpenSurvey(invitation, seminar, questions)
 
@@ -329,16 +339,16 @@ def submit(token: str, raw_answers: dict[str, str], *, now: datetime) -> SurveyR
 
 def response_rate(seminar_ids: list[int]) -> tuple[int, int]:
     """(invitations, responses) for some seminars."""
-    invited = db.session.scalar(
+    invited = db.session.execute(
         select(func.count())
         .select_from(SurveyInvitation)
         .where(SurveyInvitation.seminar_id.in_(seminar_ids))
-    )
-    answered = db.session.scalar(
+    ).scalar_one()
+    answered = db.session.execute(
         select(func.count())
         .select_from(SurveyResponse)
         .where(SurveyResponse.seminar_id.in_(seminar_ids))
-    )
+    ).scalar_one()
     return invited, answered
 
 
