@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from seminars.core.changed_rows import changed_rows
+from seminars.core.changed_rows import claim_once
 from seminars.core.errors import DomainError, NotFoundError
 from seminars.core.locking import lock_row
 from seminars.core.unit_of_work import unit
@@ -236,13 +236,7 @@ def send_reminders(now: datetime) -> int:
         # One unit: one person's reminder, claimed by a conditional update (a second runner
         # finds nothing left to claim) together with its mail.
         with unit():
-            claimed = changed_rows(
-                update(SurveyInvitee)
-                .where(SurveyInvitee.id == invitee_id, SurveyInvitee.reminded_at.is_(None))
-                .values(reminded_at=now)
-                .execution_options(synchronize_session=False)
-            )
-            if claimed:
+            if claim_once(SurveyInvitee.reminded_at, invitee_id, now):
                 invitee = db.session.get(SurveyInvitee, invitee_id)
                 assert invitee is not None  # the update above has just changed (and locked) it
                 registration = db.session.get(Registration, invitee.registration_id)
