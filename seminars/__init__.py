@@ -158,6 +158,7 @@ def _connect_domains() -> None:
         certificate_lookup.CertificateLookup(
             active_certificate=certificates.active_certificate,
             certificates_of=certificates.certificates_of,
+            eligible_ids=certificates.eligible_ids,
         )
     )
 

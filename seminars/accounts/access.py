@@ -25,6 +25,7 @@ ACCESS: dict[str, str | frozenset[str]] = {
     # core
     "core.healthz": PUBLIC,
     "core.robots": PUBLIC,
+    "core.favicon": PUBLIC,
     "core.privacy": PUBLIC,
     "core.accessibility": PUBLIC,
     "core.easy_language": PUBLIC,

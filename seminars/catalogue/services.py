@@ -8,7 +8,7 @@ collections shown on a page are loaded with one ``selectin`` query each.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import Select, func, or_, select
@@ -16,12 +16,14 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from seminars.catalogue.filters import CatalogueFilters
 from seminars.core.errors import NotFoundError
-from seminars.core.timezone import month_bounds_utc
+from seminars.core.text_search import contains_word
+from seminars.core.timezone import berlin_date, month_bounds_utc
 from seminars.extensions import db
 from seminars.programme.availability import Availability, availability_of
 from seminars.programme.models import (
     STATUS_CANCELLED,
     STATUS_PUBLISHED,
+    Instructor,
     Seminar,
     SeminarSession,
     Topic,
@@ -65,10 +67,23 @@ class CataloguePage:
 class FilterChoices:
     topics: list[Topic]
     towns: list[str]
+    # (status, first session) of every published or cancelled seminar: the months to offer.
+    starts: list[tuple[str, datetime]] = field(default_factory=list)
 
     @property
     def topic_keys(self) -> list[str]:
         return [topic.key for topic in self.topics]
+
+    def months(self, *, now: datetime, archive: bool) -> list[tuple[int, int]]:
+        """The (year, month) pairs in Berlin with a seminar the list shows: published
+        upcoming ones (soonest first), or for the archive past ones (latest first)."""
+        found = {
+            (day.year, day.month)
+            for status, starts_at in self.starts
+            if (starts_at <= now if archive else status == STATUS_PUBLISHED and starts_at > now)
+            for day in [berlin_date(starts_at)]
+        }
+        return sorted(found, reverse=archive)
 
 
 def _session_bounds():
@@ -105,6 +120,15 @@ SCOPE_FEED = "feed"
 FEED_DAYS_BACK = 60
 
 
+def search_words(q: str) -> list[str]:
+    """Each word of the search once (ignoring case): a seminar must match all of them. The
+    query is at most ``MAX_QUERY_LENGTH`` characters, so there are at most half as many."""
+    words: dict[str, str] = {}
+    for word in q.split():
+        words.setdefault(word.lower(), word)
+    return list(words.values())
+
+
 def _listing(filters: CatalogueFilters, *, now: datetime, scope: str) -> Select:
     """The filtered statement, shared by the count, the page query and the detail page."""
     bounds = _session_bounds()
@@ -126,12 +150,14 @@ def _listing(filters: CatalogueFilters, *, now: datetime, scope: str) -> Select:
             stmt = stmt.where(bounds.c.starts_at <= now)
         elif scope == SCOPE_FEED:
             stmt = stmt.where(bounds.c.ends_at >= now - timedelta(days=FEED_DAYS_BACK))
-    if filters.q:
+    for word in search_words(filters.q):
         stmt = stmt.where(
             or_(
-                Seminar.title.icontains(filters.q, autoescape=True),
-                Seminar.summary.icontains(filters.q, autoescape=True),
-                Seminar.description.icontains(filters.q, autoescape=True),
+                contains_word(Seminar.title, word),
+                contains_word(Seminar.summary, word),
+                contains_word(Seminar.description, word),
+                contains_word(Venue.town, word),
+                Seminar.instructors.any(contains_word(Instructor.name, word)),
             )
         )
     if filters.topic:
@@ -198,18 +224,19 @@ def list_seminars(
 
 
 def filter_choices() -> FilterChoices:
-    """Topics and towns to offer in the filter form: two queries."""
+    """Topics, towns and months to offer in the filter form: two queries."""
     topics = list(db.session.scalars(select(Topic).order_by(Topic.position, Topic.name_de)))
-    towns = list(
-        db.session.scalars(
-            select(Venue.town)
-            .join(Seminar, Seminar.venue_id == Venue.id)
-            .where(Seminar.status == STATUS_PUBLISHED)
-            .distinct()
-            .order_by(Venue.town)
-        )
-    )
-    return FilterChoices(topics, towns)
+    bounds = _session_bounds()
+    rows = db.session.execute(
+        select(Seminar.status, Venue.town, bounds.c.starts_at)
+        .join(bounds, bounds.c.seminar_id == Seminar.id)
+        .outerjoin(Seminar.venue)
+        .where(Seminar.status.in_((STATUS_PUBLISHED, STATUS_CANCELLED)))
+        .distinct()
+    ).all()
+    towns = sorted({town for status, town, _start in rows if town and status == STATUS_PUBLISHED})
+    starts = [(status, starts_at) for status, _town, starts_at in rows]
+    return FilterChoices(topics, towns, starts)
 
 
 def get_public_seminar(seminar_id: int, *, now: datetime) -> CatalogueEntry:

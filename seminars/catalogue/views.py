@@ -11,8 +11,9 @@ from seminars.core.clients import client_key
 from seminars.core.i18n import current_language
 from seminars.core.markdown import render_markdown
 from seminars.core.security import keep_personal_page_private
-from seminars.core.timezone import berlin_date, utcnow
+from seminars.core.timezone import utcnow
 from seminars.extensions import limiter
+from seminars.programme.availability import WAITLIST_OPEN
 from seminars.programme.labels import month_options
 from seminars.programme.models import FORMATS
 from seminars.registrations import allocation
@@ -51,7 +52,7 @@ def _list_page(*, archive: bool):
         choices=choices,
         formats=FORMATS,
         page=page,
-        months=month_options(berlin_date(now), backwards=archive, count=24 if archive else 12),
+        months=month_options(choices.months(now=now, archive=archive)),
     )
 
 
@@ -91,19 +92,31 @@ def register(seminar_id: int):
     form = RegistrationForm()
     if form.is_robot:
         # Answer exactly as for a person, but keep nothing.
-        return redirect(url_for(".sent", seminar_id=seminar_id), code=303)
+        entry = services.get_public_seminar(seminar_id, now=utcnow())
+        return _sent(seminar_id, waitlisted=entry.availability.state == WAITLIST_OPEN)
     if not form.validate():
         return _seminar_page(seminar_id, form, status=422)
-    allocation.register(
+    result = allocation.register(
         seminar_id,
         applicant_from(form, locale=current_language()),
         now=utcnow(),
         client_key=client_key(),
     )
-    return redirect(url_for(".sent", seminar_id=seminar_id), code=303)
+    return _sent(seminar_id, waitlisted=result.waitlisted)
+
+
+def _sent(seminar_id: int, *, waitlisted: bool):
+    """The answer after registering: whether the person waits for a seat is in the address,
+    so the page says it without looking anyone up."""
+    place = "warteliste" if waitlisted else None
+    return redirect(url_for(".sent", seminar_id=seminar_id, platz=place), code=303)
 
 
 @bp.get("/seminare/<int:seminar_id>/anmeldung/gesendet")
 def sent(seminar_id: int):
     entry = services.get_public_seminar(seminar_id, now=utcnow())
-    return render_template("registrations/sent.html", seminar=entry.seminar)
+    return render_template(
+        "registrations/sent.html",
+        seminar=entry.seminar,
+        waitlisted=request.args.get("platz") == "warteliste",
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from seminars.accounts.access import current_actor
 from seminars.certificates import documents, pdf, services
@@ -28,15 +29,18 @@ def issue_one(registration_id: int):
 @bp.post("/seminare/<int:seminar_id>/bescheinigungen")
 def issue_all(seminar_id: int):
     result = services.issue_all(seminar_id, actor=current_actor(), now=utcnow())
-    flash(
-        _(
-            "%(issued)d Bescheinigungen ausgestellt; %(skipped)d Personen waren nicht oft genug "
-            "anwesend.",
-            issued=result.issued,
-            skipped=result.skipped,
-        ),
-        "success",
+    issued = ngettext(
+        "%(num)d Bescheinigung ausgestellt.",
+        "%(num)d Bescheinigungen ausgestellt.",
+        result.issued,
     )
+    if result.skipped:
+        issued += " " + ngettext(
+            "%(num)d Person war nicht oft genug anwesend.",
+            "%(num)d Personen waren nicht oft genug anwesend.",
+            result.skipped,
+        )
+    flash(issued, "success")
     return redirect(url_for("staff_registrations.attendance", seminar_id=seminar_id), code=303)
 
 

@@ -13,6 +13,8 @@ from contextvars import ContextVar
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from seminars.core.text_search import SQLITE_FUNCTION, unicode_lower
+
 BUSY_TIMEOUT_MS = 30_000
 begin_immediate: ContextVar[bool] = ContextVar("sqlite_begin_immediate", default=False)
 
@@ -26,6 +28,7 @@ def _on_connect(dbapi_connection, connection_record) -> None:
     if not _is_sqlite(dbapi_connection):
         return
     dbapi_connection.isolation_level = None
+    dbapi_connection.create_function(SQLITE_FUNCTION, 1, unicode_lower, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")

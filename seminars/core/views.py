@@ -1,11 +1,20 @@
-"""Routes that belong to no domain: health check and robots.txt."""
+"""Routes that belong to no domain: health check, robots.txt and the favicon."""
 
 from __future__ import annotations
 
 import logging
 from datetime import date
 
-from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+)
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -35,6 +44,20 @@ _ROBOTS = "User-agent: *\nDisallow: /api/\n"
 @bp.get("/robots.txt")
 def robots():
     return Response(_ROBOTS, mimetype="text/plain")
+
+
+# Browsers ask for /favicon.ico whatever the page says; it changes rarely: cached for a day.
+FAVICON_MAX_AGE = 24 * 60 * 60
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    return send_from_directory(
+        current_app.static_folder or "static",
+        "favicon.ico",
+        mimetype="image/vnd.microsoft.icon",
+        max_age=FAVICON_MAX_AGE,
+    )
 
 
 @bp.get("/datenschutz")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from seminars.core.timezone import utcnow
 from seminars.core.unit_of_work import unit
@@ -28,9 +29,9 @@ def seed_demo_command(if_empty: bool) -> None:
             raise SystemExit(1)
         summary = seed_demo(utcnow())
     click.echo(
-        _(
-            "Demoprogramm geladen: %(seminars)d Seminare, %(registrations)d Anmeldungen.",
-            seminars=summary.seminars,
-            registrations=summary.registrations,
-        )
+        _("Demoprogramm geladen:")
+        + " "
+        + ngettext("%(num)d Seminar", "%(num)d Seminare", summary.seminars)
+        + ", "
+        + ngettext("%(num)d Anmeldung.", "%(num)d Anmeldungen.", summary.registrations)
     )

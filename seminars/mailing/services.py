@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -12,7 +14,7 @@ from seminars.core.errors import DomainError, NotFoundError
 from seminars.extensions import db
 from seminars.outbox.services import queue_mail
 from seminars.programme.models import Seminar
-from seminars.registrations.mails import links_in, manage_url, text_to_html
+from seminars.registrations.mails import links_in, manage_url, salutation, text_to_html
 from seminars.registrations.models import STATUS_CONFIRMED, STATUS_WAITLISTED, Registration
 
 AUDIENCES = {
@@ -38,10 +40,14 @@ def recipients(seminar_id: int, audience: str) -> list[Registration]:
 
 
 def body_for(registration: Registration, text: str) -> str:
-    """The staff text, addressed to the person and with their personal link."""
+    """The staff text, addressed to the person and with their personal link; the words
+    around the text in the person's language."""
+    with force_locale(registration.locale or "de"):
+        greeting = salutation(registration)
+        link = _("Ihre Anmeldung können Sie hier ansehen:")
     return (
-        f"{registration.first_name} {registration.last_name},\n\n{text.strip()}\n\n"
-        f"{manage_url(registration)}\n\n{current_app.config['ACADEMY_NAME']}\n"
+        f"{greeting}\n\n{text.strip()}\n\n{link}\n{manage_url(registration)}\n\n"
+        f"{current_app.config['ACADEMY_NAME']}\n"
     )
 
 

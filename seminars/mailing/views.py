@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from seminars.accounts.access import current_actor
 from seminars.core.actions import refusal_on
@@ -31,7 +31,14 @@ def compose(seminar_id: int):
                     actor=current_actor(),
                 )
             if not refused:
-                flash(_("Die Nachricht geht an %(n)d Personen.", n=count), "success")
+                flash(
+                    ngettext(
+                        "Die Nachricht geht an %(num)d Person.",
+                        "Die Nachricht geht an %(num)d Personen.",
+                        count,
+                    ),
+                    "success",
+                )
                 return redirect(
                     url_for("staff_registrations.registrations", seminar_id=seminar_id), code=303
                 )

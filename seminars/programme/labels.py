@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from flask_babel import format_date, ngettext
@@ -53,15 +54,9 @@ def availability_label(availability: av.Availability) -> str:
     return state
 
 
-def month_options(today: date, *, backwards: bool, count: int = 12) -> list[tuple[str, str]]:
-    """(value, label) pairs for the month filter: the next months, or past ones for the archive."""
-    options = []
-    year, month = today.year, today.month
-    for _step in range(count):
-        options.append((f"{year:04d}-{month:02d}", format_date(date(year, month, 1), "MMMM y")))
-        month += -1 if backwards else 1
-        if month == 0:
-            year, month = year - 1, 12
-        elif month == 13:
-            year, month = year + 1, 1
-    return options
+def month_options(months: Iterable[tuple[int, int]]) -> list[tuple[str, str]]:
+    """(value, label) pairs for the month filter, for the given (year, month) pairs."""
+    return [
+        (f"{year:04d}-{month:02d}", format_date(date(year, month, 1), "MMMM y"))
+        for year, month in months
+    ]

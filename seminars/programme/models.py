@@ -139,6 +139,11 @@ class Seminar(Model):
         secondary=seminar_instructor, order_by=Instructor.name, lazy="raise_on_sql"
     )
 
+    def has_taken_place(self, now: datetime) -> bool:
+        """Its last session is over (never for a seminar without sessions); needs the
+        sessions loaded."""
+        return bool(self.sessions) and max(s.ends_at for s in self.sessions) <= now
+
 
 class SeminarSession(Model):
     """One meeting of a seminar (a seminar day, or an evening of an online series)."""

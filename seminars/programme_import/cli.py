@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from seminars.core.unit_of_work import unit
 from seminars.programme_import.readers import MAX_FILE_BYTES
@@ -24,16 +24,21 @@ def import_programme_command(file: Path) -> None:
         result = import_programme(file.name, data)
         if not result.ok:
             click.echo(
-                _("Nichts importiert. %(n)d Problem(e) gefunden:", n=len(result.problems)),
+                ngettext(
+                    "Nichts importiert. %(num)d Problem gefunden:",
+                    "Nichts importiert. %(num)d Probleme gefunden:",
+                    len(result.problems),
+                ),
                 err=True,
             )
             for problem in result.problems:
                 click.echo(f"  {problem}", err=True)
             raise SystemExit(1)
     click.echo(
-        _(
-            "Import fertig: %(created)d Seminar(e) neu, %(updated)d aktualisiert.",
-            created=result.created,
+        ngettext(
+            "Import fertig: %(num)d Seminar neu, %(updated)d aktualisiert.",
+            "Import fertig: %(num)d Seminare neu, %(updated)d aktualisiert.",
+            result.created,
             updated=result.updated,
         )
     )

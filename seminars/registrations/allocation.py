@@ -210,6 +210,9 @@ class RegisterResult:
     created: bool
     # True when the address already held as many unconfirmed seats as it may.
     over_cap: bool = False
+    # The applicant would join the waitlist (decided before looking at the address, so the
+    # answer is the same for a new registration and for an address that already has one).
+    waitlisted: bool = False
 
 
 def register(
@@ -277,13 +280,13 @@ def register(
         raise RegistrationClosed(_l("Das Seminar ist ausgebucht und die Warteliste ist voll."))
     if existing is not None:
         mails.queue(existing, mails.ALREADY_REGISTERED)
-        return RegisterResult(existing, created=False)
+        return RegisterResult(existing, created=False, waitlisted=not seat)
     if address_cap > 0:
         held = _unconfirmed_seats(Registration.email_normalized == email, now)
         if _over_cap(held, applicant.seats, address_cap):
             waiting = _latest_unconfirmed(email, now)
             mails.queue(waiting, mails.PENDING_LIMIT, requested=seminar.title)
-            return RegisterResult(waiting, created=False, over_cap=True)
+            return RegisterResult(waiting, created=False, over_cap=True, waitlisted=not seat)
 
     registration = Registration(
         seminar_id=seminar.id,
@@ -317,7 +320,7 @@ def register(
         confirm(registration.id, now=now)
     else:
         mails.queue(registration, mails.CONFIRM_REQUEST)
-    return RegisterResult(registration, created=True)
+    return RegisterResult(registration, created=True, waitlisted=not seat)
 
 
 # -- the volunteer's own actions -----------------------------------------------------------

@@ -4,7 +4,7 @@ Certificates build on registrations (they read attendance and queue mails), so t
 points certificates -> registrations. The personal page and the staff page of a registration
 still show its certificates: ``create_app`` connects the certificates package here
 (``connect``) and registrations ask through ``has_active_certificate`` and
-``certificates_of``.
+``certificates_of``, and whether to offer issuing one through ``eligible_ids``.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any
 class CertificateLookup:
     active_certificate: Callable[[int], Any | None]
     certificates_of: Callable[[int], Sequence[Any]]
+    eligible_ids: Callable[[int], set[int]]
 
 
 _connected: list[CertificateLookup] = []
@@ -40,3 +41,8 @@ def has_active_certificate(registration_id: int) -> bool:
 def certificates_of(registration_id: int) -> Sequence[Any]:
     """Every certificate issued for the registration, revoked ones included."""
     return _lookup().certificates_of(registration_id)
+
+
+def eligible_ids(seminar_id: int) -> set[int]:
+    """The seminar's registrations that may get a certificate (confirmed, attended enough)."""
+    return _lookup().eligible_ids(seminar_id)

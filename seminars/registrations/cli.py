@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from seminars.registrations.consistency import find_problems
 
@@ -15,6 +16,9 @@ def check_consistency_command() -> None:
     for problem in problems:
         click.echo(f"{problem.kind} {problem.subject_id}: {problem.text}")
     if problems:
-        click.echo(_("%(n)d Probleme gefunden.", n=len(problems)), err=True)
+        click.echo(
+            ngettext("%(num)d Problem gefunden.", "%(num)d Probleme gefunden.", len(problems)),
+            err=True,
+        )
         raise SystemExit(1)
     click.echo(_("Alles in Ordnung: keine Überbuchung, gültige Zustände, alle E-Mails vorhanden."))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import and_, exists, func, not_, or_, select
 from sqlalchemy.orm import aliased
 
@@ -64,7 +65,12 @@ def overbooked_seminars() -> list[Problem]:
         Problem(
             "overbooked",
             seminar_id,
-            str(_l("%(taken)d von %(capacity)d Plätzen belegt", taken=seats, capacity=capacity)),
+            ngettext(
+                "%(taken)d von %(num)d Platz belegt",
+                "%(taken)d von %(num)d Plätzen belegt",
+                capacity,
+                taken=seats,
+            ),
         )
         for seminar_id, capacity, seats in rows
     ]

@@ -16,6 +16,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+from seminars.core.timezone import utcnow
 from seminars.core.urls import external_url, own_site_link
 from seminars.outbox.services import Attachment, queue_mail
 from seminars.programme.ical import calendar_for
@@ -71,6 +72,12 @@ def _subject(kind: str, title: str) -> str:
     return subjects[kind]
 
 
+def salutation(registration: Registration) -> str:
+    """The mail's first line, by name where the name is known (in the current locale)."""
+    name = f"{registration.first_name or ''} {registration.last_name or ''}".strip()
+    return _("Guten Tag %(name)s,", name=name) if name else _("Guten Tag,")
+
+
 def manage_url(registration: Registration) -> str:
     token = tokens.token_for(registration.id, registration.token_salt)
     return external_url("registrations.manage", token=token)
@@ -124,6 +131,8 @@ def queue(registration: Registration, kind: str, **extra) -> None:
         }
         context = {
             "registration": registration,
+            # After the seminar the personal page can only show the registration.
+            "taken_place": seminar.has_taken_place(utcnow()),
             "seminar": seminar,
             **links,
             "academy": current_app.config["ACADEMY_NAME"],

@@ -60,6 +60,8 @@ class Overview:
     meeting_url: str | None
     meeting_link_from: datetime | None
     has_certificate: bool = False
+    # The last session is over: the page can only show the registration.
+    taken_place: bool = False
 
     @property
     def gone(self) -> bool:
@@ -100,6 +102,7 @@ def overview(token: str, *, now: datetime) -> Overview:
         meeting_url,
         link_from,
         has_certificate=certificate_lookup.has_active_certificate(registration.id),
+        taken_place=seminar.has_taken_place(now),
     )
 
 
@@ -114,8 +117,20 @@ def confirm_by_token(token: str, *, now: datetime) -> Registration:
     return allocation.confirm(_active(token).id, now=now)
 
 
+class TakenPlace(DomainError):
+    """The seminar is over: there is nothing left to cancel."""
+
+    status_code = 409
+    default_message = _l(
+        "Das Seminar hat bereits stattgefunden. Eine Absage ist nicht mehr möglich."
+    )
+
+
 def cancel_by_token(token: str, *, now: datetime) -> Registration:
-    return allocation.cancel(_active(token).id, now=now)
+    registration = _active(token)
+    if seminar_with_details(registration.seminar_id).has_taken_place(now):
+        raise TakenPlace()
+    return allocation.cancel(registration.id, now=now)
 
 
 def accept_by_token(token: str, *, now: datetime) -> Registration:

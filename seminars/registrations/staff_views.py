@@ -59,6 +59,7 @@ def _detail_page(registration_id: int, contact: ContactForm | None = None, statu
         reason=ReasonForm(),
         audit=entries_for(registration_id=registration_id),
         certificates=certificate_lookup.certificates_of(registration_id),
+        may_get_certificate=item.id in certificate_lookup.eligible_ids(item.seminar_id),
         failed_mails=failed_mails_of(registration_id),
     ), status
 
@@ -148,4 +149,8 @@ def attendance(seminar_id: int):
             lambda count: _("Anwesenheit gespeichert: %(n)d anwesend.", n=count),
         )
         return redirect(url_for(".attendance", seminar_id=seminar_id), code=303)
-    return render_template("registrations/attendance.html", sheet=staff.attendance_of(seminar_id))
+    return render_template(
+        "registrations/attendance.html",
+        sheet=staff.attendance_of(seminar_id),
+        anyone_eligible=bool(certificate_lookup.eligible_ids(seminar_id)),
+    )

@@ -43,7 +43,7 @@ def confirm(token: str):
 @bp.get("/anmeldung/<token>/abmelden")
 def cancel_form(token: str):
     view = services.overview(token, now=utcnow())
-    if view.gone:
+    if view.gone or view.taken_place:
         return _manage_page(token)
     return render_template("registrations/cancel.html", view=view, token=token)
 

@@ -118,6 +118,25 @@ def survey_path(live_server) -> str:
     return f"/befragung/{token}"
 
 
+def past_registration_path(live_server) -> str:
+    """The personal page of a confirmed participant of a past demo seminar (a fresh link)."""
+    from sqlalchemy import select
+
+    from seminars.extensions import db
+    from seminars.registrations import tokens
+    from seminars.registrations.models import STATUS_CONFIRMED, Registration
+
+    with live_server.app.app_context():
+        registration = db.session.scalars(
+            select(Registration)
+            .where(Registration.seminar_id == 1, Registration.status == STATUS_CONFIRMED)
+            .order_by(Registration.id)
+        ).first()
+        assert registration is not None
+        token = tokens.token_for(registration.id, registration.token_salt)
+    return f"/anmeldung/{token}"
+
+
 @pytest.mark.parametrize(("language", "size"), VARIANTS)
 def test_every_other_page(live_server, new_page, audit, language, size):
     page = new_page(VIEWPORTS[size])
@@ -137,6 +156,8 @@ def test_every_other_page(live_server, new_page, audit, language, size):
         ("/pruefen/ABCD-EFGH-JKLM", "verify-unknown"),
         (survey_path(live_server), "survey-form"),
         ("/befragung/danke", "survey-thanks"),
+        ("/seminare/1/anmeldung/gesendet?platz=warteliste", "registration-sent-waitlist"),
+        (past_registration_path(live_server), "registration-taken-place"),
     ]:
         page.goto(live_server.url + path)
         audit.check(page, f"{name}-{tag}")

@@ -176,3 +176,46 @@ def test_filter_choices_offer_towns_of_published_seminars(app):
     choices = services.filter_choices()
     assert choices.towns == ["Jena"]
     assert "recht" in choices.topic_keys
+
+
+def test_search_matches_every_word_anywhere_in_the_seminar(app):
+    factories.seminar(
+        "Vereinsrecht kompakt", town="Gera", instructors=["Petra Örtel"], summary="Satzung"
+    )
+    factories.seminar("Vereinsrecht für Fortgeschrittene", town="Jena", summary="Haftung")
+    factories.seminar("Gruppen leiten", town="Gera", description="Moderation")
+    assert titles(listing(q="Vereinsrecht Gera")) == ["Vereinsrecht kompakt"]  # title + town
+    assert titles(listing(q="gera  VEREINSRECHT")) == ["Vereinsrecht kompakt"]  # any order
+    assert titles(listing(q="örtel")) == ["Vereinsrecht kompakt"]  # trainer, umlaut ignoring case
+    assert titles(listing(q="ÖRTEL satzung")) == ["Vereinsrecht kompakt"]
+    assert sorted(titles(listing(q="gera"))) == ["Gruppen leiten", "Vereinsrecht kompakt"]
+    assert titles(listing(q="Vereinsrecht Moderation")) == []  # every word must match
+    assert titles(listing(q="kompakt Gera")) == ["Vereinsrecht kompakt"]  # not one phrase
+
+
+def test_search_with_many_words_runs_a_constant_number_of_queries(app, count_queries):
+    factories.seminar("Vereinsrecht kompakt", town="Gera", instructors=["Petra Örtel"])
+
+    def run(q: str) -> int:
+        with count_queries() as counter:
+            listing(q=q)
+        return counter.count
+
+    assert run("Gera") == run(" ".join(["Gera"] * 40 + ["Vereinsrecht", "Örtel", "kompakt"]))
+
+
+def test_month_choices_are_the_months_with_seminars(app):
+    now = datetime(2027, 3, 10, 12, tzinfo=UTC)
+    factories.seminar("März", starts_at=datetime(2027, 3, 20, 9, tzinfo=UTC))
+    factories.seminar("Juni", starts_at=datetime(2027, 6, 1, 9, tzinfo=UTC))
+    factories.seminar("Noch Juni", starts_at=datetime(2027, 6, 30, 9, tzinfo=UTC))
+    # Midnight in Berlin on 1 August is still 31 July in UTC: the month counts in Berlin.
+    factories.seminar("August", starts_at=datetime(2027, 7, 31, 22, 30, tzinfo=UTC))
+    factories.seminar("Entwurf", starts_at=datetime(2027, 9, 1, 9, tzinfo=UTC), status=STATUS_DRAFT)
+    factories.seminar(
+        "Abgesagt", starts_at=datetime(2027, 10, 1, 9, tzinfo=UTC), status=STATUS_CANCELLED
+    )
+    factories.seminar("Januar", starts_at=datetime(2027, 1, 5, 9, tzinfo=UTC))
+    choices = services.filter_choices()
+    assert choices.months(now=now, archive=False) == [(2027, 3), (2027, 6), (2027, 8)]
+    assert choices.months(now=now, archive=True) == [(2027, 1)]

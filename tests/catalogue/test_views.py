@@ -236,3 +236,31 @@ def test_times_are_shown_in_berlin_time(client):
     item = factories.seminar(starts_at=datetime(2027, 3, 31, 22, 30, tzinfo=UTC), hours=2)
     page = text(client.get(f"/seminare/{item.id}"))
     assert "Donnerstag, 1. April 2027, 00:30 bis 02:30 Uhr" in page
+
+
+def test_month_filter_offers_only_months_with_upcoming_seminars(client):
+    from seminars.core.timezone import berlin_date
+
+    factories.seminar("Bald", starts_in=timedelta(days=3))
+    factories.seminar("Entwurf", starts_in=timedelta(days=200), status=STATUS_DRAFT)
+    factories.seminar("Vorbei", starts_in=timedelta(days=-200))
+    month = berlin_date(utcnow().replace(microsecond=0) + timedelta(days=3))
+    page = text(client.get("/"))
+    options = page.split('<select id="month" name="month">')[1].split("</select>")[0]
+    assert options.count("<option") == 2  # "Alle Monate" and the one month with a seminar
+    assert f'value="{month:%Y-%m}"' in options
+    archive = text(client.get("/archiv"))
+    past = archive.split('<select id="month" name="month">')[1].split("</select>")[0]
+    assert past.count("<option") == 2 and f'value="{month:%Y-%m}"' not in past
+
+
+def test_favicon_is_served_cacheable_and_linked_from_every_page(client):
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200
+    assert icon.mimetype == "image/vnd.microsoft.icon" and icon.data[:4] == b"\x00\x00\x01\x00"
+    assert "max-age=86400" in icon.headers["Cache-Control"]
+    assert "no-store" not in icon.headers["Cache-Control"]
+    page = text(client.get("/"))
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page
+    svg = client.get("/static/favicon.svg")
+    assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"

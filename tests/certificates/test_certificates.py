@@ -398,3 +398,58 @@ def test_a_download_that_renders_takes_the_lock_before_it_looks_again(
     response = client.get(path)
     assert response.status_code == 200 and _stored(certificate.id) == response.data
     assert locked_while_rendering == [True]
+
+
+ISSUE_ONE = "Bescheinigung ausstellen (oder nach Korrektur neu ausstellen)"
+ISSUE_ALL = "Bescheinigungen für alle ausstellen, die teilgenommen haben"
+
+
+def test_issuing_is_offered_only_to_confirmed_participants_who_attended(client, login):
+    seminar, attended = attended_seminar()
+    absent = factories.registration(seminar)
+    waiting = factories.registration(seminar, status="waitlisted")
+    login("staff")
+
+    def detail(registration) -> str:
+        return client.get(f"/verwaltung/anmeldungen/{registration.id}").get_data(as_text=True)
+
+    assert ISSUE_ONE in detail(attended)
+    for someone in (absent, waiting):
+        page = detail(someone)
+        assert ISSUE_ONE not in page
+        assert "Eine Bescheinigung bekommen nur bestätigte Teilnehmende" in page
+    sheet = client.get(f"/verwaltung/seminare/{seminar.id}/anwesenheit").get_data(as_text=True)
+    assert ISSUE_ALL in sheet
+
+
+def test_issuing_for_all_is_not_offered_when_nobody_attended(client, login):
+    seminar, _registration = attended_seminar(present_at=0)
+    factories.registration(seminar, status="waitlisted")
+    login("staff")
+    sheet = client.get(f"/verwaltung/seminare/{seminar.id}/anwesenheit").get_data(as_text=True)
+    assert ISSUE_ALL not in sheet
+
+
+def test_issuing_for_all_counts_in_words_that_fit_the_number(client, login):
+    seminar, _registration = attended_seminar()
+    absent = allocation.register(
+        seminar.id, factories.applicant(2), now=utcnow() - timedelta(days=20)
+    )
+    db.session.commit()
+    allocation.confirm(absent.registration.id, now=utcnow() - timedelta(days=20))
+    db.session.commit()
+    login("staff")
+    url = f"/verwaltung/seminare/{seminar.id}/anwesenheit"
+    token = csrf_token_from(client.get(url).get_data(as_text=True))
+    done = client.post(
+        f"/verwaltung/seminare/{seminar.id}/bescheinigungen",
+        data={"csrf_token": token},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "1 Bescheinigung ausgestellt. 1 Person war nicht oft genug anwesend." in done
+    again = client.post(
+        f"/verwaltung/seminare/{seminar.id}/bescheinigungen",
+        data={"csrf_token": token},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "0 Bescheinigungen ausgestellt. 1 Person war nicht oft genug anwesend." in again

@@ -95,3 +95,35 @@ def test_sending_to_an_empty_group_is_refused_under_the_audience(client, login):
     assert field_error(page, "subject") is None
     assert _staff_messages() == []
     assert "seminar.mail" not in set(db.session.scalars(select(AuditEntry.action)))
+
+
+def test_the_mail_greets_by_name_and_says_what_the_personal_link_is(client, login):
+    login("staff")
+    seminar, _confirmed = _seminar()
+    english = factories.registration(seminar)
+    english.locale = "en"
+    english.first_name, english.last_name = "Anna", "Alt"
+    db.session.commit()
+    url, message = _compose(client, seminar)
+    assert client.post(url, data={**message, "action": "send"}).status_code == 303
+    mails = {m.recipient: m for m in _staff_messages()}
+    german = next(m for r, m in mails.items() if r != english.email)
+    assert german.body_text.startswith("Guten Tag Vorname Nachname")
+    assert "\n\nBitte Raum 2.\n\nIhre Anmeldung können Sie hier ansehen:\nhttp" in german.body_text
+    own = mails[english.email]
+    assert own.body_text.startswith("Dear Anna Alt,\n\nBitte Raum 2.")
+    assert "You can view your registration here:\nhttp://seminare.test/anmeldung/" in (
+        own.body_text
+    )
+    assert 'href="http://seminare.test/anmeldung/' in own.body_html
+
+
+def test_sending_to_one_person_says_person_not_persons(client, login):
+    login("staff")
+    seminar = factories.seminar(capacity=5)
+    factories.registration(seminar)
+    url, message = _compose(client, seminar)
+    sent = client.post(url, data={**message, "action": "send"}, follow_redirects=True)
+    page = sent.get_data(as_text=True)
+    assert "Die Nachricht geht an 1 Person." in page
+    assert "1 Personen" not in page

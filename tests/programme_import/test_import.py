@@ -238,7 +238,7 @@ def test_cli_reports_problems_and_exit_code(app, tmp_path):
     good.write_bytes(csv_file(ROW_PRESENCE, ROW_ONLINE))
     result = runner.invoke(args=["import-programme", str(good)])
     assert result.exit_code == 0, result.output
-    assert "2 Seminar(e) neu" in result.output
+    assert "Import fertig: 2 Seminare neu, 0 aktualisiert." in result.output
     again = runner.invoke(args=["import-programme", str(good)])
     assert "2 aktualisiert" in again.output
     bad = tmp_path / "kaputt.csv"
@@ -246,7 +246,7 @@ def test_cli_reports_problems_and_exit_code(app, tmp_path):
     failed = runner.invoke(args=["import-programme", str(bad)])
     assert failed.exit_code == 1
     assert "Zeile 2, Spalte „capacity“" in failed.output
-    assert "Nichts importiert" in failed.output
+    assert "Nichts importiert. 1 Problem gefunden:" in failed.output
 
 
 def _xlsx_with_sheet(sheet_xml: bytes) -> bytes:

@@ -66,6 +66,7 @@ def test_the_command_reports_and_exits_with_one(app):
     result = runner.invoke(args=["check-consistency"])
     assert result.exit_code == 1
     assert f"overbooked {seminar.id}" in result.output
+    assert "2 Probleme gefunden." in result.output and "3 von 2 Plätzen belegt" in result.output
 
 
 def test_a_mail_given_up_is_no_promise_kept(app):

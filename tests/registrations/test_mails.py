@@ -124,3 +124,25 @@ def test_text_to_html_links_only_what_it_is_given(app):
     ]
     own_only = str(mails.text_to_html("https://evil.example/x http://seminare.test/befragung/t"))
     assert re.findall(r'<a href="([^"]*)"', own_only) == ["http://seminare.test/befragung/t"]
+
+
+def _last_mail(kind: str) -> OutboxMessage:
+    return db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.kind == kind).order_by(OutboxMessage.id.desc())
+    ).first()
+
+
+def test_before_the_seminar_the_link_is_to_view_change_or_cancel(app, registration):
+    mails.queue(registration, mails.CONFIRMED)
+    db.session.commit()
+    assert "Ihre Anmeldung ansehen, ändern oder absagen:\nhttp" in _last_mail("confirmed").body_text
+
+
+def test_after_the_seminar_the_link_is_only_to_view(app):
+    seminar = factories.seminar(starts_in=timedelta(days=-3), sessions=2)
+    registration = factories.registration(seminar)
+    mails.queue(registration, mails.CERTIFICATE)
+    db.session.commit()
+    body = _last_mail("certificate").body_text
+    assert "Ihre Anmeldung ansehen:\nhttp://seminare.test/anmeldung/" in body
+    assert "absagen" not in body and "ändern" not in body

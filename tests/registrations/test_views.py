@@ -467,3 +467,63 @@ def test_attendance_is_saved_with_its_count_and_an_unknown_session_is_refused(cl
     assert "Diese Seite gibt es nicht (mehr)." in text(client.get(path))
     marks = db.session.scalars(select(Attendance).where(Attendance.present.is_(True))).all()
     assert sorted(mark.registration_id for mark in marks) == sorted(present)
+
+
+def _personal_path(registration: Registration) -> str:
+    from seminars.registrations import tokens
+
+    registration.token_salt = tokens.new_salt()
+    token = tokens.token_for(registration.id, registration.token_salt)
+    registration.token_hash = tokens.token_hash(token)
+    db.session.commit()
+    return f"/anmeldung/{token}"
+
+
+def test_before_the_seminar_the_page_promises_the_seat_and_offers_to_cancel(client):
+    seminar = factories.seminar(starts_in=timedelta(days=3))
+    path = _personal_path(factories.registration(seminar))
+    page = text(client.get(path))
+    assert "Ihr Platz ist sicher" in page and "Anmeldung absagen" in page
+
+
+@pytest.mark.parametrize("status", ["confirmed", "waitlisted"])
+def test_after_the_seminar_the_page_says_it_took_place_and_cancelling_is_refused(client, status):
+    seminar = factories.seminar(starts_in=timedelta(days=-3), sessions=2)
+    registration = factories.registration(seminar, status=status)
+    path = _personal_path(registration)
+    response = client.get(path)
+    page = text(response)
+    assert response.status_code == 200
+    assert "Das Seminar hat stattgefunden" in page
+    assert "Ihr Platz ist sicher" not in page and "absagen" not in page
+    assert "Warteliste, Platz" not in page
+    step = client.get(f"{path}/abmelden")
+    assert step.status_code == 200 and "wirklich absagen" not in text(step)
+    token = csrf_token_from(text(client.get(f"/seminare/{factories.seminar().id}")))
+    refused = client.post(f"{path}/abmelden", data={"csrf_token": token})
+    assert refused.status_code == 409
+    assert "Das Seminar hat bereits stattgefunden. Eine Absage ist nicht mehr möglich." in text(
+        refused
+    )
+    assert registrations()[0].status == status
+
+
+def test_signing_up_with_free_places_holds_a_seat(client):
+    seminar = factories.seminar(capacity=5)
+    page = text(client.get(f"/seminare/{seminar.id}"))
+    assert "Verbindlich anmelden" in page and "Auf die Warteliste setzen" not in page
+    sent = client.get(post_form(client, seminar).headers["Location"])
+    assert "halten wir Ihren Platz" in text(sent) and "Warteliste" not in text(sent)
+
+
+@pytest.mark.parametrize("robot", [False, True])
+def test_signing_up_for_a_full_seminar_puts_on_the_waitlist_and_says_so(client, robot):
+    seminar = factories.seminar(capacity=2)
+    factories.fill(seminar, 2)
+    page = text(client.get(f"/seminare/{seminar.id}"))
+    assert "Auf die Warteliste setzen" in page and "Verbindlich anmelden" not in page
+    response = post_form(client, seminar, website="https://spam.example" if robot else "")
+    assert response.status_code == 303
+    sent = text(client.get(response.headers["Location"]))
+    assert "Warteliste" in sent and "Wir halten keinen Platz für Sie frei" in sent
+    assert "halten wir Ihren Platz" not in sent
