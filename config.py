@@ -85,6 +85,9 @@ class Config:
     ACADEMY_NAME = os.environ.get("ACADEMY_NAME", "Paritätische Akademie Thüringen")
     ACADEMY_EMAIL = os.environ.get("ACADEMY_EMAIL", "seminare@example.org")
     ACADEMY_PHONE = os.environ.get("ACADEMY_PHONE", "0361 000000")
+    # Where the staff are told about changes made by registrants (e.g. new needs); the
+    # academy's address when empty.
+    STAFF_NOTIFY_EMAIL = os.environ.get("STAFF_NOTIFY_EMAIL", "")
     # Where people report accessibility barriers (shown in the accessibility statement).
     ACCESSIBILITY_CONTACT = os.environ.get(
         "ACCESSIBILITY_CONTACT", os.environ.get("ACADEMY_EMAIL", "seminare@example.org")
@@ -195,6 +198,9 @@ class Config:
     OFFER_MIN_HOURS = _env_int("OFFER_MIN_HOURS", 2)
     MEETING_LINK_HOURS = _env_int("MEETING_LINK_HOURS", 48)
     REMINDER_DAYS = _env_int("REMINDER_DAYS", 3)
+    # Registrants change their own details (contact, needs, remarks) on their page until this
+    # many hours before the first session; afterwards only the academy can.
+    SELF_SERVICE_CHANGE_HOURS = _env_int("SELF_SERVICE_CHANGE_HOURS", 48)
 
     # Catalogue.
     CATALOGUE_PAGE_SIZE = _env_int("CATALOGUE_PAGE_SIZE", 20)

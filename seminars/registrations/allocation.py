@@ -396,6 +396,30 @@ def accept_offer(registration_id: int, *, now: datetime) -> Registration:
     return registration
 
 
+def change_assistant(registration_id: int, wanted: bool, *, now: datetime) -> Registration:
+    """The registrant comes with a personal assistant after all, or no longer. A held seat
+    for the assistant is taken from the free seats (refused when none is free); a seat no
+    longer needed goes to the waitlist."""
+    state, registration = _lock_for_registration(registration_id)
+    if registration.status not in ACTIVE_STATUSES:
+        raise NotPossible(_NOT_ACTIVE)
+    if registration.need_personal_assistant == wanted:
+        return registration
+    if wanted and registration.holds_seat and state.free_seats < 1:
+        raise NotPossible(
+            _l(
+                "Für eine persönliche Assistenz ist leider kein weiterer Platz frei. Bitte "
+                "wenden Sie sich an die Akademie."
+            ),
+            field="need_personal_assistant",
+        )
+    registration.need_personal_assistant = wanted
+    db.session.flush()
+    if not wanted:
+        _offer_free_seats(state, now)
+    return registration
+
+
 # -- the clock and staff -------------------------------------------------------------------
 
 

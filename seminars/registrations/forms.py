@@ -160,3 +160,30 @@ def applicant_from(form: RegistrationForm, *, locale: str) -> Applicant:
         remarks=form.remarks.data or "",
         locale=locale,
     )
+
+
+class OwnDetailsForm(RegistrationForm):
+    """What registrants change themselves on their page: the registration form without the
+    e-mail address (the link belongs to it), the consent (given already) and the trap."""
+
+    email = None
+    consent = None
+    website = None
+
+    @property
+    def is_robot(self) -> bool:
+        return False
+
+
+def own_details_from(form: OwnDetailsForm) -> dict:
+    """The filled-in change form as plain values, for ``self_service.change_own_details``."""
+    return {
+        "first_name": form.first_name.data,
+        "last_name": form.last_name.data,
+        "phone": form.phone.data or "",
+        "organisation": form.organisation.data,
+        "county": form.county.data or None,
+        **{key: bool(form[key].data) for key in NEED_KEYS},
+        "needs_other": form.needs_other.data or "",
+        "remarks": form.remarks.data or "",
+    }

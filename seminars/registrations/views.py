@@ -6,10 +6,12 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
+from seminars.core.actions import refusal_on
 from seminars.core.security import keep_personal_page_private
 from seminars.core.timezone import utcnow
 from seminars.programme.ical import calendar_response
-from seminars.registrations import services
+from seminars.registrations import self_service, services
+from seminars.registrations.forms import OwnDetailsForm, county_groups, own_details_from
 from seminars.registrations.models import STATUS_EXPIRED
 
 bp = Blueprint("registrations", __name__)
@@ -53,6 +55,35 @@ def cancel(token: str):
     services.cancel_by_token(token, now=utcnow())
     flash(_("Sie sind abgemeldet. Wir haben Ihnen eine Bestätigung geschickt."), "success")
     return redirect(url_for(".manage", token=token), code=303)
+
+
+def _change_page(token: str, form: OwnDetailsForm, status: int = 200):
+    page = self_service.change_page(token, now=utcnow())
+    return render_template(
+        "registrations/change.html",
+        page=page,
+        form=form,
+        token=token,
+        county_groups=county_groups(),
+    ), status
+
+
+@bp.get("/anmeldung/<token>/aendern")
+def change_form(token: str):
+    page = self_service.change_page(token, now=utcnow())
+    return _change_page(token, OwnDetailsForm(obj=page.registration))
+
+
+@bp.post("/anmeldung/<token>/aendern")
+def change(token: str):
+    form = OwnDetailsForm()
+    if form.validate_on_submit():
+        with refusal_on(form) as refused:
+            self_service.change_own_details(token, own_details_from(form), now=utcnow())
+        if not refused:
+            flash(_("Ihre Angaben sind geändert."), "success")
+            return redirect(url_for(".manage", token=token), code=303)
+    return _change_page(token, form, 422)
 
 
 @bp.post("/anmeldung/<token>/angebot/annehmen")

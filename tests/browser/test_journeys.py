@@ -82,6 +82,23 @@ def test_volunteer_finds_registers_confirms_and_cancels(
     page.wait_for_selector(".status--ok")
     audit.check(page, f"registration-confirmed-{tag}")
 
+    page.click("a[href$='/aendern']")
+    page.wait_for_selector("#first_name")
+    assert page.input_value("#organisation") == "SHG Morbus Crohn Erfurt"
+    audit.check(page, f"registration-change-{tag}")
+    page.fill("#first_name", "")
+    page.fill("#phone", "keine Nummer")
+    page.click(".registration-form button[type=submit]")
+    page.wait_for_selector(".error-summary")
+    assert page.get_attribute("#first_name", "aria-invalid") == "true"
+    audit.check(page, f"registration-change-errors-{tag}")
+    page.fill("#first_name", "Erika")
+    page.fill("#phone", "0361 123456")
+    page.check("#need_hearing_loop")
+    page.click(".registration-form button[type=submit]")
+    page.wait_for_selector(".notice--success")
+    audit.check(page, f"registration-changed-{tag}")
+
     page.click("a[href$='/abmelden']")
     audit.check(page, f"registration-cancel-step-{tag}")
     page.click("form[action$='/abmelden'] button")

@@ -111,6 +111,8 @@ TARGETS = [
            lambda w: f"/anmeldung/{w.offered_token}/angebot/ablehnen", staff=False),
     Target("registrations.cancel", *_same(lambda w: f"/anmeldung/{w.confirmed_token}/abmelden"),
            staff=False),
+    Target("registrations.change", *_same(lambda w: f"/anmeldung/{w.confirmed_token}/aendern"),
+           staff=False),
     Target("registrations.confirm", lambda w: f"/anmeldung/{w.pending_token}",
            lambda w: f"/anmeldung/{w.pending_token}/bestaetigen", staff=False),
     Target("catalogue.register", lambda w: f"/seminare/{w.upcoming}",
