@@ -161,6 +161,21 @@ def _connect_domains() -> None:
             eligible_ids=certificates.eligible_ids,
         )
     )
+    # The audit log names staff members and registered people, whose packages build on it.
+    from seminars.accounts import labels as account_labels
+    from seminars.accounts import names as account_names
+    from seminars.audit import directory as audit_directory
+    from seminars.registrations import labels as registration_labels
+    from seminars.registrations import names as registration_names
+
+    audit_directory.connect(
+        audit_directory.Directory(
+            user_names=account_names.names_of,
+            registration_names=registration_names.names_of,
+            registration_status_label=registration_labels.registration_status_label,
+            role_label=account_labels.role_label,
+        )
+    )
 
 
 def _register_outbox(app: Flask) -> None:
@@ -180,6 +195,7 @@ def _register_outbox(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from seminars.accounts.views import bp as accounts_bp
     from seminars.api.views import bp as api_bp
+    from seminars.audit.staff_views import bp as audit_bp
     from seminars.backoffice.views import bp as backoffice_bp
     from seminars.catalogue.views import bp as catalogue_bp
     from seminars.certificates.staff_views import bp as staff_certificates_bp
@@ -215,6 +231,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(staff_surveys_bp)
     app.register_blueprint(statistics_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(audit_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -59,6 +59,8 @@ ACCESS: dict[str, str | frozenset[str]] = {
     "accounts.users": ADMIN_ONLY,
     "accounts.user_new": ADMIN_ONLY,
     "accounts.user_edit": ADMIN_ONLY,
+    # the whole audit log (a seminar's and a registration's entries show on their pages)
+    "audit.log_page": ADMIN_ONLY,
     # back office
     "backoffice.dashboard": ANY_STAFF,
     # planning (links to registrations, so not for the steering committee)

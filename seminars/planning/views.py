@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 
 from seminars.accounts.access import current_actor
-from seminars.audit.services import entries_for
+from seminars.audit.presentation import rows_for
 from seminars.core.actions import perform, refusal_on
 from seminars.core.timezone import berlin_date, utcnow
 from seminars.planning import services
@@ -79,9 +79,8 @@ def seminar_new():
 @bp.get("/seminare/<int:seminar_id>")
 def seminar(seminar_id: int):
     item = services.get_seminar(seminar_id)
-    return render_template(
-        "planning/seminar.html", seminar=item, audit=entries_for(seminar_id=seminar_id)
-    )
+    audit = rows_for(seminar_id=seminar_id, show_people=current_actor().sees_personal_data)
+    return render_template("planning/seminar.html", seminar=item, audit=audit)
 
 
 @bp.route("/seminare/<int:seminar_id>/bearbeiten", methods=["GET", "POST"])

@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from seminars.accounts.access import current_actor
-from seminars.audit.services import entries_for
+from seminars.audit.presentation import rows_for
 from seminars.core.actions import perform, refusal_on
 from seminars.core.i18n import current_language
 from seminars.core.routing import parse_id
@@ -57,7 +57,9 @@ def _detail_page(registration_id: int, contact: ContactForm | None = None, statu
         overview=staff.registrations_of(item.seminar_id),
         contact=contact or ContactForm(obj=item),
         reason=ReasonForm(),
-        audit=entries_for(registration_id=registration_id),
+        audit=rows_for(
+            registration_id=registration_id, show_people=current_actor().sees_personal_data
+        ),
         certificates=certificate_lookup.certificates_of(registration_id),
         may_get_certificate=item.id in certificate_lookup.eligible_ids(item.seminar_id),
         failed_mails=failed_mails_of(registration_id),

@@ -5,6 +5,7 @@ from itertools import count
 
 import pytest
 
+from seminars.audit.services import record
 from seminars.extensions import db
 from seminars.programme.models import Topic
 from tests import factories
@@ -20,6 +21,7 @@ LIST_PAGES = [
     ("/verwaltung/befragung/freitexte", "staff"),
     ("/verwaltung/orte", "staff"),
     ("/verwaltung/themen", "staff"),
+    ("/verwaltung/protokoll", "admin"),
 ]
 
 _topic_numbers = count(1)
@@ -27,14 +29,17 @@ _topic_numbers = count(1)
 
 def _grow(seminar, rounds: int) -> None:
     """More of everything the list pages show: seminars (each with a venue), registrations,
-    accounts, topics, survey answers and free texts."""
+    accounts, topics, survey answers, free texts and audit entries naming them."""
     for number in range(rounds):
         held = factories.seminar(starts_in=timedelta(days=-10 - number))
         factories.fill(held, 2, waitlisted=1)
         factories.fill(factories.seminar(instructors=[f"Referentin {number}"]), 2)
         factories.fill(seminar, 1, waitlisted=1)
         factories.registration(seminar, status="cancelled", holds_seat=False)
-        factories.user("staff" if number % 2 else "steering")
+        account = factories.user("staff" if number % 2 else "steering")
+        record(account, "seminar.update", seminar=held, before={"venue_id": held.venue_id})
+        person = factories.registration(held, status="cancelled", holds_seat=False)
+        record(account, "registration.cancel", registration=person, after={"status": "cancelled"})
         topic = next(_topic_numbers)
         db.session.add(Topic(key=f"weiteres-{topic}", name_de=f"Thema {topic}", name_en="Topic"))
         db.session.add_all(

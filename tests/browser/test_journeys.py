@@ -318,6 +318,15 @@ def test_staff_logs_in_and_finds_the_back_office(live_server, new_page, audit, l
     audit.check(page, f"text-review-released-one-{tag}")
     page.click(".review-item form[action$='/ausblenden'] button >> nth=0")
     page.wait_for_selector(".notice--success")
+    page.goto(live_server.url + "/verwaltung/protokoll")
+    assert page.locator("#audit-caption").count() == 1
+    assert page.locator("text=Freitext freigegeben").count() >= 1 or language != "de"
+    audit.check(page, f"audit-log-{tag}")
+    page.select_option("#action", "survey.hide_text")
+    page.fill("#since", "2020-01-01")
+    page.click("form.filter-form button[type=submit]")
+    page.wait_for_url("**action=survey.hide_text**")
+    audit.check(page, f"audit-log-filtered-{tag}")
     page.goto(live_server.url + "/verwaltung/statistik")
     assert page.locator(".free-text li").count() >= 1
     audit.check(page, f"statistics-with-released-text-{tag}")

@@ -228,7 +228,11 @@ def test_walk_through_the_planning_pages(client, login):
     seminar = db.session.get(Seminar, seminar.id)
     assert (seminar.title, seminar.status) == ("Pressearbeit kompakt", "published")
     overview = client.get(f"/verwaltung/seminare/{seminar.id}").get_data(as_text=True)
-    assert "seminar.update" in overview and "Pressearbeit kompakt" in overview
+    assert (
+        "Seminar geändert" in overview
+        and "seminar.update" not in overview
+        and "Pressearbeit kompakt" in overview
+    )
     assert "SID-WEB-1" in client.get("/verwaltung/seminare").get_data(as_text=True)
 
 

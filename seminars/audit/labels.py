@@ -1,0 +1,105 @@
+"""Words for the audit log: what each action and each recorded field is called.
+
+Two plain tables, in German first (English through the translations). A new action or field
+is one line here; an action or field missing from them still shows, as its code, so an entry
+written by a newer part of the app never breaks a page (see ``presentation.py``)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+# Every action written with ``record(`` across seminars/ (tests/audit checks the list).
+ACTION_LABELS = {
+    "seminar.create": _l("Seminar angelegt"),
+    "seminar.update": _l("Seminar geändert"),
+    "seminar.status": _l("Status geändert"),
+    "seminar.cancel": _l("Seminar abgesagt"),
+    "seminar.duplicate": _l("Seminar kopiert"),
+    "seminar.delete": _l("Seminar gelöscht"),
+    "seminar.mail": _l("Nachricht an Teilnehmende gesendet"),
+    "topic.save": _l("Themenbereich gespeichert"),
+    "attendance.record": _l("Anwesenheit erfasst"),
+    "registration.create_by_staff": _l("Anmeldung eingetragen (telefonisch)"),
+    "registration.cancel": _l("Anmeldung storniert"),
+    "registration.move_ahead": _l("Auf der Warteliste vorgezogen"),
+    "registration.resend_mail": _l("E-Mail erneut gesendet"),
+    "registration.update": _l("Kontaktdaten korrigiert"),
+    "registration.self_update": _l("Angaben selbst geändert"),
+    "certificate.issue": _l("Teilnahmebescheinigung ausgestellt"),
+    "certificate.revoke": _l("Teilnahmebescheinigung widerrufen"),
+    "survey.question": _l("Frage der Befragung gespeichert"),
+    "survey.release_text": _l("Freitext freigegeben"),
+    "survey.hide_text": _l("Freitext zurückgehalten"),
+    "person.erase": _l("Personendaten gelöscht"),
+    "user.create": _l("Benutzerkonto angelegt"),
+    "user.update": _l("Benutzerkonto geändert"),
+    "user.password": _l("Eigenes Passwort geändert"),
+    "user.password_reset": _l("Passwort zurückgesetzt"),
+}
+
+FIELD_LABELS = {
+    # seminars
+    "code": _l("Kennung"),
+    "title": _l("Titel"),
+    "topic_id": _l("Thema"),
+    "format": _l("Format"),
+    "venue_id": _l("Ort"),
+    "meeting_url": _l("Zugangslink"),
+    "capacity": _l("Plätze"),
+    "waitlist_capacity": _l("Plätze auf der Warteliste"),
+    "teaching_units": _l("Unterrichtseinheiten"),
+    "certificate_min_sessions": _l("Mindestzahl Termine für die Bescheinigung"),
+    "summary": _l("Kurzbeschreibung"),
+    "description": _l("Beschreibung"),
+    "registration_opens_at": _l("Anmeldung ab"),
+    "registration_closes_at": _l("Anmeldung bis"),
+    "status": _l("Status"),
+    "sessions": _l("Termine"),
+    "instructors": _l("Referierende"),
+    "from": _l("Kopie von"),
+    "told": _l("Benachrichtigte Personen"),
+    "audience": _l("Empfängergruppe"),
+    "subject": _l("Betreff"),
+    "recipients": _l("Empfänger"),
+    # topics
+    "key": _l("Schlüssel"),
+    "name_de": _l("Name (deutsch)"),
+    "name_en": _l("Name (englisch)"),
+    "position": _l("Reihenfolge"),
+    # attendance
+    "session_id": _l("Seminartermin"),
+    "present": _l("Anwesend"),
+    "of": _l("von"),
+    # registrations
+    "first_name": _l("Vorname"),
+    "last_name": _l("Nachname"),
+    "email": _l("E-Mail-Adresse"),
+    "phone": _l("Telefon"),
+    "organisation": _l("Organisation"),
+    "mail": _l("E-Mail"),
+    "reason": _l("Grund"),
+    # certificates
+    "replaces": _l("Ersetzt"),
+    # surveys
+    "response": _l("Antwort"),
+    "question": _l("Frage"),
+    "version": _l("Version"),
+    "retired": _l("Nicht mehr gestellt"),
+    # privacy
+    "registrations": _l("Anmeldungen"),
+    # accounts
+    "role": _l("Rolle"),
+    "name": _l("Name"),
+    "active": _l("Aktiv"),
+}
+
+
+def action_label(action: str) -> str:
+    """The action in words; an unknown one as its code (never an error)."""
+    label = ACTION_LABELS.get(action)
+    return str(label) if label is not None else action
+
+
+def field_label(field: str) -> str:
+    label = FIELD_LABELS.get(field)
+    return str(label) if label is not None else field.replace("_", " ")
