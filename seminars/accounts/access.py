@@ -111,6 +111,7 @@ ACCESS: dict[str, str | frozenset[str]] = {
     # statistics: figures only, for everyone in the back office
     "statistics.overview": ANY_STAFF,
     "statistics.export": ANY_STAFF,
+    "statistics.export_xlsx": ANY_STAFF,
     "statistics.report": ANY_STAFF,
     # requests for access and erasure
     "privacy.person": PERSONAL_DATA,

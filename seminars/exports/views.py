@@ -12,7 +12,7 @@ from seminars.exports import services
 bp = Blueprint("exports", __name__, url_prefix="/verwaltung")
 
 _TYPES = {
-    "csv": "text/csv; charset=utf-8",
+    "csv": "text/csv",  # Flask adds "; charset=utf-8" to text types
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 

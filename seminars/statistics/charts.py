@@ -10,8 +10,17 @@ from seminars.surveys.models import KIND_SCALE, KIND_TEXT, KIND_YES_NO
 
 BAR_HEIGHT = 26
 GAP = 8
-LABEL_WIDTH = 150
 WIDTH = 520
+FONT_SIZE = 15
+# Room for the labels left of the bars: as much as the longest label needs (about 0.6 em a
+# character), at least LABEL_MIN and at most half the chart, so that no label runs off the left.
+LABEL_MIN = 100
+CHAR_WIDTH = 9
+
+
+def label_width(rows: list[tuple[str, int]]) -> int:
+    longest = max((len(label) for label, _count in rows), default=0)
+    return max(LABEL_MIN, min(WIDTH // 2, CHAR_WIDTH * longest + 16))
 
 
 def bar_chart(chart_id: str, title: str, description: str, rows: list[tuple[str, int]]) -> Markup:
@@ -26,17 +35,18 @@ def bar_chart(chart_id: str, title: str, description: str, rows: list[tuple[str,
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
     ]
-    bar_space = WIDTH - LABEL_WIDTH - 60
+    labels = label_width(rows)
+    bar_space = WIDTH - labels - 60
     for index, (label, count) in enumerate(rows):
         y = GAP + index * (BAR_HEIGHT + GAP)
         width = round(bar_space * count / largest)
         parts.append(
-            f'<text x="{LABEL_WIDTH - 8}" y="{y + BAR_HEIGHT * 0.7:.0f}" text-anchor="end" '
-            f'font-size="15" fill="#1b1b1b">{escape(label)}</text>'
-            f'<rect x="{LABEL_WIDTH}" y="{y}" width="{width}" height="{BAR_HEIGHT}" '
+            f'<text x="{labels - 8}" y="{y + BAR_HEIGHT * 0.7:.0f}" text-anchor="end" '
+            f'font-size="{FONT_SIZE}" fill="#1b1b1b">{escape(label)}</text>'
+            f'<rect x="{labels}" y="{y}" width="{width}" height="{BAR_HEIGHT}" '
             f'fill="#1d5c4a"></rect>'
-            f'<text x="{LABEL_WIDTH + width + 6}" y="{y + BAR_HEIGHT * 0.7:.0f}" font-size="15" '
-            f'fill="#1b1b1b">{count}</text>'
+            f'<text x="{labels + width + 6}" y="{y + BAR_HEIGHT * 0.7:.0f}" '
+            f'font-size="{FONT_SIZE}" fill="#1b1b1b">{count}</text>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -59,7 +69,7 @@ def charts_of(stats, locale: str) -> dict:
     for question in stats.questions:
         if question.shown and question.kind != KIND_TEXT:
             rows = question_rows(question)
-            text = question.text_en if locale == "en" else question.text_de
+            text = question.text(locale)
             description = "; ".join(f"{label}: {count}" for label, count in rows)
             chart = bar_chart(f"chart-{question.key}", text, description, rows)
             charts[question.key] = (chart, rows)

@@ -1,5 +1,6 @@
-"""The statistics as files: the CSV export and the annual report (PDF), with the same figures
-as the page."""
+"""The statistics as files: CSV, XLSX and the annual report (PDF), with the same figures as
+the page. Questions appear with their wording in the user's language, shares in per cent (the
+spreadsheet conventions are in ``seminars.exports.sheets``)."""
 
 from __future__ import annotations
 
@@ -10,23 +11,52 @@ from flask_babel import gettext as _
 
 from seminars.core.i18n import current_language
 from seminars.core.pdf import html_to_pdf
-from seminars.exports.services import to_csv
+from seminars.exports.sheets import (
+    PERCENT_SUFFIX,
+    Fixed,
+    Percent,
+    Sheet,
+    to_csv_rows,
+    to_xlsx_sheets,
+)
 from seminars.registrations.labels import county_label
 from seminars.statistics.charts import charts_of, question_rows
 from seminars.statistics.notes import county_note, years_left_out_note
 from seminars.surveys.models import KIND_TEXT
 
 
-def statistics_csv(stats) -> bytes:
-    rows = _headline_rows(stats) + [[]] + _question_rows(stats) + [[]]
-    rows += _county_rows(stats)
-    rows += [[], [_("Seminar"), _("Kennung"), _("Personen ohne Platz")]]
-    rows += [[seminar.title, seminar.code, count] for seminar, count in stats.overflow]
-    rows += [[], [_("Themenbereich"), _("Frage"), _("Jahr"), _("Mittelwert"), "n"]]
+def statistics_sheets(stats, locale: str) -> list[Sheet]:
+    """The figures as tables: headline, survey, counties, waitlist overflow, the years."""
+    overflow = Sheet(
+        _("Warteliste"),
+        [_("Seminar"), _("Kennung"), _("Personen ohne Platz")],
+        [[seminar.title, seminar.code, count] for seminar, count in stats.overflow],
+    )
+    years = Sheet(_("Jahre"), [_("Themenbereich"), _("Frage"), _("Jahr"), _("Mittelwert"), "n"])
     for (topic_name, key), per_year in sorted(stats.by_year.items()):
         for year, (mean, n) in sorted(per_year.items()):
-            rows.append([topic_name, key, year, round(mean, 2), n])
-    return to_csv(rows[0], rows[1:])
+            years.rows.append([topic_name, stats.question_text(key, locale), year, Fixed(mean), n])
+    return [
+        _headline_sheet(stats),
+        _question_sheet(stats, locale),
+        _county_sheet(stats),
+        overflow,
+        years,
+    ]
+
+
+def statistics_csv(stats, locale: str) -> bytes:
+    """All sheets one below the other, an empty row between them."""
+    rows: list[list] = []
+    for sheet in statistics_sheets(stats, locale):
+        if rows:
+            rows.append([])
+        rows += [sheet.header, *sheet.rows]
+    return to_csv_rows(rows, locale=locale)
+
+
+def statistics_xlsx(stats, locale: str) -> bytes:
+    return to_xlsx_sheets(statistics_sheets(stats, locale))
 
 
 def annual_report_pdf(stats, *, now: datetime) -> bytes:
@@ -41,53 +71,56 @@ def annual_report_pdf(stats, *, now: datetime) -> bytes:
     return html_to_pdf(html)
 
 
-def _rate(value: float | None, digits: int = 3):
-    return round(value, digits) if value is not None else ""
+def _share(value: float | None):
+    return Percent(value) if value is not None else ""
 
 
-def _headline_rows(stats) -> list[list]:
+def _headline_sheet(stats) -> Sheet:
     h = stats.headline
-    return [
-        [_("Kennzahl"), _("Wert")],
+    rows: list[list] = [
         [_("Durchgeführte Seminare"), h.seminars_held],
         [_("Anmeldungen"), h.registrations],
         [_("Erreichte Personen"), h.people_reached],
-        [_("Auslastung"), _rate(h.fill_rate)],
+        [_("Auslastung") + PERCENT_SUFFIX, _share(h.fill_rate)],
         [_("Nachfrage auf der Warteliste"), h.waitlist_demand],
-        [_("Abmeldequote"), _rate(h.cancellation_rate)],
-        [_("Nicht erschienen"), _rate(h.no_show_rate)],
+        [_("Abmeldequote") + PERCENT_SUFFIX, _share(h.cancellation_rate)],
+        [_("Nicht erschienen") + PERCENT_SUFFIX, _share(h.no_show_rate)],
         [
-            _("Rücklaufquote (Seminare mit mindestens %(n)d Antworten)", n=stats.minimum),
-            _rate(h.response_rate) if h.response_rate is not None else _("zu wenige Antworten"),
+            _("Rücklaufquote (Seminare mit mindestens %(n)d Antworten)", n=stats.minimum)
+            + PERCENT_SUFFIX,
+            _share(h.response_rate) if h.response_rate is not None else _("zu wenige Antworten"),
         ],
     ]
+    return Sheet(_("Kennzahlen"), [_("Kennzahl"), _("Wert")], rows)
 
 
-def _question_rows(stats) -> list[list]:
+def _question_sheet(stats, locale: str) -> Sheet:
     header = [_("Frage"), _("Antwort"), _("Anzahl"), _("Mittelwert"), "n"]
-    rows: list[list] = [[*header, _("Seminare nicht enthalten")]]
+    sheet = Sheet(_("Befragung"), [*header, _("Seminare nicht enthalten")])
     for question in stats.questions:
+        text = question.text(locale)
         left_out = question.seminars_left_out
         if not question.shown:
-            rows.append([question.key, _("nicht genug Antworten"), "", "", "", left_out])
+            sheet.rows.append([text, _("nicht genug Antworten"), "", "", "", left_out])
         elif question.kind == KIND_TEXT:
             n = question.n
-            rows.append([question.key, _("Freitextantworten"), n, "", n, left_out])
+            sheet.rows.append([text, _("Freitextantworten"), n, "", n, left_out])
         else:
-            mean = _rate(question.mean, 2)
+            mean = Fixed(question.mean) if question.mean is not None else ""
             for label, count in question_rows(question):
-                rows.append([question.key, label, count, mean, question.n, left_out])
-    return rows
+                sheet.rows.append([text, label, count, mean, question.n, left_out])
+    return sheet
 
 
-def _county_rows(stats) -> list[list]:
+def _county_sheet(stats) -> Sheet:
     table = stats.counties
-    rows: list[list] = [[_("Landkreis"), _("Teilnehmende")]]
+    sheet = Sheet(_("Landkreise"), [_("Landkreis"), _("Teilnehmende")])
     if not table.offered:
-        return [*rows, [county_note()]]
-    rows += [[county_label(county), count] for county, count in table.rows]
+        sheet.rows.append([county_note()])
+        return sheet
+    sheet.rows += [[county_label(county), count] for county, count in table.rows]
     if table.other:
-        rows.append([_("Andere Landkreise oder ohne Angabe"), table.other])
+        sheet.rows.append([_("Andere Landkreise oder ohne Angabe"), table.other])
     if table.years_left_out:
-        rows.append([years_left_out_note(table.years_left_out, stats.minimum)])
-    return rows
+        sheet.rows.append([years_left_out_note(table.years_left_out, stats.minimum)])
+    return sheet

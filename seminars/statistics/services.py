@@ -16,7 +16,6 @@ from sqlalchemy import extract, func, select
 
 from seminars.extensions import db
 from seminars.programme.models import (
-    STATUS_CANCELLED,
     STATUS_PUBLISHED,
     Seminar,
     SeminarSession,
@@ -37,6 +36,7 @@ from seminars.statistics.disclosure import CountyTable, county_table
 from seminars.statistics.survey_figures import (
     QuestionFigures,
     ResponseRate,
+    question_text,
     response_rate,
     survey_figures,
 )
@@ -92,6 +92,12 @@ class Statistics:
     overflow: list[tuple[Seminar, int]]
     by_year: dict  # (topic name, question key) -> {year: (mean, n)}, n always >= minimum
     years: list[int]
+    question_texts: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def question_text(self, key: str, locale: str) -> str:
+        """The wording of the question with this key (its current version), else the key."""
+        text_de, text_en = self.question_texts.get(key, (key, ""))
+        return question_text(text_de, text_en, locale)
 
 
 def _held(filters: Filters, now: datetime):
@@ -220,28 +226,36 @@ def statistics(filters: Filters, *, now: datetime) -> Statistics:
         overflow=_overflow(held),
         by_year=survey.by_year,
         years=survey.years,
+        question_texts=survey.texts,
     )
 
 
-def filter_choices(year: int | None):
-    """Topics, years, and the seminars to pick from: those of the chosen year, or the latest."""
+def filter_choices(year: int | None, *, now: datetime):
+    """Topics, years, and the seminars to pick from: those of the chosen year, or the latest.
+
+    Years and seminars are those the figures can count (``_held``): published seminars whose
+    last session has ended. Drafts and seminars still to come have no figures; cancelled
+    seminars count in no figure either (their registrations were released), so none of them
+    is offered: picking one would only show zeros."""
     topics = list(db.session.scalars(select(Topic).order_by(Topic.position)))
+    every = _held(Filters(), now)
+    years = sorted(
+        {int(y) for y in db.session.scalars(select(every.c.year).distinct()) if y},
+        reverse=True,
+    )
+    held = _held(Filters(year=year), now)
     first = (
         select(SeminarSession.seminar_id, func.min(SeminarSession.starts_at).label("s"))
         .group_by(SeminarSession.seminar_id)
         .subquery()
     )
-    years = sorted(
-        {int(y) for y in db.session.scalars(select(extract("year", first.c.s)).distinct()) if y},
-        reverse=True,
-    )
     stmt = (
         select(Seminar.id, Seminar.title, Seminar.code)
+        .join(held, held.c.id == Seminar.id)
         .join(first, first.c.seminar_id == Seminar.id)
-        .where(Seminar.status != STATUS_CANCELLED)
     )
     if year:
-        stmt = stmt.where(extract("year", first.c.s) == year).order_by(Seminar.title)
+        stmt = stmt.order_by(Seminar.title)
     else:
         stmt = stmt.order_by(first.c.s.desc()).limit(SEMINAR_CHOICES)
     return topics, years, db.session.execute(stmt).all()

@@ -46,6 +46,14 @@ class QuestionFigures:
     def shown(self) -> bool:
         return self.n > 0
 
+    def text(self, locale: str) -> str:
+        return question_text(self.text_de, self.text_en, locale)
+
+
+def question_text(text_de: str, text_en: str, locale: str) -> str:
+    """A question's wording in the user's language (German where no English is given)."""
+    return text_en if locale == "en" and text_en else text_de
+
 
 @dataclass
 class ResponseRate:
@@ -63,6 +71,7 @@ class SurveyFigures:
     questions: list[QuestionFigures]
     by_year: dict  # (topic name, question key) -> {year: (mean, n)}, safe units only
     years: list[int]
+    texts: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (German, English)
 
 
 def _value(kind: str, raw):
@@ -138,7 +147,8 @@ def survey_figures(held, minimum: int) -> SurveyFigures:
         key: {year: (total / n, n) for year, (total, n) in per_year.items() if n}
         for key, per_year in yearly.items()
     }
-    return SurveyFigures(result, by_year, sorted(years))
+    texts = {key: (q.text_de, q.text_en) for key, q in named.items()}
+    return SurveyFigures(result, by_year, sorted(years), texts)
 
 
 def _released_texts(held, minimum: int, by_key: dict[str, QuestionFigures]) -> None:

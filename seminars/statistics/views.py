@@ -13,6 +13,8 @@ from seminars.statistics import report_files, services
 from seminars.statistics.charts import charts_of
 from seminars.statistics.notes import county_note, years_left_out_note
 
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 bp = Blueprint("statistics", __name__, url_prefix="/verwaltung")
 
 
@@ -39,8 +41,9 @@ def _attachment(body: bytes, mimetype: str, filename: str) -> Response:
 @bp.get("/statistik")
 def overview():
     filters = _filters()
-    stats = services.statistics(filters, now=utcnow())
-    topics, years, seminars = services.filter_choices(filters.year)
+    now = utcnow()
+    stats = services.statistics(filters, now=now)
+    topics, years, seminars = services.filter_choices(filters.year, now=now)
     locale = current_language()
     return render_template(
         "statistics/overview.html",
@@ -59,8 +62,16 @@ def overview():
 @bp.get("/statistik.csv")
 def export():
     stats = services.statistics(_filters(), now=utcnow())
-    body = report_files.statistics_csv(stats)
-    return _attachment(body, "text/csv; charset=utf-8", "statistik.csv")
+    body = report_files.statistics_csv(stats, current_language())
+    # Flask adds "; charset=utf-8" to every text type.
+    return _attachment(body, "text/csv", "statistik.csv")
+
+
+@bp.get("/statistik.xlsx")
+def export_xlsx():
+    stats = services.statistics(_filters(), now=utcnow())
+    body = report_files.statistics_xlsx(stats, current_language())
+    return _attachment(body, XLSX_MIMETYPE, "statistik.xlsx")
 
 
 @bp.get("/statistik/bericht.pdf")

@@ -76,3 +76,24 @@ def test_sign_in_sheet_lists_confirmed_people_and_every_session(client, login):
     assert "Telefon, Hanna" in text
     assert "2. März 2030" in text and "3. März 2030" in text
     assert "Warte" not in text and "Abgesagt" not in text  # only confirmed people sign
+
+
+def test_exports_send_the_charset_once(client, login):
+    login("staff")
+    seminar = _seminar_with_people()
+    response = client.get(f"/verwaltung/seminare/{seminar.id}/teilnehmende.csv")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+
+
+def test_xlsx_has_a_bold_frozen_filtered_header_and_fitting_widths(client, login):
+    login("staff")
+    seminar = _seminar_with_people()
+    response = client.get(f"/verwaltung/seminare/{seminar.id}/teilnehmende.xlsx")
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    assert all(cell.font.b for cell in sheet[1])
+    assert not any(cell.font.b for cell in sheet[2])
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:L{sheet.max_row}"
+    widths = {column: sheet.column_dimensions[column].width for column in "ABC"}
+    assert widths["C"] >= len("person00@example.org")  # the addresses fit
+    assert widths["A"] >= len("Nachname")

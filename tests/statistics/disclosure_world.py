@@ -141,15 +141,22 @@ def _sections(text: str) -> list[list[list[str]]]:
     return sections
 
 
+def _keys_by_text() -> dict[str, str]:
+    """The CSV names questions by their wording; the checks below name them by key."""
+    return {q.text_de: q.key for q in db.session.scalars(select(SurveyQuestion))}
+
+
 def parse(text: str) -> Published:
     headline, questions, counties, _overflow, years = _sections(text)
+    key_of = _keys_by_text()
     published = Published()
     published.rate = next(row[1] for row in headline if row[0].startswith("Rücklaufquote"))
     published.people_reached = int(
         next(row[1] for row in headline if row[0] == "Erreichte Personen")
     )
     assert questions[0][:5] == ["Frage", "Antwort", "Anzahl", "Mittelwert", "n"]
-    for key, label, count, _mean, n, _left_out in questions[1:]:
+    for question, label, count, _mean, n, _left_out in questions[1:]:
+        key = key_of[question]
         if not n:
             published.withheld[key] = (label, count, n)
             continue
@@ -161,8 +168,8 @@ def parse(text: str) -> Published:
     else:
         published.counties = {row[0]: int(row[1]) for row in counties[1:] if len(row) == 2}
     assert years[0] == ["Themenbereich", "Frage", "Jahr", "Mittelwert", "n"]
-    for topic, key, year, _mean, n in years[1:]:
-        published.years[(topic, key, year)] = int(n)
+    for topic, question, year, _mean, n in years[1:]:
+        published.years[(topic, key_of[question], year)] = int(n)
     return published
 
 

@@ -159,8 +159,9 @@ def test_page_and_export(client, login):
     rows = list(csv.reader(io.StringIO(exported), delimiter=";"))
     assert ["Durchgeführte Seminare", "1"] in rows
     assert any(row[:1] == ["Gehalten"] and row[2:] == ["1"] for row in rows)  # overflow
-    assert any(len(row) == 5 and row[1] == "overall" and row[3:] == ["3.75", "4"] for row in rows)
-    assert any(row[:1] == ["overall"] and row[3:] == ["3.75", "4", "0"] for row in rows)
+    overall = "Wie zufrieden sind Sie insgesamt mit dem Seminar?"
+    assert any(len(row) == 5 and row[1] == overall and row[3:] == ["3,75", "4"] for row in rows)
+    assert any(row[:1] == [overall] and row[3:] == ["3,75", "4", "0"] for row in rows)
     assert ["Gotha", "3"] in rows and "Antwort 5" not in exported
 
 
