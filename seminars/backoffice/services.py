@@ -43,6 +43,10 @@ class SeminarStatus:
     def fill_rate(self) -> float:
         return self.seats_taken / self.seminar.capacity if self.seminar.capacity else 0.0
 
+    def interpreters_overdue(self, today: date) -> bool:
+        """The day to book interpreters by has passed."""
+        return self.interpreter_deadline is not None and self.interpreter_deadline < today
+
     def attention(self, today: date) -> list[str]:
         """Codes of what needs doing, most urgent first (the template words them)."""
         items = []

@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -63,7 +64,8 @@ def _seminar_with_needs(title: str, *, interpreting: int, other: int):
 def _row(page: str, title: str) -> list[str]:
     import re
 
-    row = page.split(f'<th scope="row">{title}')[1].split("</tr>")[0]
+    start = re.search(rf'<th scope="row">(<a href="[^"]*">)?{re.escape(title)}', page)
+    row = page[start.end() :].split("</tr>")[0]
     return [re.sub(r"\s+", " ", cell).strip() for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
 
 
@@ -102,3 +104,38 @@ def test_staff_keep_the_exact_needs_to_book_interpreters(client, login, minimum_
     one = _row(page, "Eine Dolmetschung")
     assert one[4].startswith("1 – buchen bis") and one[5] == "2"
     assert "weniger als" not in page
+
+
+def test_staff_reach_each_seminar_from_the_start_page_and_see_overdue_bookings(client, login):
+    late = _seminar_with_needs("Zu spät gebucht", interpreting=1, other=0)
+    in_time = factories.seminar("Rechtzeitig", starts_in=timedelta(days=40))
+    factories.registration(in_time, commit=False).need_sign_language = True
+    db.session.commit()
+    login("staff")
+    page = client.get("/verwaltung/").get_data(as_text=True)
+    link = f'<a href="/verwaltung/seminare/{late.id}">Zu spät gebucht</a>'
+    assert f'<th scope="row">{link}' in page
+    assert _row(page, "Zu spät gebucht")[4].endswith("überfällig</strong>")
+    assert "überfällig" not in _row(page, "Rechtzeitig")[4]
+    attention = page.split('id="attention-heading"')[1].split("</section>")[0]
+    assert "überfällig" in attention.split("Zu spät gebucht")[1].split("</li>")[0]
+
+
+def test_a_booking_is_overdue_only_after_its_day(app):
+    from datetime import date
+
+    from seminars.backoffice.services import SeminarStatus
+
+    status = SeminarStatus(
+        seminar=None,
+        starts_at=None,
+        seats_taken=0,
+        confirmed_waiting=0,
+        unconfirmed=0,
+        interpreting=1,
+        other_needs=0,
+        interpreter_deadline=date(2026, 3, 10),
+    )
+    assert not status.interpreters_overdue(date(2026, 3, 10))
+    assert status.interpreters_overdue(date(2026, 3, 11))
+    assert not replace(status, interpreter_deadline=None).interpreters_overdue(date(2026, 3, 11))
