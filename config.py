@@ -197,10 +197,13 @@ class Config:
     OFFER_HOURS = _env_int("OFFER_HOURS", 48)
     OFFER_MIN_HOURS = _env_int("OFFER_MIN_HOURS", 2)
     MEETING_LINK_HOURS = _env_int("MEETING_LINK_HOURS", 48)
+    # Days before a session its reminder goes out; with REMINDER_EVERY_SESSION before every
+    # session of a series, otherwise before the first one only.
     REMINDER_DAYS = _env_int("REMINDER_DAYS", 3)
     # Registrants change their own details (contact, needs, remarks) on their page until this
     # many hours before the first session; afterwards only the academy can.
     SELF_SERVICE_CHANGE_HOURS = _env_int("SELF_SERVICE_CHANGE_HOURS", 48)
+    REMINDER_EVERY_SESSION = _env_bool("REMINDER_EVERY_SESSION", True)
 
     # Catalogue.
     CATALOGUE_PAGE_SIZE = _env_int("CATALOGUE_PAGE_SIZE", 20)

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased
 
 from seminars.core.unit_of_work import unit
 from seminars.extensions import db
@@ -28,6 +29,7 @@ from seminars.registrations.models import (
     STATUS_OFFERED,
     STATUS_PENDING,
     Registration,
+    SessionReminder,
 )
 from seminars.surveys import services as surveys
 
@@ -82,6 +84,9 @@ def offer_unserved_seats(now: datetime) -> int:
 
 
 def send_reminders(now: datetime) -> int:
+    """The reminder ``REMINDER_DAYS`` before the first session (claimed on the registration)
+    and, with ``REMINDER_EVERY_SESSION``, before each later session of a series (claimed by
+    its ``SessionReminder`` row), to confirmed people of published seminars."""
     horizon = now + timedelta(days=current_app.config["REMINDER_DAYS"])
     first_start = (
         select(SeminarSession.seminar_id, func.min(SeminarSession.starts_at).label("starts_at"))
@@ -109,6 +114,56 @@ def send_reminders(now: datetime) -> int:
         # claim) together with its mail.
         with unit():
             if reminders.send_reminder_once(registration_id, now=now):
+                sent += 1
+    if current_app.config["REMINDER_EVERY_SESSION"]:
+        sent += _send_session_reminders(now, horizon, first_start)
+    return sent
+
+
+def _send_session_reminders(now: datetime, horizon: datetime, first_start) -> int:
+    """The reminders before the later sessions of series, each pair once, and only for the
+    next session to come (a daily series reminds of one evening at a time)."""
+    earlier = aliased(SeminarSession)
+    one_before_it = (
+        select(earlier.id)
+        .where(
+            earlier.seminar_id == SeminarSession.seminar_id,
+            earlier.starts_at > now,
+            earlier.starts_at < SeminarSession.starts_at,
+        )
+        .exists()
+    )
+    already = (
+        select(SessionReminder.id)
+        .where(
+            SessionReminder.registration_id == Registration.id,
+            SessionReminder.session_id == SeminarSession.id,
+        )
+        .exists()
+    )
+    due = list(
+        db.session.execute(
+            select(Registration.id, SeminarSession.id)
+            .join(Seminar, Seminar.id == Registration.seminar_id)
+            .join(SeminarSession, SeminarSession.seminar_id == Seminar.id)
+            .join(first_start, first_start.c.seminar_id == Seminar.id)
+            .where(
+                Registration.status == STATUS_CONFIRMED,
+                Seminar.status == STATUS_PUBLISHED,
+                SeminarSession.starts_at > first_start.c.starts_at,
+                SeminarSession.starts_at > now,
+                SeminarSession.starts_at <= horizon,
+                ~one_before_it,
+                ~already,
+            )
+            .order_by(Registration.id, SeminarSession.starts_at)
+        )
+    )
+    sent = 0
+    for registration_id, session_id in due:
+        # One unit: one reminder for one session, claimed by its row together with its mail.
+        with unit():
+            if reminders.send_session_reminder_once(registration_id, session_id, now=now):
                 sent += 1
     return sent
 

@@ -107,8 +107,12 @@ class SeminarForm(Form):
         validators=[Length(max=1000, message=_LENGTH)],
     )
     version = HiddenField()
-    notify = BooleanField(
-        _l("Bestätigte Teilnehmende über geänderte Termine, Ort oder Zugangslink informieren")
+    # New dates, place or link are told to everyone registered unless staff tick this and
+    # give a reason (the service refuses the tick without one; both go to the audit log).
+    quiet = BooleanField(_l("Nicht benachrichtigen"))
+    quiet_reason = StringField(
+        _l("Grund, warum niemand benachrichtigt wird"),
+        validators=[Length(max=300, message=_LENGTH)],
     )
 
     def validate_sessions(self, field) -> None:

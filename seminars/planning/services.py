@@ -9,15 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from seminars.audit.services import changes, record
 from seminars.core.actor import Actor
-from seminars.core.errors import DomainError, NotFoundError
+from seminars.core.errors import NotFoundError
 from seminars.core.timezone import BERLIN
 from seminars.extensions import db
+from seminars.planning import change_notice, change_rules
+from seminars.planning.change_notice import ChangeNotice
+from seminars.planning.errors import ChangedMeanwhile, PlanningError
 from seminars.programme.models import (
     FORMAT_ONLINE,
     STATUS_CANCELLED,
@@ -31,19 +33,8 @@ from seminars.programme.models import (
 )
 from seminars.programme.queries import seminar_with_details, seminars_with_first_session
 from seminars.programme.session_text import Span
-from seminars.registrations import allocation, mails
-from seminars.registrations.models import STATUS_CONFIRMED, Registration
-
-
-class PlanningError(DomainError):
-    status_code = 409
-
-
-class ChangedMeanwhile(PlanningError):
-    default_message = _l(
-        "Jemand anderes hat dieses Seminar inzwischen geändert. Ihre Änderungen wurden nicht "
-        "gespeichert; unten sehen Sie den neuen Stand."
-    )
+from seminars.registrations import allocation
+from seminars.registrations.models import Registration
 
 
 @dataclass
@@ -162,17 +153,68 @@ def create_seminar(data: SeminarData, *, actor: Actor | None) -> Seminar:
     return seminar
 
 
+@dataclass
+class Saved:
+    """A saved change: the seminar, how many were told, and the sessions in the past it
+    now has that it did not have before (allowed without registrations: warn about them)."""
+
+    seminar: Seminar
+    told: int = 0
+    past: list[Span] = field(default_factory=list)
+
+
+@dataclass
+class ChangePreview:
+    """What saving a change will send, shown before it is saved."""
+
+    notice: ChangeNotice
+    # The mail text by group ("confirmed", "waitlisted"), for a stand-in person.
+    texts: dict[str, str]
+
+
+def preview_update(
+    seminar_id: int,
+    data: SeminarData,
+    *,
+    version: int,
+    notify: bool = True,
+    quiet_reason: str = "",
+    now: datetime,
+) -> ChangePreview | None:
+    """What saving ``data`` will send, for the page staff confirm before saving; None when
+    it sends nothing (the view then saves at once). Refuses what ``update_seminar`` would
+    refuse, so that mistakes show on the form before the preview. Writes nothing."""
+    seminar = get_seminar(seminar_id)
+    if seminar.version != version:
+        raise ChangedMeanwhile()
+    _check(data, seminar_id)
+    before = snapshot(seminar)
+    after = change_rules.planned(before, data)
+    change_rules.check_past(seminar_id, before, data.sessions, now)
+    notice = change_notice.notice_for(seminar_id, before, after)
+    change_rules.check_quiet(notice, notify, quiet_reason)
+    if not notify or not notice.told:
+        return None
+    return ChangePreview(
+        notice, change_notice.mail_texts(change_rules.as_planned(seminar, data, _FIELDS), notice)
+    )
+
+
 def update_seminar(
     seminar_id: int,
     data: SeminarData,
     *,
     version: int,
-    notify: bool,
+    notify: bool = True,
+    quiet_reason: str = "",
     actor: Actor | None,
     now: datetime,
-) -> Seminar:
+) -> Saved:
     """Save the form. Capacity goes through the seat allocation (more seats are offered to the
-    waitlist). With ``notify``, confirmed participants hear of new dates, place or link.
+    waitlist). New dates, place or link are told to everyone confirmed or on the waitlist
+    (``change_notice``), unless staff say not to (``notify=False``), which needs a reason;
+    either is written to the audit entry. New sessions in the past are refused while the
+    seminar has registrations.
 
     The seminar row is locked first, before anything is read or written, so that the version
     compared here is the one this change builds on (a second save with the same version waits
@@ -182,6 +224,12 @@ def update_seminar(
     seminar = get_seminar(seminar_id)
     before = snapshot(seminar)
     _check(data, seminar_id)
+    past = change_rules.check_past(seminar_id, before, data.sessions, now)
+    change_rules.check_quiet(
+        change_notice.notice_for(seminar_id, before, change_rules.planned(before, data)),
+        notify,
+        quiet_reason,
+    )
     if data.capacity != seminar.capacity:
         allocation.change_capacity(seminar_id, data.capacity, now=now)
         seminar = get_seminar(seminar_id)  # the allocation reloaded the row without its lists
@@ -191,35 +239,17 @@ def update_seminar(
     _set_sessions(seminar, data.sessions)
     db.session.flush()
     after = snapshot(seminar)
+    notice = change_notice.notice_for(seminar_id, before, after)
+    told = change_notice.send(seminar_id, notice) if notify else 0
     old, new = changes(before, after)
+    if notice.told:
+        if notify:
+            new["notified"] = {"confirmed": notice.confirmed, "waitlisted": notice.waiting}
+        else:
+            new["not_notified"] = {"reason": quiet_reason.strip()}
     if old or new:
         record(actor, "seminar.update", seminar=seminar, before=old, after=new)
-    if notify:
-        _notify_confirmed(seminar, before, after)
-    return seminar
-
-
-def _notify_confirmed(seminar: Seminar, before: dict, after: dict) -> int:
-    described = []
-    if before["sessions"] != after["sessions"]:
-        described.append(_("Neue Termine"))
-    if before["venue_id"] != after["venue_id"]:
-        place = (
-            seminar.venue.name + ", " + seminar.venue.address_line if seminar.venue else _("online")
-        )
-        described.append(_("Neuer Ort: %(place)s", place=place))
-    if before["meeting_url"] != after["meeting_url"]:
-        described.append(_("Neuer Zugangslink zur Online-Teilnahme (auf Ihrer Anmeldeseite)"))
-    if not described:
-        return 0
-    confirmed = db.session.scalars(
-        select(Registration).where(
-            Registration.seminar_id == seminar.id, Registration.status == STATUS_CONFIRMED
-        )
-    ).all()
-    for registration in confirmed:
-        mails.queue_seminar_changed(registration, described)
-    return len(confirmed)
+    return Saved(seminar, told, past)
 
 
 def set_status(seminar_id: int, status: str, *, actor: Actor | None) -> Seminar:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from seminars.accounts.access import current_actor
 from seminars.audit.presentation import rows_for
 from seminars.core.actions import perform, refusal_on
+from seminars.core.i18n import format_session_range
 from seminars.core.timezone import berlin_date, utcnow
 from seminars.planning import services
+from seminars.planning.change_rules import new_past_sessions
 from seminars.planning.forms import SeminarForm, TopicForm, VenueForm
 from seminars.planning.services import ChangedMeanwhile
 from seminars.programme.models import STATUS_DRAFT, STATUS_PUBLISHED
@@ -62,6 +65,17 @@ def seminars():
     return render_template("planning/seminars.html", rows=services.list_seminars())
 
 
+def _warn_past(past) -> None:
+    if past:
+        flash(
+            _(
+                "Achtung: Diese Termine liegen in der Vergangenheit: %(sessions)s",
+                sessions="; ".join(format_session_range(*span) for span in past),
+            ),
+            "warning",
+        )
+
+
 @bp.route("/seminare/neu", methods=["GET", "POST"])
 def seminar_new():
     form = _with_choices(SeminarForm())
@@ -70,6 +84,7 @@ def seminar_new():
             seminar = services.create_seminar(form.data_for_service(), actor=current_actor())
         if not refused:
             flash(_("Das Seminar ist als Entwurf angelegt."), "success")
+            _warn_past(new_past_sessions(form.parsed_sessions, utcnow()))
             return redirect(url_for("planning.seminar", seminar_id=seminar.id), code=303)
     return render_template("planning/seminar_form.html", form=form, seminar=None), (
         422 if form.errors else 200
@@ -85,30 +100,63 @@ def seminar(seminar_id: int):
 
 @bp.route("/seminare/<int:seminar_id>/bearbeiten", methods=["GET", "POST"])
 def seminar_edit(seminar_id: int):
+    """The form; a change that tells people (new dates, place or link) first shows what will
+    be sent (the form's values travel on in hidden fields, with its version), and is saved
+    when staff confirm ("step=save"); "step=back" shows the form again."""
     item = services.get_seminar(seminar_id)
     form = _with_choices(SeminarForm())
+    step = request.form.get("step")
     if request.method == "GET":
         _fill_from(form, item)
+    elif step == "back":
+        form.validate()  # shows the form as sent, errors and all
     elif form.validate_on_submit():
         version = int(form.version.data) if (form.version.data or "").isdigit() else -1
+        notify, reason = not form.quiet.data, form.quiet_reason.data or ""
+        preview = None
         with refusal_on(form) as refused:
-            services.update_seminar(
-                seminar_id,
-                form.data_for_service(),
-                version=version,
-                notify=form.notify.data,
-                actor=current_actor(),
-                now=utcnow(),
+            if step != "save":
+                preview = services.preview_update(
+                    seminar_id,
+                    form.data_for_service(),
+                    version=version,
+                    notify=notify,
+                    quiet_reason=reason,
+                    now=utcnow(),
+                )
+            if preview is None:
+                saved = services.update_seminar(
+                    seminar_id,
+                    form.data_for_service(),
+                    version=version,
+                    notify=notify,
+                    quiet_reason=reason,
+                    actor=current_actor(),
+                    now=utcnow(),
+                )
+        if not refused and preview is not None:
+            return render_template(
+                "planning/seminar_preview.html", form=form, seminar=item, preview=preview
             )
         if not refused:
             flash(_("Die Änderungen sind gespeichert."), "success")
+            if saved.told:
+                flash(
+                    ngettext(
+                        "%(num)d Person wird per E-Mail benachrichtigt.",
+                        "%(num)d Personen werden per E-Mail benachrichtigt.",
+                        saved.told,
+                    ),
+                    "success",
+                )
+            _warn_past(saved.past)
             return redirect(url_for("planning.seminar", seminar_id=seminar_id), code=303)
         if isinstance(refused.error, ChangedMeanwhile):
             # Not a mistake in the form: say so above the page and show what is saved now.
             flash(str(refused.error.message), "warning")
             fresh = _with_choices(SeminarForm(formdata=None))
             _fill_from(fresh, services.get_seminar(seminar_id))
-            fresh.notify.data = form.notify.data
+            fresh.quiet.data, fresh.quiet_reason.data = form.quiet.data, form.quiet_reason.data
             return render_template("planning/seminar_form.html", form=fresh, seminar=item), 409
     return render_template("planning/seminar_form.html", form=form, seminar=item), (
         422 if form.errors else 200

@@ -1,17 +1,18 @@
 """Removing the personal data from registrations (retention and erasure).
 
 What stays is what the figures need: seminar, county, status, times, attendance and the
-pseudonymous person key.
+pseudonymous person key. The records of reminders sent before each session go: no reminder is
+due any more (the seminar has ended, or the person's registration was cancelled on erasure).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String, cast, literal, update
+from sqlalchemy import String, cast, delete, literal, update
 
 from seminars.extensions import db
-from seminars.registrations.models import Registration
+from seminars.registrations.models import Registration, SessionReminder
 from seminars.registrations.needs import NEED_KEYS
 
 
@@ -41,5 +42,10 @@ def anonymise(ids: list[int], now: datetime, *, person_key: str | None = None) -
         update(Registration)
         .where(Registration.id.in_(ids))
         .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        delete(SessionReminder)
+        .where(SessionReminder.registration_id.in_(ids))
         .execution_options(synchronize_session=False)
     )

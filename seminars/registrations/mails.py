@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from flask import current_app, render_template
-from flask_babel import force_locale
+from flask_babel import LazyString, force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
@@ -117,6 +117,20 @@ def text_to_html(text: str, links: Iterable[str] | None = None) -> Markup:
     return Markup("\n".join(paragraphs))
 
 
+def _context(registration: Registration, seminar, links: dict[str, str], extra: dict) -> dict:
+    return {
+        "registration": registration,
+        # After the seminar the personal page can only show the registration.
+        "taken_place": seminar.has_taken_place(utcnow()),
+        "seminar": seminar,
+        **links,
+        "academy": current_app.config["ACADEMY_NAME"],
+        "academy_email": current_app.config["ACADEMY_EMAIL"],
+        "academy_phone": current_app.config["ACADEMY_PHONE"],
+        **extra,
+    }
+
+
 def queue(registration: Registration, kind: str, **extra) -> None:
     """Write the mail of ``kind`` for ``registration`` to the outbox (same transaction)."""
     seminar = _seminar_for_mail(registration.seminar_id)
@@ -129,17 +143,7 @@ def queue(registration: Registration, kind: str, **extra) -> None:
                 token=tokens.token_for(registration.id, registration.token_salt),
             ),
         }
-        context = {
-            "registration": registration,
-            # After the seminar the personal page can only show the registration.
-            "taken_place": seminar.has_taken_place(utcnow()),
-            "seminar": seminar,
-            **links,
-            "academy": current_app.config["ACADEMY_NAME"],
-            "academy_email": current_app.config["ACADEMY_EMAIL"],
-            "academy_phone": current_app.config["ACADEMY_PHONE"],
-            **extra,
-        }
+        context = _context(registration, seminar, links, extra)
         subject = _subject(kind, seminar.title)
         body_text = render_template(f"mail/{kind}.txt", **context).strip() + "\n"
         body_html = render_template(
@@ -161,5 +165,22 @@ def queue(registration: Registration, kind: str, **extra) -> None:
     )
 
 
-def queue_seminar_changed(registration: Registration, changes: list[str]) -> None:
+def queue_seminar_changed(registration: Registration, changes: Sequence[str | LazyString]) -> None:
+    """``changes`` are best lazy strings: they are read in the registrant's language."""
     queue(registration, SEMINAR_CHANGED, changes=changes)
+
+
+def seminar_changed_preview(
+    registration: Registration, seminar, changes: Sequence[str | LazyString]
+) -> str:
+    """The text ``queue_seminar_changed`` would write, for the page staff see before they
+    save: ``registration`` is an unsaved stand-in (its status picks the text), ``seminar``
+    the seminar as it will be; the personal link is a placeholder."""
+    with force_locale(registration.locale or "de"):
+        links = {
+            "manage_url": _("[persönlicher Link zur Anmeldeseite]"),
+            "seminar_url": external_url("catalogue.detail", seminar_id=seminar.id),
+            "certificate_url": "",
+        }
+        context = _context(registration, seminar, links, {"changes": changes})
+        return render_template(f"mail/{SEMINAR_CHANGED}.txt", **context).strip() + "\n"

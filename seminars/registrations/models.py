@@ -201,3 +201,24 @@ class Attendance(Model):
     recorded_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
+
+
+class SessionReminder(Model):
+    """The reminder before one session of a series has gone to one registration: the row is
+    the claim (the unique pair), so two housekeeping runners never send it twice. Holds no
+    personal data beyond the registration id. The reminder before the first session is
+    claimed on ``Registration.reminder_sent_at`` (as before series had reminders)."""
+
+    __tablename__ = "session_reminder"
+    __table_args__ = (
+        UniqueConstraint("registration_id", "session_id", name="uq_session_reminder_once"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registration.id", ondelete="CASCADE"), index=True
+    )
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("seminar_session.id", ondelete="CASCADE"), index=True
+    )
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)

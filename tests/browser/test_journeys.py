@@ -346,6 +346,66 @@ def test_staff_logs_in_and_finds_the_back_office(live_server, new_page, audit, l
     page.wait_for_url("**/verwaltung/anmelden")
 
 
+def seminar_with_people(live_server) -> tuple[int, str]:
+    """An online seminar, one person confirmed and one waiting; its id and its sessions
+    moved a week later, as the planning form writes them."""
+    from datetime import timedelta
+
+    from seminars.core.timezone import utcnow
+    from seminars.extensions import db
+    from seminars.programme.queries import seminar_with_details
+    from seminars.programme.session_text import format_sessions
+    from seminars.registrations import allocation
+    from tests import factories
+
+    with live_server.app.app_context():
+        start = (utcnow() + timedelta(days=40)).replace(hour=8, minute=0, second=0, microsecond=0)
+        seminar = factories.seminar(
+            "Vereinsrecht online", capacity=1, seminar_format="online", starts_at=start, hours=2
+        )
+        for _ in range(2):
+            applicant = factories.applicant(next(_people))
+            registration = allocation.register(seminar.id, applicant, now=utcnow()).registration
+            db.session.commit()
+            allocation.confirm(registration.id, now=utcnow())
+            db.session.commit()
+        sessions = seminar_with_details(seminar.id).sessions
+        moved = format_sessions(
+            (s.starts_at + timedelta(days=7), s.ends_at + timedelta(days=7)) for s in sessions
+        )
+        return seminar.id, moved
+
+
+@pytest.mark.parametrize(("language", "size"), VARIANTS)
+def test_staff_see_who_is_told_before_new_dates_are_saved(
+    live_server, new_page, audit, language, size
+):
+    page = new_page(VIEWPORTS[size])
+    tag = f"{language}-{size}"
+    page.goto(live_server.url + "/")
+    choose_language(page, language)
+    staff_login(live_server, page, role="staff")
+    seminar_id, moved = seminar_with_people(live_server)
+    page.goto(live_server.url + f"/verwaltung/seminare/{seminar_id}/bearbeiten")
+    page.fill("#sessions", moved)
+    page.click("form.registration-form button[type=submit]")
+    page.wait_for_selector("button[value=save]")
+    assert page.locator(".told-counts li").count() == 2
+    assert page.locator("pre.mail-body").count() == 2
+    audit.check(page, f"planning-seminar-change-preview-{tag}")
+    page.click("button[value=back]")
+    page.wait_for_selector("#sessions")
+    assert page.input_value("#sessions") == moved  # the values came back unchanged
+    page.click("form.registration-form button[type=submit]")
+    page.click("button[value=save]")
+    page.wait_for_selector(".notice--success")
+    assert f"/verwaltung/seminare/{seminar_id}" in page.url
+    with live_server.app.app_context():
+        from tests import factories
+
+        assert factories.outbox_kinds().count("seminar_changed") >= 2
+
+
 def tab_to(page, selector: str, limit: int = 250) -> None:
     """Press Tab until the element has the focus; it must show a visible focus indicator."""
     target = page.locator(selector)
