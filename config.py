@@ -204,8 +204,10 @@ class Config:
     CATALOGUE_CACHE_ENTRIES = _env_int("CATALOGUE_CACHE_ENTRIES", 512)
     API_PAGE_SIZE_MAX = _env_int("API_PAGE_SIZE_MAX", 100)
 
-    # Largest accepted upload (programme import through the web arrives later; the CLI reads files).
-    MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
+    # Largest accepted request: a programme file for the import (at most 5 MB, see
+    # seminars/programme_import/readers.py) and the form around it. Other forms' text fields
+    # are bounded by MAX_FORM_MEMORY_SIZE (Flask's default, 500 kB).
+    MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 5 * 1024 * 1024 + 64 * 1024)
 
     WTF_CSRF_TIME_LIMIT = None
 

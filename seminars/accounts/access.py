@@ -72,6 +72,8 @@ ACCESS: dict[str, str | frozenset[str]] = {
     "planning.venue_edit": PERSONAL_DATA,
     "planning.topics": PERSONAL_DATA,
     "planning.topic_edit": PERSONAL_DATA,
+    "programme_import.upload": PERSONAL_DATA,
+    "programme_import.confirm": PERSONAL_DATA,
     # registrations, attendance, exports and mail to participants
     "staff_registrations.registrations": PERSONAL_DATA,
     "staff_registrations.register_by_phone": PERSONAL_DATA,
