@@ -134,6 +134,17 @@ class Config:
     LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get(
         "LOGIN_ACCOUNT_RATE_LIMIT", "5 per minute;20 per hour"
     )
+    # "Passwort vergessen?": requests per client address, and per address typed in (so that
+    # nobody floods one colleague's mailbox); the link in the mail works this many hours.
+    PASSWORD_RESET_RATE_LIMIT = os.environ.get(
+        "PASSWORD_RESET_RATE_LIMIT", "5 per minute;20 per hour"
+    )
+    PASSWORD_RESET_ACCOUNT_RATE_LIMIT = os.environ.get(
+        "PASSWORD_RESET_ACCOUNT_RATE_LIMIT", "3 per hour"
+    )
+    PASSWORD_RESET_HOURS = _env_int("PASSWORD_RESET_HOURS", 2)
+    # An invitation to a new colleague (an account created without a password) works this long.
+    INVITATION_DAYS = _env_int("INVITATION_DAYS", 7)
     # Interpreters must be booked this many days before a seminar.
     INTERPRETER_LEAD_DAYS = _env_int("INTERPRETER_LEAD_DAYS", 21)
 
@@ -239,6 +250,8 @@ class TestingConfig(Config):
     # The tests of the limits set their own.
     LOGIN_RATE_LIMIT = "1000 per minute"
     LOGIN_ACCOUNT_RATE_LIMIT = "1000 per minute"
+    PASSWORD_RESET_RATE_LIMIT = "1000 per minute"
+    PASSWORD_RESET_ACCOUNT_RATE_LIMIT = "1000 per minute"
     REGISTRATION_RATE_LIMIT = "1000 per minute"
     API_RATE_LIMIT = "1000 per minute"
     PDF_RATE_LIMIT = "1000 per minute"

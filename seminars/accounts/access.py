@@ -51,6 +51,8 @@ ACCESS: dict[str, str | frozenset[str]] = {
     "dev_mail.index": PUBLIC,  # exists only in debug mode
     # accounts
     "accounts.login": PUBLIC,
+    "accounts.forgot_password": PUBLIC,
+    "accounts.set_password": PUBLIC,  # behind the link in the mail
     "accounts.logout": ANY_STAFF,
     "accounts.password": ANY_STAFF,
     "accounts.users": ADMIN_ONLY,
@@ -172,6 +174,7 @@ PERSONAL_PUBLIC_ENDPOINTS = frozenset(
         "surveys.answer",
         "surveys.submit",
         "surveys.thanks",
+        "accounts.set_password",
     }
 )
 BACK_OFFICE_PREFIX = "/verwaltung"
