@@ -65,6 +65,6 @@ def read(token: str, *, now: datetime) -> tuple[User, str] | None:
     user = db.session.get(User, user_id)
     if user is None or not user.active:
         return None
-    if not hmac.compare_digest(_fingerprint(user), fingerprint):
+    if not hmac.compare_digest(_fingerprint(user).encode(), fingerprint.encode()):
         return None
     return user, kind

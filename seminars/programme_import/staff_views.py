@@ -65,7 +65,9 @@ def confirm():
     if (
         form.validate_on_submit()
         and kept.get("user") == current_actor().id
-        and hmac.compare_digest(str(kept.get("token", "")), form.token.data or "")
+        and hmac.compare_digest(
+            str(kept.get("token", "")).encode(), (form.token.data or "").encode()
+        )
     ):
         data = pending.load(_folder(), kept["token"])
     if data is None:

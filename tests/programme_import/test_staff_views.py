@@ -162,3 +162,11 @@ def test_an_old_upload_is_gone(app, client, login):
 def test_steering_committee_may_not_import(client, login):
     login("steering")
     assert client.get(UPLOAD).status_code == 403
+
+
+def test_a_token_with_any_characters_is_refused_without_an_error(client, login):
+    login("staff")
+    page = text(upload(client, csv_file(ROW_PRESENCE)))
+    response = client.post(CONFIRM, data={"csrf_token": csrf_token_from(page), "token": "ä" * 32})
+    assert response.status_code == 303 and response.headers["Location"].endswith(UPLOAD)
+    assert seminar_count() == 0
