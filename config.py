@@ -137,6 +137,17 @@ class Config:
     LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get(
         "LOGIN_ACCOUNT_RATE_LIMIT", "5 per minute;20 per hour"
     )
+    # "Passwort vergessen?": requests per client address, and per address typed in (so that
+    # nobody floods one colleague's mailbox); the link in the mail works this many hours.
+    PASSWORD_RESET_RATE_LIMIT = os.environ.get(
+        "PASSWORD_RESET_RATE_LIMIT", "5 per minute;20 per hour"
+    )
+    PASSWORD_RESET_ACCOUNT_RATE_LIMIT = os.environ.get(
+        "PASSWORD_RESET_ACCOUNT_RATE_LIMIT", "3 per hour"
+    )
+    PASSWORD_RESET_HOURS = _env_int("PASSWORD_RESET_HOURS", 2)
+    # An invitation to a new colleague (an account created without a password) works this long.
+    INVITATION_DAYS = _env_int("INVITATION_DAYS", 7)
     # Interpreters must be booked this many days before a seminar.
     INTERPRETER_LEAD_DAYS = _env_int("INTERPRETER_LEAD_DAYS", 21)
 
@@ -213,8 +224,10 @@ class Config:
     CATALOGUE_CACHE_ENTRIES = _env_int("CATALOGUE_CACHE_ENTRIES", 512)
     API_PAGE_SIZE_MAX = _env_int("API_PAGE_SIZE_MAX", 100)
 
-    # Largest accepted upload (programme import through the web arrives later; the CLI reads files).
-    MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
+    # Largest accepted request: a programme file for the import (at most 5 MB, see
+    # seminars/programme_import/readers.py) and the form around it. Other forms' text fields
+    # are bounded by MAX_FORM_MEMORY_SIZE (Flask's default, 500 kB).
+    MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 5 * 1024 * 1024 + 64 * 1024)
 
     WTF_CSRF_TIME_LIMIT = None
 
@@ -246,6 +259,8 @@ class TestingConfig(Config):
     # The tests of the limits set their own.
     LOGIN_RATE_LIMIT = "1000 per minute"
     LOGIN_ACCOUNT_RATE_LIMIT = "1000 per minute"
+    PASSWORD_RESET_RATE_LIMIT = "1000 per minute"
+    PASSWORD_RESET_ACCOUNT_RATE_LIMIT = "1000 per minute"
     REGISTRATION_RATE_LIMIT = "1000 per minute"
     API_RATE_LIMIT = "1000 per minute"
     PDF_RATE_LIMIT = "1000 per minute"

@@ -207,6 +207,7 @@ def _register_blueprints(app: Flask) -> None:
     from seminars.outbox.views import bp as dev_mail_bp
     from seminars.planning.views import bp as planning_bp
     from seminars.privacy.views import bp as privacy_bp
+    from seminars.programme_import.staff_views import bp as programme_import_bp
     from seminars.registrations.staff_views import bp as staff_registrations_bp
     from seminars.registrations.views import bp as registrations_bp
     from seminars.statistics.views import bp as statistics_bp
@@ -232,6 +233,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(statistics_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(programme_import_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

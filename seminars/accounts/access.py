@@ -54,6 +54,8 @@ ACCESS: dict[str, str | frozenset[str]] = {
     "dev_mail.index": PUBLIC,  # exists only in debug mode
     # accounts
     "accounts.login": PUBLIC,
+    "accounts.forgot_password": PUBLIC,
+    "accounts.set_password": PUBLIC,  # behind the link in the mail
     "accounts.logout": ANY_STAFF,
     "accounts.password": ANY_STAFF,
     "accounts.users": ADMIN_ONLY,
@@ -77,6 +79,8 @@ ACCESS: dict[str, str | frozenset[str]] = {
     "planning.venue_edit": PERSONAL_DATA,
     "planning.topics": PERSONAL_DATA,
     "planning.topic_edit": PERSONAL_DATA,
+    "programme_import.upload": PERSONAL_DATA,
+    "programme_import.confirm": PERSONAL_DATA,
     # registrations, attendance, exports and mail to participants
     "staff_registrations.registrations": PERSONAL_DATA,
     "staff_registrations.register_by_phone": PERSONAL_DATA,
@@ -178,6 +182,7 @@ PERSONAL_PUBLIC_ENDPOINTS = frozenset(
         "surveys.answer",
         "surveys.submit",
         "surveys.thanks",
+        "accounts.set_password",
     }
 )
 BACK_OFFICE_PREFIX = "/verwaltung"

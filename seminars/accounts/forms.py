@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from seminars.accounts.models import ROLE_ADMIN, ROLE_STAFF, ROLE_STEERING
 from seminars.core.forms import Form
@@ -59,14 +59,36 @@ class NewUserForm(Form):
     role = SelectField(_l("Rolle"), choices=role_choices)
     password = PasswordField(
         _l("Erstes Passwort"),
-        validators=[DataRequired(_l("Bitte geben Sie ein Passwort an."))],
+        validators=[Optional()],
         render_kw={"autocomplete": "new-password"},
     )
 
 
 class EditUserForm(Form):
+    role = SelectField(_l("Rolle"), choices=role_choices)
     active = BooleanField(_l("Konto ist aktiv"))
     new_password = PasswordField(
         _l("Neues Passwort setzen (leer lassen, um es zu behalten)"),
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class ForgotPasswordForm(Form):
+    email = StringField(
+        _l("E-Mail-Adresse"),
+        validators=[DataRequired(_l("Bitte geben Sie Ihre E-Mail-Adresse an.")), Length(max=254)],
+        render_kw={"autocomplete": "username", "type": "email"},
+    )
+
+
+class SetPasswordForm(Form):
+    new = PasswordField(
+        _l("Neues Passwort"),
+        validators=[DataRequired(_l("Bitte geben Sie ein neues Passwort an."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    repeat = PasswordField(
+        _l("Neues Passwort wiederholen"),
+        validators=[EqualTo("new", _l("Die beiden Passwörter stimmen nicht überein."))],
         render_kw={"autocomplete": "new-password"},
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
@@ -18,9 +20,17 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+def unusable_hash() -> str:
+    """A stored value no password matches (not an Argon2 hash): an account invited by mail
+    has it until its owner sets a password. Random, so that its links differ."""
+    return "!invited:" + secrets.token_hex(16)
+
+
 def verify_password(password_hash: str | None, password: str) -> bool:
+    # No hash, or no Argon2 hash (an invited account): the dummy costs the same time.
+    usable = password_hash if password_hash and password_hash.startswith("$argon2") else None
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return _hasher.verify(usable or _DUMMY_HASH, password) and usable is not None
     except (VerificationError, InvalidHashError):
         return False
 

@@ -12,6 +12,7 @@ from seminars.accounts.passwords import (
     hash_password,
     needs_rehash,
     password_problem,
+    unusable_hash,
     verify_password,
 )
 from seminars.audit.services import record
@@ -52,15 +53,17 @@ def authenticate(email: str, password: str, *, now: datetime) -> User | None:
     return user
 
 
-def _check_new_password(password: str, email: str, *, field: str) -> None:
+def check_new_password(password: str, email: str, *, field: str) -> None:
     problem = password_problem(password, (email, email.split("@")[0]))
     if problem:
         raise AccountError(problem, field=field)
 
 
 def create_user(
-    *, email: str, role: str, password: str, name: str = "", actor: User | None
+    *, email: str, role: str, password: str | None, name: str = "", actor: User | None
 ) -> User:
+    """A new account. Without a password (an invitation) nobody can log in to it until its
+    owner sets one through the link in the invitation (``self_service.invite_user``)."""
     email = normalise_email(email)
     if role not in ROLES:
         raise AccountError(_l("Unbekannte Rolle."), field="role")
@@ -69,8 +72,14 @@ def create_user(
     exists = db.session.scalar(select(func.count()).select_from(User).where(User.email == email))
     if exists:
         raise AccountError(_l("Für diese Adresse gibt es schon ein Konto."), field="email")
-    _check_new_password(password, email, field="password")
-    user = User(email=email, name=name.strip(), role=role, password_hash=hash_password(password))
+    if password is not None:
+        check_new_password(password, email, field="password")
+    user = User(
+        email=email,
+        name=name.strip(),
+        role=role,
+        password_hash=hash_password(password) if password is not None else unusable_hash(),
+    )
     db.session.add(user)
     db.session.flush()
     record(actor, "user.create", user=user, after={"email": email, "role": role, "name": name})
@@ -80,7 +89,7 @@ def create_user(
 def change_own_password(user: User, *, current: str, new: str) -> None:
     if not verify_password(user.password_hash, current):
         raise AccountError(_l("Das bisherige Passwort stimmt nicht."), field="current")
-    _check_new_password(new, user.email, field="new")
+    check_new_password(new, user.email, field="new")
     user.password_hash = hash_password(new)
     user.session_version += 1  # other sessions end; the view logs this one in again
     db.session.flush()
@@ -88,7 +97,7 @@ def change_own_password(user: User, *, current: str, new: str) -> None:
 
 
 def reset_password(actor: User, user: User, *, new: str) -> None:
-    _check_new_password(new, user.email, field="new_password")
+    check_new_password(new, user.email, field="new_password")
     user.password_hash = hash_password(new)
     user.session_version += 1
     db.session.flush()
@@ -104,6 +113,21 @@ def set_active(actor: User, user: User, *, active: bool) -> None:
         user.session_version += 1
     db.session.flush()
     record(actor, "user.update", user=user, before=before, after={"active": active})
+
+
+def set_role(actor: User, user: User, *, role: str) -> None:
+    if role not in ROLES:
+        raise AccountError(_l("Unbekannte Rolle."), field="role")
+    if role == user.role:
+        return
+    if user.id == actor.id:
+        # Nobody takes administration away from themselves (and perhaps from everyone).
+        raise AccountError(_l("Sie können Ihre eigene Rolle nicht ändern."), field="role")
+    before = {"role": user.role}
+    user.role = role
+    user.session_version += 1  # pages open in the old role stop working
+    db.session.flush()
+    record(actor, "user.role", user=user, before=before, after={"role": role})
 
 
 def end_sessions(user: User) -> None:

@@ -16,14 +16,22 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 
-from seminars.accounts import services
+from seminars.accounts import self_service, services
 from seminars.accounts.access import current_actor
-from seminars.accounts.forms import ChangePasswordForm, EditUserForm, LoginForm, NewUserForm
+from seminars.accounts.forms import (
+    ChangePasswordForm,
+    EditUserForm,
+    ForgotPasswordForm,
+    LoginForm,
+    NewUserForm,
+    SetPasswordForm,
+)
 from seminars.core.actions import refusal_on
 from seminars.core.clients import pseudonym
 from seminars.core.email_address import normalise_email
 from seminars.core.forms import clean_line
 from seminars.core.redirects import local_path
+from seminars.core.security import keep_personal_page_private
 from seminars.core.timezone import utcnow
 from seminars.extensions import limiter
 
@@ -113,15 +121,27 @@ def user_new():
     form = NewUserForm()
     if form.validate_on_submit():
         with refusal_on(form) as refused:
-            services.create_user(
-                email=form.email.data,
-                name=form.name.data or "",
-                role=form.role.data,
-                password=form.password.data,
-                actor=current_actor(),
-            )
+            if form.password.data:
+                services.create_user(
+                    email=form.email.data,
+                    name=form.name.data or "",
+                    role=form.role.data,
+                    password=form.password.data,
+                    actor=current_actor(),
+                )
+            else:
+                self_service.invite_user(
+                    email=form.email.data,
+                    name=form.name.data or "",
+                    role=form.role.data,
+                    actor=current_actor(),
+                    now=utcnow(),
+                )
         if not refused:
-            flash(_("Das Konto ist angelegt."), "success")
+            if form.password.data:
+                flash(_("Das Konto ist angelegt."), "success")
+            else:
+                flash(_("Das Konto ist angelegt und die Einladung verschickt."), "success")
             return redirect(url_for("accounts.users"), code=303)
     return render_template("accounts/user_new.html", form=form), 200 if not form.errors else 422
 
@@ -133,6 +153,8 @@ def user_edit(user_id: int):
     if form.validate_on_submit():
         actor = current_actor()
         with refusal_on(form) as refused:
+            if form.role.data != user.role:
+                services.set_role(actor, user, role=form.role.data)
             if form.active.data != user.active:
                 services.set_active(actor, user, active=form.active.data)
             if form.new_password.data:
@@ -143,3 +165,67 @@ def user_edit(user_id: int):
     return render_template("accounts/user_edit.html", form=form, user=user), (
         200 if not form.errors else 422
     )
+
+
+def _reset_throttled(_limit):
+    """The same page and message whether the address belongs to an account or not."""
+    message = _(
+        "Zu viele Anfragen. Bitte warten Sie eine Weile und versuchen Sie es dann noch einmal."
+    )
+    page = render_template(
+        "accounts/forgot_password.html", form=ForgotPasswordForm(), throttled=message
+    )
+    return make_response(page, 429)
+
+
+@bp.route("/passwort-vergessen", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["PASSWORD_RESET_RATE_LIMIT"],
+    methods=["POST"],
+    on_breach=_reset_throttled,
+)
+@limiter.limit(
+    lambda: current_app.config["PASSWORD_RESET_ACCOUNT_RATE_LIMIT"],
+    methods=["POST"],
+    key_func=login_account_key,
+    on_breach=_reset_throttled,
+)
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        self_service.request_password_reset(form.email.data, now=utcnow())
+        # The same answer whether or not an account has this address.
+        flash(
+            _(
+                "Wenn es ein Konto mit dieser Adresse gibt, kommt gleich eine E-Mail mit einem "
+                "Link. Sehen Sie bitte auch im Spam-Ordner nach."
+            ),
+            "success",
+        )
+        return redirect(url_for("accounts.login"), code=303)
+    page = render_template("accounts/forgot_password.html", form=form)
+    return page, 200 if not form.errors else 422
+
+
+@bp.route("/passwort-festlegen/<token>", methods=["GET", "POST"])
+def set_password(token: str):
+    """The page behind a reset or invitation link: the link is the key, so it is never
+    cached and never leaves in a Referer header."""
+    now = utcnow()
+    user = self_service.account_for_link(token, now=now)
+    if user is None:
+        page = render_template(
+            "accounts/set_password.html", form=None, refusal=self_service.LinkNotValid().message
+        )
+        return keep_personal_page_private(make_response(page, 404))
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        with refusal_on(form) as refused:
+            self_service.set_password_by_link(token, new=form.new.data, now=now)
+        if not refused:
+            logout_user()
+            session.clear()
+            flash(_("Ihr Passwort ist gespeichert. Bitte melden Sie sich damit an."), "success")
+            return keep_personal_page_private(redirect(url_for("accounts.login"), code=303))
+    page = render_template("accounts/set_password.html", form=form, user=user, token=token)
+    return keep_personal_page_private(make_response(page, 200 if not form.errors else 422))

@@ -35,6 +35,12 @@ ACTION_LABELS = {
     "user.update": _l("Benutzerkonto geändert"),
     "user.password": _l("Eigenes Passwort geändert"),
     "user.password_reset": _l("Passwort zurückgesetzt"),
+    "user.role": _l("Rolle geändert"),
+    "user.invite": _l("Einladung verschickt"),
+    "user.invitation_accept": _l("Einladung angenommen, Passwort festgelegt"),
+    "user.password_reset_request": _l("Link zum Zurücksetzen des Passworts angefordert"),
+    "user.password_reset_link": _l("Passwort über den Link festgelegt"),
+    "programme.import": _l("Programm importiert"),
 }
 
 FIELD_LABELS = {
@@ -61,6 +67,10 @@ FIELD_LABELS = {
     "audience": _l("Empfängergruppe"),
     "subject": _l("Betreff"),
     "recipients": _l("Empfänger"),
+    "notified": _l("Benachrichtigt"),
+    "not_notified": _l("Nicht benachrichtigt"),
+    "confirmed": _l("Bestätigt"),
+    "waitlisted": _l("Warteliste"),
     # topics
     "key": _l("Schlüssel"),
     "name_de": _l("Name (deutsch)"),
@@ -85,6 +95,10 @@ FIELD_LABELS = {
     "question": _l("Frage"),
     "version": _l("Version"),
     "retired": _l("Nicht mehr gestellt"),
+    # programme import
+    "file": _l("Datei"),
+    "created": _l("Neu angelegt"),
+    "updated": _l("Aktualisiert"),
     # privacy
     "registrations": _l("Anmeldungen"),
     # accounts

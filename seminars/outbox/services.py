@@ -71,8 +71,11 @@ def queue_mail(
     body_html: str = "",
     attachments: Iterable[Attachment] = (),
     registration_id: int | None = None,
+    send_after_commit: bool = True,
 ) -> OutboxMessage:
-    """Write a message to the outbox in the current transaction (flushes, never commits)."""
+    """Write a message to the outbox in the current transaction (flushes, never commits).
+    With ``send_after_commit=False`` the request does not send it after its commit; the
+    outbox worker does (when the time a request takes must not depend on the mail)."""
     message = OutboxMessage(
         kind=kind,
         registration_id=registration_id,
@@ -90,7 +93,8 @@ def queue_mail(
     )
     db.session.add(message)
     db.session.flush()
-    db.session.info.setdefault(_QUEUED, []).append(message.id)
+    if send_after_commit:
+        db.session.info.setdefault(_QUEUED, []).append(message.id)
     return message
 
 

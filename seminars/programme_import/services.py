@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from seminars.accounts.models import User
+from seminars.audit.services import record
 from seminars.extensions import db
 from seminars.programme.models import (
     STATUS_CANCELLED,
@@ -45,6 +48,34 @@ class ImportResult:
         return not self.problems
 
 
+@dataclass
+class PreviewRow:
+    """One seminar of the file as it would be imported, with the problems of its row."""
+
+    row: int
+    code: str
+    title: str
+    sessions: list[tuple[datetime, datetime]]
+    capacity: int
+    updates: bool  # a seminar with this code exists and would be updated
+    problems: list[ImportProblem]
+
+
+@dataclass
+class Preview:
+    rows: list[PreviewRow] = field(default_factory=list)
+    # Problems of the file as a whole or of its header (no seminar row to show them with).
+    file_problems: list[ImportProblem] = field(default_factory=list)
+
+    @property
+    def problem_count(self) -> int:
+        return len(self.file_problems) + sum(len(row.problems) for row in self.rows)
+
+    @property
+    def ok(self) -> bool:
+        return self.problem_count == 0
+
+
 def _topic_lookup() -> dict[str, str]:
     lookup: dict[str, str] = {}
     for topic in db.session.scalars(select(Topic)):
@@ -66,6 +97,54 @@ def import_programme(filename: str, data: bytes) -> ImportResult:
     if problems:
         return ImportResult(problems=problems)
     return _apply(rows)
+
+
+def import_upload(filename: str, data: bytes, *, actor: User) -> ImportResult:
+    """The import from the back office: as ``import_programme``, and in the audit log."""
+    result = import_programme(filename, data)
+    if result.ok:
+        record(
+            actor,
+            "programme.import",
+            after={"file": filename, "created": result.created, "updated": result.updated},
+        )
+    return result
+
+
+def preview_programme(filename: str, data: bytes) -> Preview:
+    """What importing the file would do, row by row, with every problem. Writes nothing."""
+    try:
+        sheet = read_programme_file(filename, data)
+    except UnreadableFile as exc:
+        return Preview(file_problems=[ImportProblem(1, "-", str(exc.message))])
+    rows, problems = check_sheet(sheet, _topic_lookup())
+    known = {
+        code.casefold()
+        for code in db.session.scalars(
+            select(Seminar.code).where(
+                func.lower(Seminar.code).in_([row.code.lower() for row in rows if row.code])
+            )
+        )
+    }
+    by_row: dict[int, list[ImportProblem]] = {}
+    for problem in problems:
+        by_row.setdefault(problem.row, []).append(problem)
+    preview = Preview(
+        rows=[
+            PreviewRow(
+                row=row.row,
+                code=row.code,
+                title=row.title,
+                sessions=row.sessions,
+                capacity=row.capacity,
+                updates=row.code.casefold() in known,
+                problems=by_row.pop(row.row, []),
+            )
+            for row in rows
+        ]
+    )
+    preview.file_problems = [problem for found in by_row.values() for problem in found]
+    return preview
 
 
 def _apply(rows: list[ProgrammeRow]) -> ImportResult:

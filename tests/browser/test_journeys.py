@@ -406,6 +406,91 @@ def test_staff_see_who_is_told_before_new_dates_are_saved(
         assert factories.outbox_kinds().count("seminar_changed") >= 2
 
 
+def password_link_for(live_server, address: str) -> str:
+    """The path of the newest password link mailed to an address (after the outbox worker)."""
+    import re
+
+    from seminars.outbox.services import deliver
+
+    with live_server.app.app_context():
+        deliver()
+    links = [
+        match
+        for message in live_server.mailbox.messages
+        if str(message["To"]) == address
+        for match in re.findall(
+            re.escape(live_server.url) + r"(/verwaltung/passwort-festlegen/\S+)",
+            message.get_body(preferencelist=("plain",)).get_content(),
+        )
+    ]
+    assert links, f"no password link reached {address}"
+    return links[-1]
+
+
+@pytest.mark.parametrize(("language", "size"), VARIANTS)
+def test_staff_resets_a_forgotten_password(live_server, new_page, audit, language, size):
+    from tests import factories
+
+    page = new_page(VIEWPORTS[size])
+    tag = f"{language}-{size}"
+    with live_server.app.app_context():
+        email = factories.user("staff").email
+    page.goto(live_server.url + "/")
+    choose_language(page, language)
+    page.goto(live_server.url + "/verwaltung/anmelden")
+    page.click("a[href$='/passwort-vergessen']")
+    page.wait_for_url("**/verwaltung/passwort-vergessen")
+    audit.check(page, f"password-forgotten-{tag}")
+    page.click("form.registration-form button[type=submit]")
+    audit.check(page, f"password-forgotten-errors-{tag}")
+    page.fill("#email", email)
+    page.click("form.registration-form button[type=submit]")
+    page.wait_for_url("**/verwaltung/anmelden")
+    audit.check(page, f"password-forgotten-sent-{tag}")
+    link = password_link_for(live_server, email)
+    page.goto(live_server.url + link)
+    audit.check(page, f"password-set-{tag}")
+    page.fill("#new", "Grüne Kaffeekanne summt im Märzwind")
+    page.fill("#repeat", "Grüne Kaffeekanne summt im Märzwind")
+    page.click("form.registration-form button[type=submit]")
+    page.wait_for_url("**/verwaltung/anmelden")
+    audit.check(page, f"password-set-done-{tag}")
+    page.goto(live_server.url + link)
+    audit.check(page, f"password-link-used-{tag}")
+
+
+@pytest.mark.parametrize(("language", "size"), VARIANTS)
+def test_staff_imports_the_programme_from_a_file(
+    live_server, new_page, audit, language, size, tmp_path
+):
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parents[2] / "docs" / "beispiel-programm.csv"
+    page = new_page(VIEWPORTS[size])
+    tag = f"{language}-{size}"
+    page.goto(live_server.url + "/")
+    choose_language(page, language)
+    staff_login(live_server, page, role="staff")
+    page.goto(live_server.url + "/verwaltung/seminare")
+    page.click("a[href$='/verwaltung/import']")
+    page.wait_for_url("**/verwaltung/import")
+    audit.check(page, f"import-upload-{tag}")
+    broken = tmp_path / "programm.csv"
+    broken.write_text(sample.read_text(encoding="utf-8").replace(";16;", ";viele;"), "utf-8")
+    page.set_input_files("#file", str(broken))
+    page.click("form.registration-form button[type=submit]")
+    page.wait_for_selector(".error-summary")
+    audit.check(page, f"import-preview-problems-{tag}")
+    page.set_input_files("#file", str(sample))
+    page.click("form.registration-form button[type=submit]")
+    page.wait_for_selector("form[action$='/importieren']")
+    audit.check(page, f"import-preview-{tag}")
+    page.click("form[action$='/importieren'] button")
+    page.wait_for_url("**/verwaltung/seminare")
+    assert page.locator(".notice--success").count() == 1
+    audit.check(page, f"import-done-{tag}")
+
+
 def tab_to(page, selector: str, limit: int = 250) -> None:
     """Press Tab until the element has the focus; it must show a visible focus indicator."""
     target = page.locator(selector)

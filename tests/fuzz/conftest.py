@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
-from tests.fuzz.forms import forms_of
+from tests.fuzz.forms import form_for, forms_of
 from tests.fuzz.targets import Target
 from tests.fuzz.world import World, build_world
 
@@ -30,6 +32,11 @@ def show_page(sender, target: Target, world: World):
     """The page that holds the target's form, as a person would reach it."""
     page = target.page(world)
     response = sender.get(page)
+    if target.upload is not None and response.status_code == 200:
+        name, data = target.upload(world)
+        upload = form_for(response.get_data(as_text=True), page, page)
+        csrf = dict(upload.fields)["csrf_token"]
+        response = sender.post(page, data={"csrf_token": csrf, "file": (io.BytesIO(data), name)})
     if target.after_search and response.status_code == 200:
         html = response.get_data(as_text=True)
         search = next(f for f in forms_of(html, page) if f.method == "post" and f.action == page)

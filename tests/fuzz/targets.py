@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from tests.fuzz.world import World
 
@@ -18,6 +19,8 @@ class Target:
     fill: Callable[[World], dict[str, str]] | None = None
     # The form appears on the result of the page's search form (sent to the page by POST).
     after_search: bool = False
+    # The form appears after this file (name, content) was uploaded to the page.
+    upload: Callable[[World], tuple[str, bytes]] | None = None
 
     @property
     def id(self) -> str:
@@ -44,6 +47,10 @@ def _attendance(w: World) -> str:
     return f"/verwaltung/seminare/{w.finished}/anwesenheit"
 
 
+SAMPLE_PROGRAMME = (
+    "beispiel-programm.csv",
+    (Path(__file__).resolve().parents[2] / "docs" / "beispiel-programm.csv").read_bytes(),
+)
 STRONG = "Blaue Gießkanne tanzt im Novemberregen"
 PERSON = {
     "first_name": "Erika",
@@ -73,6 +80,14 @@ TARGETS = [
            fill=lambda w: {"email": "neu@akademie.example", "name": "Neue Person",
                            "password": STRONG}),
     Target("accounts.user_edit", *_same(lambda w: f"/verwaltung/benutzer/{w.other_user}")),
+    Target("accounts.forgot_password", *_same(lambda w: "/verwaltung/passwort-vergessen"),
+           staff=False, fill=lambda w: {"email": w.other_email}),
+    Target("accounts.set_password",
+           *_same(lambda w: f"/verwaltung/passwort-festlegen/{w.reset_token}"), staff=False,
+           fill=lambda w: {"new": STRONG[::-1], "repeat": STRONG[::-1]}),
+    Target("programme_import.upload", *_same(lambda w: "/verwaltung/import")),
+    Target("programme_import.confirm", lambda w: "/verwaltung/import",
+           lambda w: "/verwaltung/import/importieren", upload=lambda w: SAMPLE_PROGRAMME),
     Target("staff_certificates.issue_all", _attendance,
            lambda w: f"/verwaltung/seminare/{w.finished}/bescheinigungen"),
     Target("staff_certificates.issue_one", lambda w: f"/verwaltung/anmeldungen/{w.attended}",

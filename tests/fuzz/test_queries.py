@@ -55,6 +55,8 @@ def _valid_arguments(w: World, rule) -> dict[str, str]:
     }
     if rule.endpoint == "certificates.download_own":
         values["token"] = w.certified_token  # the person who holds a certificate
+    if rule.endpoint == "accounts.set_password":
+        values["token"] = w.reset_token
     missing = set(rule.arguments) - set(values)
     assert not missing, f"{rule.rule}: no value for {missing}"
     return {name: values[name] for name in rule.arguments}

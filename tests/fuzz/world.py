@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from seminars.accounts import links
 from seminars.certificates import services as certificates
 from seminars.core.timezone import utcnow
 from seminars.extensions import db
@@ -41,6 +42,7 @@ class World:
     text_question: int
     response: int
     person_email: str
+    reset_token: str
     # The forms as first shown, by endpoint (filled by the tests).
     forms: dict = field(default_factory=dict)
 
@@ -103,6 +105,7 @@ def build_world(app) -> World:
         text_question=text_question.id,
         response=response.id,
         person_email=people[0].email,
+        reset_token=links.token_for(other, links.RESET, now=now),
     )
 
 
