@@ -75,7 +75,10 @@ def as_planned(seminar: Seminar, data: SeminarData, fields: Iterable[str]) -> Si
     values["venue"] = db.session.get(Venue, data.venue_id) if data.venue_id else None
     values["sessions"] = [SimpleNamespace(starts_at=s, ends_at=e) for s, e in data.sessions]
     values["instructors"] = [SimpleNamespace(name=name) for name in data.instructors]
-    return SimpleNamespace(**values)
+    planned = SimpleNamespace(**values)
+    # The mails ask the seminar whether it has taken place; the same rule as the model's.
+    planned.has_taken_place = lambda now: Seminar.has_taken_place(planned, now)  # type: ignore[arg-type]
+    return planned
 
 
 def new_past_sessions(spans: list[Span], now: datetime) -> list[Span]:
