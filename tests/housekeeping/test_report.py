@@ -70,3 +70,19 @@ def test_outbox_send_explains_a_failure_the_same_way(app):
     assert "fehlgeschlagen: 1" in result.output
     assert "Der Mailserver 127.0.0.1:9 ist nicht erreichbar" in result.output
     assert "2 E-Mails warten im Postausgang" in result.output
+
+
+def test_the_readme_shows_what_housekeeping_says(app):
+    """The README's example of housekeeping in development is the command's own output."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    example = readme.split("**Housekeeping in development.**", 1)[1].split("```")[1]
+    report = DeliveryReport(
+        failed=1, connection_error="ConnectionRefusedError: [Errno 111] Connection refused"
+    )
+    lines = delivery_problems(report, waiting=3, config=CONFIG, dev_mail_url="http://x/dev/mail/")
+    shown = example.strip().splitlines()
+    assert shown[0] == "Abgelaufen: 0, Erinnerungen: 0, E-Mails gesendet: 0, fehlgeschlagen: 1"
+    assert shown[1:3] == lines[:2]
+    assert lines[2].startswith(shown[3].removesuffix(" …"))
