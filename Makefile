@@ -28,11 +28,13 @@ translations: $(STAMP)
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 	$(BIN)/pybabel compile -d translations --statistics
 
-## Serve the demo programme on http://127.0.0.1:5000 (SQLite under instance/).
+## Serve the demo programme on http://127.0.0.1:5000 (SQLite under instance/);
+## `make run PORT=5001` for another port (links in mails follow it unless BASE_URL is set).
+PORT ?= 5000
 run: $(STAMP) $(MO_FILES)
 	$(FLASK) db upgrade
-	$(FLASK) seed-demo --if-empty
-	$(FLASK) run --host 127.0.0.1 --port 5000 --debug
+	FLASK_RUN_PORT=$(PORT) $(FLASK) seed-demo --if-empty
+	FLASK_RUN_PORT=$(PORT) $(FLASK) run --host 127.0.0.1 --port $(PORT) --debug
 
 ## The whole test suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set).
 test: $(STAMP) $(MO_FILES)

@@ -122,7 +122,10 @@ class Config:
     OUTBOX_KEEP_SENT_BODIES = _env_bool("OUTBOX_KEEP_SENT_BODIES", False)
 
     # Links in mails always point here, never to whatever Host header a request carried.
-    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    # Production refuses to start without it. Development may leave it empty: links then
+    # follow the address the development server was asked at, and commands (housekeeping,
+    # outbox) use http://127.0.0.1:$FLASK_RUN_PORT (or $PORT, else 5000) and say so once.
+    BASE_URL = os.environ.get("BASE_URL", "").strip()
 
     # Logins and rate limits (Flask-Limiter). Every worker must count in one shared place:
     # RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0. Production refuses memory:// (each

@@ -74,6 +74,7 @@ def gunicorn(
         FLASK_CATALOGUE_CACHE_SECONDS=str(cache_seconds),
         # Plain http on loopback: a Secure cookie would never come back.
         SESSION_COOKIE_SECURE="false",
+        BASE_URL=f"http://127.0.0.1:{port}",
         **BENCH_SETTINGS,
     )
     env.update(settings)

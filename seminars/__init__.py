@@ -89,6 +89,13 @@ def _check_production_settings(app: Flask) -> None:
         return
     if app.config.get("SECRET_KEY") in (None, "", DEFAULT_SECRET_KEY):
         raise RuntimeError("SECRET_KEY must be set to a long random value in production")
+    if not str(app.config.get("BASE_URL") or "").strip():
+        # Every link in a mail is built from it; guessing would send people to a wrong address.
+        raise RuntimeError(
+            "BASE_URL must be set in production to the site's public address, e.g. "
+            "BASE_URL=https://seminare.example.org (links in mails, calendars and certificates "
+            "are built from it)"
+        )
     if app.debug:
         # The debugger runs code for whoever sees a traceback, and /dev/mail shows every mail.
         raise RuntimeError("production refuses to run in debug mode: unset FLASK_DEBUG")

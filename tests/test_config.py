@@ -20,13 +20,18 @@ def test_production_refuses_the_default_secret(monkeypatch):
         create_app("production", {"SECRET_KEY": DEFAULT_SECRET_KEY})
     app = create_app(
         "production",
-        {"SECRET_KEY": "a-long-random-value-for-tests-only", "RATELIMIT_ALLOW_MEMORY": True},
+        {
+            "SECRET_KEY": "a-long-random-value-for-tests-only",
+            "RATELIMIT_ALLOW_MEMORY": True,
+            "BASE_URL": "https://seminare.example.org",
+        },
     )
     assert not app.debug
 
 
 PRODUCTION_WITH_LIMITS = {
     "SECRET_KEY": "a-long-random-value-for-tests-only",
+    "BASE_URL": "https://seminare.example.org",
     "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/13",
 }
 
@@ -61,7 +66,10 @@ def test_dev_mail_is_served_in_development_debug_mode(monkeypatch, tmp_path):
     assert app.test_client().get("/dev/mail/").status_code == 200
 
 
-PRODUCTION = {"SECRET_KEY": "a-long-random-value-for-tests-only"}
+PRODUCTION = {
+    "SECRET_KEY": "a-long-random-value-for-tests-only",
+    "BASE_URL": "https://seminare.example.org",
+}
 
 
 def test_production_refuses_limits_counted_per_worker(monkeypatch):
@@ -97,6 +105,22 @@ def test_the_opt_in_is_read_from_the_environment(monkeypatch):
     assert config._env_bool("RATELIMIT_ALLOW_MEMORY", False) is True
     monkeypatch.setenv("FLASK_RATELIMIT_ALLOW_MEMORY", "true")
     create_app("production", {**PRODUCTION, "RATELIMIT_STORAGE_URI": "memory://"})
+
+
+@pytest.mark.parametrize("missing", ["", "  ", None])
+def test_production_refuses_to_start_without_base_url(monkeypatch, missing):
+    monkeypatch.delenv("FLASK_BASE_URL", raising=False)
+    settings = {**PRODUCTION_WITH_LIMITS, "BASE_URL": missing}
+    with pytest.raises(RuntimeError, match="BASE_URL must be set in production"):
+        create_app("production", settings)
+    app = create_app("production", PRODUCTION_WITH_LIMITS)
+    assert app.config["BASE_URL"] == "https://seminare.example.org"
+
+
+def test_development_may_leave_base_url_empty(monkeypatch):
+    monkeypatch.delenv("FLASK_BASE_URL", raising=False)
+    app = create_app("development", {"BASE_URL": ""})
+    assert app.config["BASE_URL"] == ""
 
 
 def test_unknown_environment_is_refused():

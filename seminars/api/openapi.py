@@ -10,6 +10,8 @@ from seminars.programme.models import FORMATS, SEMINAR_STATUSES
 
 _DATETIME = {"type": "string", "format": "date-time"}
 _NULLABLE_DATETIME = {"type": ["string", "null"], "format": "date-time"}
+_LINK = {"type": "string", "format": "uri"}
+_NULLABLE_LINK = {"type": ["string", "null"], "format": "uri"}
 
 
 def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
@@ -120,15 +122,31 @@ _SCHEMAS: dict[str, Any] = {
             "ical_url": {"type": "string", "format": "uri"},
         },
     },
+    "PageLinks": {
+        "type": "object",
+        "description": (
+            "Absolute links to pages of the same list, with the same filters and `per_page`; "
+            "`prev` and `next` are null where there is no such page."
+        ),
+        "required": ["self", "first", "prev", "next", "last"],
+        "properties": {
+            "self": _LINK,
+            "first": _LINK,
+            "prev": _NULLABLE_LINK,
+            "next": _NULLABLE_LINK,
+            "last": _LINK,
+        },
+    },
     "SeminarList": {
         "type": "object",
-        "required": ["items", "page", "per_page", "pages", "total"],
+        "required": ["items", "page", "per_page", "pages", "total", "links"],
         "properties": {
             "items": {"type": "array", "items": {"$ref": "#/components/schemas/Seminar"}},
             "page": {"type": "integer"},
             "per_page": {"type": "integer"},
             "pages": {"type": "integer"},
             "total": {"type": "integer"},
+            "links": {"$ref": "#/components/schemas/PageLinks"},
         },
     },
     "Problem": {
@@ -150,6 +168,17 @@ _SCHEMAS: dict[str, Any] = {
             },
         },
     },
+}
+
+
+_LINK_HEADER: dict[str, Any] = {
+    "description": (
+        "Links to the first, previous, next and last page (RFC 8288), e.g. "
+        '`<https://example.org/api/v1/seminars?page=3>; rel="next"`; `prev` and `next` only '
+        "where such a page exists. The same links as `links` in the body."
+    ),
+    "required": True,
+    "schema": {"type": "string"},
 }
 
 
@@ -189,6 +218,7 @@ def openapi_document(*, server_url: str, topic_keys: list[str], towns: list[str]
                     "responses": {
                         "200": {
                             "description": "One page of seminars.",
+                            "headers": {"Link": _LINK_HEADER},
                             "content": {
                                 "application/json": {
                                     "schema": {"$ref": "#/components/schemas/SeminarList"}

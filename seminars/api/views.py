@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 from flask_babel import gettext as _
 
 from seminars.api.openapi import openapi_document
+from seminars.api.paging import link_header, page_links
 from seminars.api.serializers import seminar_json
 from seminars.catalogue import services
 from seminars.catalogue.filters import FilterProblem, parse_filters
@@ -65,15 +66,24 @@ def seminars():
     if problems:
         return _bad_request(problems)
     page = services.list_seminars(filters, now=utcnow(), page_size=page_size)
-    return jsonify(
+    links = page_links(
+        page,
+        filters,
+        per_page=page_size if "per_page" in request.args else None,
+        url_for_args=lambda args: url_for("api.seminars", _external=True, **args),
+    )
+    response = jsonify(
         {
             "items": [_json_entry(entry) for entry in page.entries],
             "page": page.page,
             "per_page": page.page_size,
             "pages": page.pages,
             "total": page.total,
+            "links": links,
         }
     )
+    response.headers["Link"] = link_header(links)
+    return response
 
 
 @bp.get("/seminars/<int:seminar_id>")

@@ -1,9 +1,11 @@
 """A short-lived cache of rendered public list pages.
 
 The catalogue is read far more often than seats change. Each worker keeps the rendered page
-for ``CATALOGUE_CACHE_SECONDS`` (default 3), keyed by path, query string and language, so the
-places shown are never older than that. The cache is bounded (least recently used entries go
-first) so that arbitrary query strings cannot fill memory.
+for ``CATALOGUE_CACHE_SECONDS`` (default 3), keyed by host, path, query string and language
+(links in a page are built from the host it was asked at), so the places shown are never older
+than that. The cache is bounded (least recently used entries go first) so that arbitrary
+query strings cannot fill memory. The headers in ``KEPT_HEADERS`` (the API's ``Link``) are
+kept with the body.
 """
 
 from __future__ import annotations
@@ -18,27 +20,39 @@ from flask import Response, current_app, make_response, request
 
 from seminars.core.i18n import current_language
 
+# Headers that belong to the page and are served again with it.
+KEPT_HEADERS = ("Link",)
+Headers = tuple[tuple[str, str], ...]
+
 
 class PageCache:
     def __init__(self) -> None:
-        self._entries: OrderedDict[tuple, tuple[float, bytes, str]] = OrderedDict()
+        self._entries: OrderedDict[tuple, tuple[float, bytes, str, Headers]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple, now: float) -> tuple[bytes, str] | None:
+    def get(self, key: tuple, now: float) -> tuple[bytes, str, Headers] | None:
         with self._lock:
             entry = self._entries.get(key)
             if entry is None:
                 return None
-            expires, body, mimetype = entry
+            expires, body, mimetype, headers = entry
             if expires <= now:
                 del self._entries[key]
                 return None
             self._entries.move_to_end(key)
-            return body, mimetype
+            return body, mimetype, headers
 
-    def put(self, key: tuple, body: bytes, mimetype: str, expires: float, limit: int) -> None:
+    def put(
+        self,
+        key: tuple,
+        body: bytes,
+        mimetype: str,
+        expires: float,
+        limit: int,
+        headers: Headers = (),
+    ) -> None:
         with self._lock:
-            self._entries[key] = (expires, body, mimetype)
+            self._entries[key] = (expires, body, mimetype, headers)
             self._entries.move_to_end(key)
             while len(self._entries) > limit:
                 self._entries.popitem(last=False)
@@ -59,12 +73,12 @@ def cached_page(view: Callable) -> Callable:
         ttl = current_app.config["CATALOGUE_CACHE_SECONDS"]
         if ttl <= 0 or request.method != "GET":
             return view(*args, **kwargs)
-        key = (request.path, request.query_string, current_language())
+        key = (request.host_url, request.path, request.query_string, current_language())
         now = time.monotonic()
         hit = page_cache.get(key, now)
         if hit is not None:
-            body, mimetype = hit
-            return Response(body, mimetype=mimetype)
+            body, mimetype, headers = hit
+            return Response(body, mimetype=mimetype, headers=list(headers))
         response = make_response(view(*args, **kwargs))
         if response.status_code == 200 and not response.direct_passthrough:
             page_cache.put(
@@ -73,6 +87,11 @@ def cached_page(view: Callable) -> Callable:
                 response.mimetype,
                 now + ttl,
                 current_app.config["CATALOGUE_CACHE_ENTRIES"],
+                tuple(
+                    (name, response.headers[name])
+                    for name in KEPT_HEADERS
+                    if name in response.headers
+                ),
             )
         return response
 

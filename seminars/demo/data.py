@@ -112,3 +112,12 @@ GROUPS = ["SHG Morbus Crohn Erfurt", "Angehörigengruppe Demenz Jena", "SHG Tinn
           "SHG Depression Chemnitz", "Elternkreis Autismus Weimar"]  # fmt: skip
 COUNTIES = ["Erfurt", "Jena", "Gera", "Weimar", "Landkreis Gotha", "Leipzig", "Dresden",
             "Landkreis Görlitz", "Unstrut-Hainich-Kreis", "Kyffhäuserkreis"]  # fmt: skip
+
+# Free-text answers of the demo's survey (they wait for staff to review them).
+SURVEY_TEXTS = [
+    "Die Übungen in kleinen Gruppen haben mir am meisten gebracht.",
+    "Mehr Zeit für Fragen aus unseren eigenen Gruppen wäre schön.",
+    "Die Unterlagen zum Nachlesen waren sehr hilfreich.",
+    "Gerne ein Folgeseminar zum Thema Konflikte in der Gruppe.",
+    "Die Pausen waren etwas zu kurz.",
+]

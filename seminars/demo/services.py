@@ -3,7 +3,8 @@
 The demo registrations are what the service would have made: confirmed people and people on
 the waitlist, each with a working personal link and the mails their path through the service
 wrote (confirmation request, then confirmation or waitlist place), already sent. So a freshly
-seeded database passes ``check-consistency``.
+seeded database passes ``check-consistency``. The most recent past seminar has gone through
+its later stages too (``completed.py``): attendance, certificates, survey answers.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from datetime import datetime, time, timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
+from seminars.core.locking import begin_write
 from seminars.core.timezone import berlin_date, berlin_to_utc
 from seminars.demo import data
+from seminars.demo.completed import CompletedSeminar, complete_latest_past_seminar
 from seminars.extensions import db
 from seminars.outbox.models import STATUS_SENT, OutboxMessage
 from seminars.programme.models import (
@@ -41,12 +44,16 @@ from seminars.registrations.person_key import person_key
 # Seminar ideas offered a second time in the year, online.
 REPEATED_ONLINE = 5
 PAST_SEMINARS = 6
+# People in the most recent past seminar (each attendee's certificate is rendered on seeding).
+COMPLETED_PARTICIPANTS = 8
 
 
 @dataclass
 class DemoSummary:
     seminars: int
     registrations: int
+    # The most recent past seminar, with attendance, certificates and survey answers.
+    completed: CompletedSeminar | None = None
 
 
 def database_is_empty() -> bool:
@@ -145,6 +152,8 @@ def _registrations(rng: random.Random, seminar: Seminar, seats: int, waiting: in
 
 def seed_demo(now: datetime, *, seed: int = 2027) -> DemoSummary:
     """Create the demo programme around ``now``. The caller commits."""
+    # A write transaction from the start: completing the past seminar locks it later on.
+    begin_write()
     rng = random.Random(seed)
     topics = {t.key: t for t in db.session.scalars(select(Topic))}
     venues = _venues()
@@ -200,6 +209,8 @@ def seed_demo(now: datetime, *, seed: int = 2027) -> DemoSummary:
             confirmed, waiting = 0, 0
         else:
             confirmed, waiting = _fill(rng, index, capacity)
+        if index == 0:  # the most recent past seminar: completed below, certificates and all
+            confirmed, waiting = min(confirmed, COMPLETED_PARTICIPANTS), 0
         db.session.add(seminar)
         seminars += 1
         registrations += _registrations(rng, seminar, confirmed, waiting, now)
@@ -214,7 +225,8 @@ def seed_demo(now: datetime, *, seed: int = 2027) -> DemoSummary:
         )
     db.session.flush()
     _mails_already_sent()
-    return DemoSummary(seminars, registrations)
+    completed = complete_latest_past_seminar(rng, now)
+    return DemoSummary(seminars, registrations, completed)
 
 
 # How long after registering the demo volunteers clicked the link in their mail.

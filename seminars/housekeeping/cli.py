@@ -8,6 +8,7 @@ from flask_babel import ngettext
 
 from seminars.core.timezone import utcnow
 from seminars.housekeeping.services import run
+from seminars.outbox.explain import explain_to_operator
 
 
 @click.command("housekeeping")
@@ -24,6 +25,8 @@ def housekeeping_command() -> None:
             failed=report.mail.failed,
         )
     )
+    for line in explain_to_operator(report.mail):
+        click.echo(line)
     if report.repaired:
         # Every seat change offers freed seats itself: this is a repair, and says so.
         click.echo(

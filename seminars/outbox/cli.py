@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
 from seminars.extensions import db
+from seminars.outbox.explain import explain_to_operator
 from seminars.outbox.services import DeliveryReport, deliver
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,8 @@ def send_command(limit: int) -> None:
             given_up=report.given_up,
         )
     )
+    for line in explain_to_operator(report):
+        click.echo(line)
 
 
 @outbox_cli.command("work")

@@ -21,7 +21,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_mail import BadHeaderError
-from sqlalchemy import delete, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from seminars.core.timezone import utcnow
@@ -60,6 +60,8 @@ class DeliveryReport:
     given_up: int = 0
     # Left untried because the time for sending ran out (they stay due).
     deferred: int = 0
+    # Why the mail server could not be reached or dropped the connection (empty: it could).
+    connection_error: str = ""
 
 
 def queue_mail(
@@ -210,7 +212,20 @@ def _send_each(
                 "mail delivery failed (%s); the outbox keeps the message", type(exc).__name__
             )
             report.failed += 1
+            report.connection_error = describe(exc)
             report.given_up += claims.mark_failed(held, describe(exc), utcnow(), permanent=False)
+
+
+def waiting_count() -> int:
+    """Messages still to be sent (due now or after their back-off)."""
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.status == STATUS_PENDING)
+        )
+        or 0
+    )
 
 
 def forget_registrations(registration_ids: Sequence[int]) -> None:

@@ -197,21 +197,26 @@ def _invite(seminar: Seminar, registration_ids: list[int], template_id: int, now
         _mail_invitation(registration, seminar, closes_at, reminder=False)
 
 
+def invite_participants(seminar_id: int, *, ended_at: datetime, now: datetime) -> int:
+    """Invite the participants of one seminar that ended at ``ended_at`` who are not invited
+    yet, under the seminar's lock (one runner per seminar at a time). Returns how many."""
+    seminar = lock_row(Seminar, seminar_id)
+    if seminar is None:
+        return 0  # deleted since it was listed
+    invitees = _invitees(seminar_id, ended_at, now)
+    if invitees:
+        _invite(seminar, invitees, active_template().id, now)
+    return len(invitees)
+
+
 def send_invitations(now: datetime) -> int:
     """Invite the participants of seminars that have ended; each person once."""
-    template_id = active_template().id
     sent = 0
     for seminar_id, ended_at, _format in _ended_seminars(now):
-        # One unit: one seminar's invitations, links and mails, under the seminar's lock
-        # (one runner per seminar at a time). A failing seminar keeps the ones before it.
+        # One unit: one seminar's invitations, links and mails. A failing seminar keeps the
+        # ones before it.
         with unit():
-            seminar = lock_row(Seminar, seminar_id)
-            if seminar is None:
-                continue  # deleted since it was listed
-            invitees = _invitees(seminar_id, ended_at, now)
-            if invitees:
-                _invite(seminar, invitees, template_id, now)
-                sent += len(invitees)
+            sent += invite_participants(seminar_id, ended_at=ended_at, now=now)
     return sent
 
 

@@ -40,7 +40,12 @@ def test_production_start_warns_about_an_unfilled_statement():
     try:
         create_app(
             "production",
-            {"SECRET_KEY": "x" * 64, "PRIVACY_OFFICER": "DSB", "RATELIMIT_ALLOW_MEMORY": True},
+            {
+                "SECRET_KEY": "x" * 64,
+                "BASE_URL": "https://seminare.example.org",
+                "PRIVACY_OFFICER": "DSB",
+                "RATELIMIT_ALLOW_MEMORY": True,
+            },
         )
     finally:
         logger.removeHandler(recorder)

@@ -40,6 +40,7 @@ def test_production_sends_hsts_and_secure_cookies():
         "production",
         {
             "SECRET_KEY": "a-long-random-value-for-tests-only",
+            "BASE_URL": "https://seminare.example.org",
             "SQLALCHEMY_DATABASE_URI": "sqlite://",
             "RATELIMIT_ALLOW_MEMORY": True,
         },
@@ -108,6 +109,7 @@ def test_production_warns_once_about_proxy_headers_it_does_not_trust(caplog):
         "production",
         {
             "SECRET_KEY": "a-long-random-value-for-tests-only",
+            "BASE_URL": "https://seminare.example.org",
             "SQLALCHEMY_DATABASE_URI": "sqlite://",
             "RATELIMIT_ALLOW_MEMORY": True,
         },

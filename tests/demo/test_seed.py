@@ -1,16 +1,23 @@
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import func, select
 
 from seminars.catalogue import services
 from seminars.catalogue.filters import CatalogueFilters
+from seminars.certificates.models import Certificate
 from seminars.core.timezone import utcnow
 from seminars.demo.data import VENUES
 from seminars.demo.services import seed_demo
 from seminars.extensions import db
 from seminars.programme import availability as av
 from seminars.programme.models import FORMAT_IN_PERSON, FORMAT_ONLINE, Topic
+from seminars.registrations.models import Attendance, Registration
+from seminars.statistics import services as statistics
+from seminars.surveys import links
+from seminars.surveys.models import SurveyInvitation, SurveyInvitee, SurveyResponse
 
 THURINGIA = {"Erfurt", "Jena", "Weimar", "Gera", "Nordhausen", "Suhl"}
 SAXONY = {"Leipzig", "Dresden", "Chemnitz", "Görlitz"}
+DEMO_TABLES = (Registration, Attendance, Certificate, SurveyInvitee, SurveyResponse)
 
 
 def test_demo_programme_is_realistic(app):
@@ -43,8 +50,10 @@ def test_seed_demo_command_only_fills_an_empty_database(app):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0 and "Demoprogramm geladen" in first.output
+    loaded = [db.session.scalar(select(func.count()).select_from(t)) for t in DEMO_TABLES]
     again = runner.invoke(args=["seed-demo", "--if-empty"])
     assert again.exit_code == 0 and "keine Demodaten" in again.output
+    assert [db.session.scalar(select(func.count()).select_from(t)) for t in DEMO_TABLES] == loaded
     refused = runner.invoke(args=["seed-demo"])
     assert refused.exit_code == 1
 
@@ -60,5 +69,66 @@ def test_a_freshly_seeded_demo_database_is_consistent(app):
     # The mails the registrations would have had, sent long ago: nothing is mailed now.
     statuses = db.session.scalars(select(OutboxMessage.status)).all()
     people = db.session.scalars(select(Registration)).all()
-    assert len(statuses) == 2 * len(people) and set(statuses) == {"sent"}
+    # Two mails per registration; the completed seminar's certificates and invitations too.
+    later = db.session.scalar(select(func.count()).select_from(Certificate)) + db.session.scalar(
+        select(func.count()).select_from(SurveyInvitee)
+    )
+    assert later > 0
+    assert len(statuses) == 2 * len(people) + later and set(statuses) == {"sent"}
     assert all(r.confirmed_at is not None for r in people)
+
+
+def test_the_latest_past_seminar_went_through_every_later_stage(app):
+    now = utcnow()
+    completed = seed_demo(now).completed
+    db.session.commit()
+    assert completed is not None
+    seminar_id = completed.seminar_id
+    confirmed = db.session.scalars(
+        select(Registration.id).where(
+            Registration.seminar_id == seminar_id, Registration.status == "confirmed"
+        )
+    ).all()
+    # Attendance of everyone but one; certificates and invitations for those who came.
+    assert len(confirmed) - 1 == completed.present >= 5
+    present = set(
+        db.session.scalars(select(Attendance.registration_id).where(Attendance.present)).all()
+    )
+    assert len(present) == completed.present
+    holders = db.session.scalars(
+        select(Certificate.registration_id).where(Certificate.seminar_id == seminar_id)
+    ).all()
+    assert set(holders) == present and completed.certificates == len(holders)
+    invited = db.session.scalars(
+        select(SurveyInvitee.registration_id).where(SurveyInvitee.seminar_id == seminar_id)
+    ).all()
+    assert set(invited) == present and completed.invited == len(invited)
+    # Enough answers for the minimum group rule, each given through a participant's link.
+    minimum = current_app.config["SURVEY_MIN_RESPONSES"]
+    responses = db.session.scalars(select(SurveyResponse)).all()
+    assert minimum <= len(responses) == completed.answers <= len(invited)
+    ballots = {links.ballot(links.survey_token(seminar_id, r)) for r in invited}
+    assert {response.ballot for response in responses} <= ballots
+    assert all(response.seminar_id == seminar_id for response in responses)
+    # No response points to a person: no such column, and nothing the database holds pairs
+    # a ballot with an invitation (only the secret does).
+    columns = set(SurveyResponse.__table__.columns.keys())
+    assert columns == {"id", "seminar_id", "template_id", "ballot", "answers", "hidden", "released"}
+    stored = set(db.session.scalars(select(SurveyResponse.ballot)))
+    hashes = {row for row in db.session.scalars(select(SurveyInvitation.token_hash))}
+    assert stored and not stored & hashes
+
+
+def test_the_statistics_show_survey_figures(app, client, login):
+    now = utcnow()
+    completed = seed_demo(now).completed
+    db.session.commit()
+    assert completed is not None
+    figures = statistics.statistics(statistics.Filters(seminar_id=completed.seminar_id), now=now)
+    assert figures.headline.survey.responses == completed.answers
+    shown = {q.key: q for q in figures.questions if q.shown}
+    assert "overall" in shown and shown["overall"].n >= figures.minimum
+    assert shown["overall"].mean is not None
+    login("staff")
+    page = client.get("/verwaltung/statistik").get_data(as_text=True)
+    assert "zu wenige Antworten" not in page.split("Rücklaufquote", 1)[1][:300]
