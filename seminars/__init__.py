@@ -174,6 +174,7 @@ def _connect_domains() -> None:
     from seminars.audit import directory as audit_directory
     from seminars.registrations import labels as registration_labels
     from seminars.registrations import names as registration_names
+    from seminars.registrations.needs import need_field_label
 
     audit_directory.connect(
         audit_directory.Directory(
@@ -181,6 +182,7 @@ def _connect_domains() -> None:
             registration_names=registration_names.names_of,
             registration_status_label=registration_labels.registration_status_label,
             role_label=account_labels.role_label,
+            domain_field_label=need_field_label,
         )
     )
 

@@ -20,6 +20,8 @@ class Directory:
     registration_names: Callable[[Collection[int]], Mapping[int, str]]
     registration_status_label: Callable[[str], str]
     role_label: Callable[[str], str]
+    # Words for fields another domain records, e.g. the needs (None: not one of them).
+    domain_field_label: Callable[[str], str | None]
 
 
 _connected: list[Directory] = []

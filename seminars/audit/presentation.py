@@ -189,7 +189,7 @@ def changes_of(entry: AuditEntry, names: _Names | None = None) -> list[Change]:
         name = str(key)
         result.append(
             Change(
-                label=field_label(name),
+                label=_field_label(name),
                 before=None if old is _MISSING else value_text(entry.action, name, old, names),
                 after=None if new is _MISSING else value_text(entry.action, name, new, names),
             )
@@ -219,7 +219,7 @@ def plain_text(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "; ".join(plain_text(item) for item in value)
     if isinstance(value, dict):
-        return "; ".join(f"{field_label(str(k))}: {plain_text(v)}" for k, v in value.items())
+        return "; ".join(f"{_field_label(str(k))}: {plain_text(v)}" for k, v in value.items())
     return str(value)
 
 
@@ -272,3 +272,8 @@ VALUE_FORMATTERS: dict[str, Callable[[str, Any, _Names], str]] = {
     "sessions": _sessions,
     "role": _role,
 }
+
+
+def _field_label(name: str) -> str:
+    """The field in words: the audit's own table, or the domain that records it (the needs)."""
+    return directory().domain_field_label(name) or field_label(name)

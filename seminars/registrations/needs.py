@@ -55,6 +55,11 @@ def need_label(key: str) -> str:
     return str(need.list_label) if need else key
 
 
+def need_field_label(name: str) -> str | None:
+    """The word for a need's field (as the change log records it), None for other fields."""
+    return need_label(name) if name in _BY_KEY else None
+
+
 def needs_text(registration) -> str:
     """The needs a registration (or anything with the need attributes) asks for, as a list."""
     return ", ".join(need_label(key) for key in NEED_KEYS if getattr(registration, key))

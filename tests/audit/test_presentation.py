@@ -239,3 +239,11 @@ def test_blanked_entries_keep_who_and_what_but_no_values(german):
     assert row.changes == [] and row.note == ""
     assert row.person == f"Anmeldung Nr. {registration.id}"
     assert "Nachname" not in str(row) and "0361" not in str(row)
+
+
+def test_the_needs_a_volunteer_changed_are_named_in_words(app):
+    from seminars.audit.presentation import _field_label
+
+    assert _field_label("need_hearing_loop") == "Induktive Höranlage"
+    assert _field_label("need_hearing_loop") != "need hearing loop"
+    assert _field_label("topic_id") == "Thema"
