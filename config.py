@@ -37,6 +37,19 @@ def _env_float(name: str, default: float) -> float:
         raise RuntimeError(f"{name} must be a number of seconds, got {raw!r}") from exc
 
 
+def _env_days(name: str) -> dict[str, int]:
+    """``kind=days`` pairs, comma-separated (``braille=28,easy_read=28``)."""
+    raw = os.environ.get(name, "")
+    days: dict[str, int] = {}
+    for pair in filter(None, (part.strip() for part in raw.split(","))):
+        key, _, value = pair.partition("=")
+        try:
+            days[key.strip()] = int(value)
+        except ValueError as exc:
+            raise RuntimeError(f"{name} must be pairs such as braille=28, got {pair!r}") from exc
+    return days
+
+
 def _env_bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
@@ -153,6 +166,15 @@ class Config:
     INVITATION_DAYS = _env_int("INVITATION_DAYS", 7)
     # Interpreters must be booked this many days before a seminar.
     INTERPRETER_LEAD_DAYS = _env_int("INTERPRETER_LEAD_DAYS", 21)
+    # Other accessibility services: days before the first session by kind, e.g.
+    # "braille=28,easy_read=28" (defaults in seminars/accessibility/kinds.py).
+    SERVICE_LEAD_DAYS = _env_days("SERVICE_LEAD_DAYS")
+    # An accessibility task due within this many days counts as due soon (start page, alerts).
+    SERVICE_DUE_SOON_DAYS = _env_int("SERVICE_DUE_SOON_DAYS", 7)
+    # Materials for download (large print, Braille files, Easy Read): where the files live,
+    # and from how many days before the first session registrants may download them.
+    MATERIALS_FOLDER = os.environ.get("MATERIALS_FOLDER", str(INSTANCE_DIR / "materials"))
+    MATERIALS_DAYS_BEFORE = _env_int("MATERIALS_DAYS_BEFORE", 7)
 
     # Certificates of attendance.
     # Sessions a person must have attended for a certificate; 0 means all of them.

@@ -144,6 +144,7 @@ def _warn_about_unfilled_privacy_statement(app: Flask) -> None:
 
 def _register_models() -> None:
     # Import every model so that metadata (and migrations) know all tables.
+    import seminars.accessibility.models  # noqa: F401
     import seminars.accounts.models  # noqa: F401
     import seminars.audit.models  # noqa: F401
     import seminars.certificates.models  # noqa: F401
@@ -190,9 +191,13 @@ def _connect_domains() -> None:
 def _register_outbox(app: Flask) -> None:
     from sqlalchemy.orm import Session
 
+    from seminars.accessibility import watch
     from seminars.outbox.services import install_session_hooks, send_committed
 
     install_session_hooks(Session)
+    # Accessibility tasks follow the registrations and sessions a transaction changed; the
+    # alerts they raise are mail, queued before the commit like any other.
+    watch.install(Session)
 
     @app.after_request
     def send_mail_queued_by_this_request(response):
@@ -202,6 +207,7 @@ def _register_outbox(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from seminars.accessibility.staff_views import bp as staff_accessibility_bp
     from seminars.accounts.views import bp as accounts_bp
     from seminars.api.views import bp as api_bp
     from seminars.audit.staff_views import bp as audit_bp
@@ -243,11 +249,13 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(privacy_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(programme_import_bp)
+    app.register_blueprint(staff_accessibility_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:
     from flask_babel import format_decimal, format_percent
 
+    from seminars.accessibility.labels import kind_label, task_status_label
     from seminars.accounts.labels import role_label
     from seminars.core import i18n
     from seminars.programme.labels import availability_label, format_label, status_label
@@ -273,6 +281,8 @@ def _register_template_helpers(app: Flask) -> None:
         status_label=status_label,
         registration_status_label=registration_status_label,
         need_label=need_label,
+        kind_label=kind_label,
+        task_status_label=task_status_label,
         needs_text=needs_text,
         county_label=county_label,
         format_percent=format_percent,

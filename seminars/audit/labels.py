@@ -31,6 +31,7 @@ ACTION_LABELS = {
     "survey.release_text": _l("Freitext freigegeben"),
     "survey.hide_text": _l("Freitext zurückgehalten"),
     "person.erase": _l("Personendaten gelöscht"),
+    "service_task.update": _l("Unterstützungsleistung bearbeitet"),
     "user.create": _l("Benutzerkonto angelegt"),
     "user.update": _l("Benutzerkonto geändert"),
     "user.password": _l("Eigenes Passwort geändert"),

@@ -16,6 +16,7 @@ from datetime import datetime, time, timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
+from seminars.accessibility import tasks as accessibility_tasks
 from seminars.core.locking import begin_write
 from seminars.core.timezone import berlin_date, berlin_to_utc
 from seminars.demo import data
@@ -224,6 +225,10 @@ def seed_demo(now: datetime, *, seed: int = 2027) -> DemoSummary:
             tokens.token_for(registration.id, registration.token_salt)
         )
     db.session.flush()
+    # The accessibility tasks the demo volunteers' needs create (quietly: no alert mails, as
+    # the needs arrived long before the demo starts).
+    for seminar_id in db.session.scalars(select(Seminar.id)):
+        accessibility_tasks.reconcile(seminar_id, now=now)
     _mails_already_sent()
     completed = complete_latest_past_seminar(rng, now)
     return DemoSummary(seminars, registrations, completed)

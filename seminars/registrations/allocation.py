@@ -110,6 +110,12 @@ class Applicant:
     need_step_free: bool = False
     need_hearing_loop: bool = False
     need_personal_assistant: bool = False
+    need_seat_near_screen: bool = False
+    need_large_print: bool = False
+    need_braille: bool = False
+    need_easy_read: bool = False
+    need_handouts_in_advance: bool = False
+    need_dietary: bool = False
     needs_other: str = ""
     remarks: str = ""
     locale: str = "de"

@@ -12,7 +12,7 @@ from seminars.core.forms import Form
 from seminars.core.links_in_text import no_links, no_links_or_addresses
 from seminars.registrations.allocation import Applicant
 from seminars.registrations.counties import COUNTY_KEYS, ELSEWHERE, SAXONY, THURINGIA
-from seminars.registrations.needs import NEED_KEYS, NEEDS
+from seminars.registrations.needs import NEED_GROUPS, NEED_KEYS, NEEDS, needs_in_group
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]{2,}")
 
@@ -144,6 +144,8 @@ class RegistrationForm(Form):
         return bool(self.website.data)
 
     NEED_FIELDS = NEED_KEYS
+    NEED_GROUPS = NEED_GROUPS
+    needs_in_group = staticmethod(needs_in_group)
 
 
 def applicant_from(form: RegistrationForm, *, locale: str) -> Applicant:

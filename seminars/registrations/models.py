@@ -114,6 +114,16 @@ class Registration(Model):
     need_hearing_loop: Mapped[bool] = mapped_column(Boolean, default=False)
     # A personal assistant needs a seat of their own under the same registration.
     need_personal_assistant: Mapped[bool] = mapped_column(Boolean, default=False)
+    need_seat_near_screen: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    need_large_print: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    need_braille: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    need_easy_read: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    need_handouts_in_advance: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    need_dietary: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     needs_other: Mapped[str] = mapped_column(Text, default="")
     remarks: Mapped[str] = mapped_column(Text, default="")
 

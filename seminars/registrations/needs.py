@@ -24,6 +24,12 @@ class Need:
     short_label: LazyString | None = None
     # Staff book interpreters for it, with a lead time (``INTERPRETER_LEAD_DAYS``).
     interpreting: bool = False
+    # The fieldset the form shows it in (``NEED_GROUPS``).
+    group: str = "access"
+    # The kind of accessibility service it asks staff to arrange (a task per seminar and
+    # kind, see seminars/accessibility/), None where the venue answers it (step-free access,
+    # hearing loop: the venue check) or the seat does (assistance).
+    service: str | None = None
 
     @property
     def list_label(self) -> LazyString:
@@ -31,8 +37,18 @@ class Need:
 
 
 NEEDS = (
-    Need("need_sign_language", _l("Gebärdensprachdolmetschung"), interpreting=True),
-    Need("need_speech_to_text", _l("Schriftdolmetschung"), interpreting=True),
+    Need(
+        "need_sign_language",
+        _l("Gebärdensprachdolmetschung"),
+        interpreting=True,
+        service="sign_language",
+    ),
+    Need(
+        "need_speech_to_text",
+        _l("Schriftdolmetschung"),
+        interpreting=True,
+        service="speech_to_text",
+    ),
     Need("need_step_free", _l("Stufenloser Zugang")),
     Need("need_hearing_loop", _l("Induktive Höranlage")),
     # A personal assistant needs a seat of their own under the same registration.
@@ -41,12 +57,65 @@ NEEDS = (
         _l("Ich komme mit persönlicher Assistenz (braucht einen eigenen Platz)"),
         short_label=_l("Persönliche Assistenz"),
     ),
+    Need(
+        "need_seat_near_screen",
+        _l("Sitzplatz nahe an Leinwand oder Dolmetschenden"),
+        short_label=_l("Sitzplatz vorn"),
+        service="seat_near_screen",
+    ),
+    Need(
+        "need_large_print",
+        _l("Unterlagen in Großdruck"),
+        short_label=_l("Großdruck"),
+        group="materials",
+        service="large_print",
+    ),
+    Need(
+        "need_braille",
+        _l("Unterlagen in Brailleschrift (oder als Word-Datei für die Braillezeile)"),
+        short_label=_l("Brailleschrift"),
+        group="materials",
+        service="braille",
+    ),
+    Need(
+        "need_easy_read",
+        _l("Unterlagen in Leichter Sprache"),
+        short_label=_l("Leichte Sprache"),
+        group="materials",
+        service="easy_read",
+    ),
+    Need(
+        "need_handouts_in_advance",
+        _l("Unterlagen vorab digital, zur Vorbereitung"),
+        short_label=_l("Unterlagen vorab"),
+        group="materials",
+        service="handouts_in_advance",
+    ),
+    Need(
+        "need_dietary",
+        _l("Besondere Verpflegung bei ganztägigen Seminaren (bitte unten beschreiben)"),
+        short_label=_l("Besondere Verpflegung"),
+        group="materials",
+        service="dietary",
+    ),
+)
+# The fieldsets of the needs in the forms, with their legends, in this order.
+NEED_GROUPS = (
+    ("access", _l("Dolmetschung, Zugang und Assistenz")),
+    ("materials", _l("Unterlagen und Verpflegung")),
 )
 NEED_KEYS = tuple(need.key for need in NEEDS)
 INTERPRETING = tuple(need.key for need in NEEDS if need.interpreting)
+# The needs that ask for an accessibility service, by the service's kind.
+NEED_OF_SERVICE = {need.service: need.key for need in NEEDS if need.service}
 # The free-text need ("what else do you need"), a text column beside the checkboxes.
 OTHER_NEEDS = "needs_other"
 _BY_KEY = {need.key: need for need in NEEDS}
+
+
+def needs_in_group(group: str) -> tuple[str, ...]:
+    """The keys of the needs a form shows in one fieldset (``NEED_GROUPS``)."""
+    return tuple(need.key for need in NEEDS if need.group == group)
 
 
 def need_label(key: str) -> str:
