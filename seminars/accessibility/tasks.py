@@ -121,19 +121,69 @@ def reconcile(seminar_id: int, *, now: datetime) -> list[Change]:
     return found
 
 
-def _needs_of(seminar_id: int) -> dict[str, _Need]:
-    """Per need key: the people holding a seat and those on the waitlist who need it."""
-    keys = [kind.need for kind in KINDS]
+def _need_columns() -> list:
     columns = []
-    for key in keys:
-        flag = getattr(Registration, key)
+    for kind in KINDS:
+        flag = getattr(Registration, kind.need)
         columns.append(func.sum(case((Registration.holds_seat & flag, 1), else_=0)))
         columns.append(func.sum(case((Registration.on_waitlist & flag, 1), else_=0)))
-    row = db.session.execute(select(*columns).where(Registration.seminar_id == seminar_id)).one()
+    return columns
+
+
+def _needs_from(row) -> dict[str, _Need]:
     return {
-        key: _Need(people=int(row[2 * i] or 0), waiting=int(row[2 * i + 1] or 0))
-        for i, key in enumerate(keys)
+        kind.need: _Need(people=int(row[2 * i] or 0), waiting=int(row[2 * i + 1] or 0))
+        for i, kind in enumerate(KINDS)
     }
+
+
+def _needs_of(seminar_id: int) -> dict[str, _Need]:
+    """Per need key: the people holding a seat and those on the waitlist who need it."""
+    row = db.session.execute(
+        select(*_need_columns()).where(Registration.seminar_id == seminar_id)
+    ).one()
+    return _needs_from(row)
+
+
+def seminars_out_of_step(now: datetime) -> list[int]:
+    """Seminars that have not ended whose tasks do not match their registrations (a task
+    missing, or a count that differs): what an older version or a bulk change left behind,
+    for housekeeping to reconcile. Two queries, whatever the number of seminars."""
+    last_end = (
+        select(SeminarSession.seminar_id, func.max(SeminarSession.ends_at).label("ends_at"))
+        .group_by(SeminarSession.seminar_id)
+        .subquery()
+    )
+    running = select(last_end.c.seminar_id).where(last_end.c.ends_at > now)
+    counted = {
+        row[0]: _needs_from(row[1:])
+        for row in db.session.execute(
+            select(Registration.seminar_id, *_need_columns())
+            .where(Registration.seminar_id.in_(running))
+            .group_by(Registration.seminar_id)
+        )
+    }
+    recorded: dict[int, dict[str, tuple[int, int]]] = {}
+    for seminar_id, kind_key, people, waiting in db.session.execute(
+        select(
+            ServiceTask.seminar_id, ServiceTask.kind, ServiceTask.people, ServiceTask.waiting
+        ).where(ServiceTask.seminar_id.in_(running))
+    ):
+        recorded.setdefault(seminar_id, {})[kind_key] = (people, waiting)
+    out = []
+    for seminar_id in sorted(set(counted) | set(recorded)):
+        needs = counted.get(seminar_id, {})
+        known = recorded.get(seminar_id, {})
+        for kind in KINDS:
+            need = needs.get(kind.need, _Need())
+            wanted = (need.people, need.waiting)
+            if kind.key in known and known[kind.key] != wanted:
+                out.append(seminar_id)
+                break
+            if kind.key not in known and wanted != (0, 0):
+                out.append(seminar_id)
+                break
+    return out
 
 
 def _due_on(kind: Kind, first_start: datetime | None) -> date | None:

@@ -17,6 +17,8 @@ from flask import current_app
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
 
+from seminars.accessibility import tasks as service_tasks
+from seminars.accessibility.alerts import queue_alerts
 from seminars.core.unit_of_work import unit
 from seminars.extensions import db
 from seminars.outbox.services import DeliveryReport, deliver
@@ -45,6 +47,8 @@ class HousekeepingReport:
     survey_invitations: int = 0
     survey_reminders: int = 0
     needs_deleted: int = 0
+    # Seminars whose accessibility tasks were out of step with their registrations.
+    tasks_reconciled: int = 0
     anonymised: int = 0
     mail: DeliveryReport = field(default_factory=DeliveryReport)
 
@@ -168,10 +172,22 @@ def _send_session_reminders(now: datetime, horizon: datetime, first_start) -> in
     return sent
 
 
+def reconcile_service_tasks(now: datetime) -> int:
+    """Repair: every change of registrations or sessions reconciles its seminar's tasks
+    before it commits; this catches what an older version or a bulk change left behind (the
+    needs recorded before tasks existed, too). One seminar per unit, alerts included."""
+    seminar_ids = service_tasks.seminars_out_of_step(now)
+    for seminar_id in seminar_ids:
+        with unit():
+            queue_alerts(service_tasks.reconcile(seminar_id, now=now))
+    return len(seminar_ids)
+
+
 def run(now: datetime) -> HousekeepingReport:
     report = HousekeepingReport()
     report.expired = expire_overdue(now)
     report.repaired = offer_unserved_seats(now)
+    report.tasks_reconciled = reconcile_service_tasks(now)
     report.reminders = send_reminders(now)
     report.survey_invitations = surveys.send_invitations(now)
     report.survey_reminders = surveys.send_reminders(now)

@@ -4,6 +4,7 @@ exports, the staff summary, anonymisation and the privacy export."""
 import csv
 import dataclasses
 import io
+import re
 
 from wtforms import BooleanField
 
@@ -28,6 +29,12 @@ def test_the_list_names_the_models_columns_in_the_form_order():
         "need_step_free",
         "need_hearing_loop",
         "need_personal_assistant",
+        "need_seat_near_screen",
+        "need_large_print",
+        "need_braille",
+        "need_easy_read",
+        "need_handouts_in_advance",
+        "need_dietary",
     )
     assert INTERPRETING == ("need_sign_language", "need_speech_to_text")
     columns = Registration.__table__.columns
@@ -87,6 +94,12 @@ def test_labels_exports_and_staff_summary_list_every_need(client, login):
         "Stufenloser Zugang",
         "Induktive Höranlage",
         "Persönliche Assistenz",
+        "Sitzplatz vorn",
+        "Großdruck",
+        "Brailleschrift",
+        "Leichte Sprache",
+        "Unterlagen vorab",
+        "Besondere Verpflegung",
     ]
     seminar = factories.seminar()
     registration = _with_every_need(seminar)
@@ -116,4 +129,22 @@ def test_privacy_export_and_anonymisation_cover_every_need(app):
     db.session.commit()
     db.session.expire_all()
     gone = db.session.get(Registration, registration.id)
-    assert [getattr(gone, key) for key in (*NEED_KEYS, OTHER_NEEDS)] == [False] * 5 + [""]
+    assert [getattr(gone, key) for key in (*NEED_KEYS, OTHER_NEEDS)] == [False] * 11 + [""]
+
+
+def test_the_needs_are_grouped_in_fieldsets_with_legends_on_every_form(client, login):
+    seminar = factories.seminar()
+    page = client.get(f"/seminare/{seminar.id}").get_data(as_text=True)
+    groups = re.findall(
+        r'<fieldset class="need-group">\s*<legend>([^<]+)</legend>(.*?)</fieldset>', page, re.S
+    )
+    assert [legend for legend, _ in groups] == [
+        "Dolmetschung, Zugang und Assistenz",
+        "Unterlagen und Verpflegung",
+    ]
+    assert 'name="need_sign_language"' in groups[0][1]
+    assert 'name="need_braille"' in groups[1][1] and 'name="need_braille"' not in groups[0][1]
+    login("staff")
+    phone = client.get(f"/verwaltung/seminare/{seminar.id}/anmeldungen/neu").get_data(as_text=True)
+    assert phone.count('<fieldset class="need-group">') == 2
+    assert 'name="need_easy_read"' in phone
