@@ -166,6 +166,14 @@ def lock_seminar(seminar_id: int) -> Seminar:
     return seminar
 
 
+def hold_seminar_lock(seminar_id: int) -> bool:
+    """Take the seminar's row lock inside a transaction that already is a write transaction
+    (a write request's, or one that has written): ``FOR UPDATE`` on PostgreSQL; on SQLite
+    the write transaction holds the database's lock already. False if there is no seminar."""
+    found = db.session.scalar(select(Seminar.id).where(Seminar.id == seminar_id).with_for_update())
+    return found is not None
+
+
 def _state_of(seminar: Seminar) -> SeatState:
     seminar_id = seminar.id
     starts_at = db.session.scalar(

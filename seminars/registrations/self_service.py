@@ -102,6 +102,11 @@ def change_own_details(token: str, values: Mapping[str, object], *, now: datetim
     before = {name: getattr(registration, name) for name in OWN_FIELDS}
     wanted = {name: values[name] for name in OWN_FIELDS}
     wanted["county"] = wanted["county"] or None
+    if any(bool(wanted[key]) != getattr(registration, key) for key in NEED_KEYS):
+        # Needs change the seminar's accessibility tasks, which are reconciled under the
+        # seminar's lock before the commit: take it now, before writing, as seat changes
+        # do (the same order everywhere: no deadlock with a seat change of this person).
+        allocation.hold_seminar_lock(registration.seminar_id)
     if bool(wanted["need_personal_assistant"]) != registration.need_personal_assistant:
         # Takes the seminar's lock first, before anything is written; may refuse.
         allocation.change_assistant(
