@@ -24,6 +24,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, or_, select
 
 from seminars.accessibility.models import VenueCheckNote
+from seminars.accounts.names import names_of
 from seminars.audit.services import record
 from seminars.core.actor import Actor
 from seminars.core.errors import DomainError, NotFoundError
@@ -397,6 +398,12 @@ class CheckPage:
     # False: online (no venue) or cancelled, nothing to check.
     checked: bool
     mismatches: list[Mismatch]
+    # Who wrote the notes, by account id.
+    resolvers: dict[int, str]
+
+    def resolver(self, mismatch: Mismatch) -> str:
+        user_id = mismatch.note.resolved_by_id if mismatch.note is not None else None
+        return self.resolvers.get(user_id, "") if user_id is not None else ""
 
     @property
     def open(self) -> list[Mismatch]:
@@ -405,14 +412,17 @@ class CheckPage:
 
 def check_page(seminar_id: int) -> CheckPage:
     """What the venue check page shows: the seminar, its venue and every mismatch with its
-    note (four queries)."""
+    note and who wrote it (five queries at most)."""
     seminar = db.session.get(Seminar, seminar_id)
     if seminar is None:
         raise NotFoundError()
     venue = db.session.get(Venue, seminar.venue_id) if seminar.venue_id is not None else None
+    mismatches = mismatches_of(seminar_id)
+    writers = {m.note.resolved_by_id for m in mismatches if m.note is not None}
     return CheckPage(
         seminar=seminar,
         venue=venue,
         checked=_checked(seminar),
-        mismatches=mismatches_of(seminar_id),
+        mismatches=mismatches,
+        resolvers=names_of({user_id for user_id in writers if user_id is not None}),
     )

@@ -31,7 +31,7 @@ def url(seminar) -> str:
 
 
 def test_resolve_round_trip_settles_the_warning(client, login):
-    login("staff")
+    staff = login("staff")
     seminar = seminar_missing_a_loop()
     register(seminar, need_hearing_loop=True)
 
@@ -60,6 +60,7 @@ def test_resolve_round_trip_settles_the_warning(client, login):
     html = client.get(url(seminar)).get_data(as_text=True)
     assert "Die Ortsprüfung ist gespeichert." in html
     assert "geklärt" in html and "Mobile Höranlage beim Verleih bestellt" in html
+    assert f"von {staff.name}: anders organisiert." in html
     note = db.session.scalars(select(VenueCheckNote)).one()
     assert (note.need, note.resolution, note.venue_id) == (
         "hearing_loop",
