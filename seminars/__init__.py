@@ -59,6 +59,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
 
     _register_models()
     _connect_domains()
+    _connect_seminar_notices()
 
     from seminars.core.unit_of_work import init_unit_of_work
 
@@ -186,6 +187,24 @@ def _connect_domains() -> None:
             domain_field_label=need_field_label,
         )
     )
+
+
+def _connect_seminar_notices() -> None:
+    # The seminar's staff page (planning) warns of a venue that misses a need of its
+    # registrations, without planning importing accessibility, which builds on programme.
+    from seminars.accessibility import venue_check
+    from seminars.planning import seminar_notices
+
+    def venue_warning(seminar_id: int, now):
+        found = venue_check.open_mismatches_of(seminar_id, now=now)
+        if not found:
+            return None
+        return seminar_notices.Notice(
+            "accessibility/_venue_warning.html",
+            {"seminar_id": seminar_id, "mismatches": found},
+        )
+
+    seminar_notices.connect("venue_check", venue_warning)
 
 
 def _register_outbox(app: Flask) -> None:

@@ -117,6 +117,10 @@ ACCESS: dict[str, str | frozenset[str]] = {
     "statistics.export": ANY_STAFF,
     "statistics.export_xlsx": ANY_STAFF,
     "statistics.report": ANY_STAFF,
+    # the venue check: which need a venue misses (names no person, but a need of few)
+    "staff_accessibility.venue_check": PERSONAL_DATA,
+    "staff_accessibility.venue_check_resolve": PERSONAL_DATA,
+    "staff_accessibility.venue_check_reopen": PERSONAL_DATA,
     # requests for access and erasure
     "privacy.person": PERSONAL_DATA,
     "privacy.export": PERSONAL_DATA,

@@ -32,6 +32,8 @@ ACTION_LABELS = {
     "survey.hide_text": _l("Freitext zurückgehalten"),
     "person.erase": _l("Personendaten gelöscht"),
     "service_task.update": _l("Unterstützungsleistung bearbeitet"),
+    "venue_check.resolve": _l("Ortsprüfung geklärt"),
+    "venue_check.reopen": _l("Ortsprüfung wieder geöffnet"),
     "user.create": _l("Benutzerkonto angelegt"),
     "user.update": _l("Benutzerkonto geändert"),
     "user.password": _l("Eigenes Passwort geändert"),
@@ -102,6 +104,10 @@ FIELD_LABELS = {
     "updated": _l("Aktualisiert"),
     # privacy
     "registrations": _l("Anmeldungen"),
+    # venue check
+    "venue_check": _l("Ortsprüfung"),
+    "resolution": _l("Lösung"),
+    "note": _l("Notiz"),
     # accounts
     "role": _l("Rolle"),
     "name": _l("Name"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template
 
+from seminars.accessibility import venue_check
 from seminars.accounts.access import current_actor
 from seminars.accounts.models import ROLE_STEERING
 from seminars.backoffice import services
@@ -18,14 +19,18 @@ def dashboard():
     seminars = services.upcoming(now)
     minimum = current_app.config["SURVEY_MIN_RESPONSES"]
     undelivered = None
+    venue_checks = None
     if current_actor().role == ROLE_STEERING:  # figures only, never a need a small count reveals
         seminars = services.withhold_small_needs(seminars, minimum)
     else:  # whom a mail did not reach is personal data
         undelivered = services.undelivered(now)
+        # Which seminar's venue misses a need tells of a person's need: staff only.
+        venue_checks = venue_check.open_mismatches(now)
     return render_template(
         "backoffice/dashboard.html",
         seminars=seminars,
         undelivered=undelivered,
+        venue_checks=venue_checks,
         today=berlin_date(now),
         minimum=minimum,
     )
