@@ -32,6 +32,11 @@ ACTION_LABELS = {
     "survey.hide_text": _l("Freitext zurückgehalten"),
     "person.erase": _l("Personendaten gelöscht"),
     "service_task.update": _l("Unterstützungsleistung bearbeitet"),
+    "service_task.tell_unavailable": _l("Absage einer Unterstützungsleistung mitgeteilt"),
+    "service_material.upload": _l("Unterlagen hochgeladen"),
+    "service_material.replace": _l("Unterlagen ersetzt"),
+    "service_material.update": _l("Freigabe der Unterlagen geändert"),
+    "service_material.delete": _l("Unterlagen gelöscht"),
     "user.create": _l("Benutzerkonto angelegt"),
     "user.update": _l("Benutzerkonto geändert"),
     "user.password": _l("Eigenes Passwort geändert"),
@@ -102,6 +107,10 @@ FIELD_LABELS = {
     "updated": _l("Aktualisiert"),
     # privacy
     "registrations": _l("Anmeldungen"),
+    # accessibility services and materials
+    "task": _l("Leistung"),
+    "available_from": _l("Verfügbar ab"),
+    "size": _l("Größe (Bytes)"),
     # accounts
     "role": _l("Rolle"),
     "name": _l("Name"),

@@ -17,6 +17,7 @@ from flask import current_app
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
 
+from seminars.accessibility import retention as accessibility_retention
 from seminars.core.unit_of_work import unit
 from seminars.extensions import db
 from seminars.outbox.services import DeliveryReport, deliver
@@ -46,6 +47,7 @@ class HousekeepingReport:
     survey_reminders: int = 0
     needs_deleted: int = 0
     anonymised: int = 0
+    materials_deleted: int = 0
     mail: DeliveryReport = field(default_factory=DeliveryReport)
 
 
@@ -168,6 +170,13 @@ def _send_session_reminders(now: datetime, horizon: datetime, first_start) -> in
     return sent
 
 
+def forget_old_materials(now: datetime) -> int:
+    """With the registrations, a seminar's materials (rows and files) and the free-text
+    notes of its accessibility tasks go once its retention has passed."""
+    with unit():
+        return accessibility_retention.forget_ended_before(privacy.retention_cutoff(now))
+
+
 def run(now: datetime) -> HousekeepingReport:
     report = HousekeepingReport()
     report.expired = expire_overdue(now)
@@ -177,5 +186,6 @@ def run(now: datetime) -> HousekeepingReport:
     report.survey_reminders = surveys.send_reminders(now)
     report.needs_deleted = privacy.delete_free_text_needs(now)
     report.anonymised = privacy.anonymise_old_registrations(now)
+    report.materials_deleted = forget_old_materials(now)
     report.mail = deliver()
     return report
