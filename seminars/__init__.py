@@ -170,6 +170,19 @@ def _connect_domains() -> None:
             eligible_ids=certificates.eligible_ids,
         )
     )
+    # Registrations tell a person which services are booked for their needs and offer the
+    # materials for them, without importing the accessibility package that builds on them
+    # (see registrations/service_notes.py).
+    from seminars.accessibility import materials as service_materials
+    from seminars.accessibility import notes as service_notes_source
+    from seminars.registrations import service_notes
+
+    service_notes.connect(
+        service_notes.ServiceNotes(
+            booked_services_of=service_notes_source.booked_services_of,
+            materials_of=service_materials.materials_for,
+        )
+    )
     # The audit log names staff members and registered people, whose packages build on it.
     from seminars.accounts import labels as account_labels
     from seminars.accounts import names as account_names
@@ -210,6 +223,7 @@ def _connect_seminar_notices() -> None:
 def _register_outbox(app: Flask) -> None:
     from sqlalchemy.orm import Session
 
+    from seminars.accessibility import files as material_files
     from seminars.accessibility import watch
     from seminars.outbox.services import install_session_hooks, send_committed
 
@@ -217,6 +231,8 @@ def _register_outbox(app: Flask) -> None:
     # Accessibility tasks follow the registrations and sessions a transaction changed; the
     # alerts they raise are mail, queued before the commit like any other.
     watch.install(Session)
+    # Material files follow the transaction that writes or deletes their rows.
+    material_files.install(Session)
 
     @app.after_request
     def send_mail_queued_by_this_request(response):
@@ -227,6 +243,7 @@ def _register_outbox(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from seminars.accessibility.staff_views import bp as staff_accessibility_bp
+    from seminars.accessibility.views import bp as accessibility_bp
     from seminars.accounts.views import bp as accounts_bp
     from seminars.api.views import bp as api_bp
     from seminars.audit.staff_views import bp as audit_bp
@@ -269,6 +286,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(audit_bp)
     app.register_blueprint(programme_import_bp)
     app.register_blueprint(staff_accessibility_bp)
+    app.register_blueprint(accessibility_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:
@@ -292,6 +310,7 @@ def _register_template_helpers(app: Flask) -> None:
         format_day=i18n.format_day,
         format_moment=i18n.format_moment,
         format_date_only=i18n.format_date_only,
+        format_file_size=i18n.format_file_size,
         iso_date=i18n.iso_date,
         scale_labels=scale_labels,
         format_label=format_label,

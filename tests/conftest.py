@@ -95,8 +95,15 @@ def database_url(request, tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
-def _app(database_url):
-    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url})
+def _app(database_url, tmp_path_factory):
+    app = create_app(
+        "testing",
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            # Uploaded materials land in a folder of the test run, never in instance/.
+            "MATERIALS_FOLDER": str(tmp_path_factory.mktemp("materials")),
+        },
+    )
     with app.app_context():
         upgrade()
         # The reference rows as the migrations made them; restored after every test, so

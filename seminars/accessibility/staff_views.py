@@ -3,14 +3,20 @@ materials."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
+from datetime import time
 
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from seminars.accessibility import materials, notes
 from seminars.accessibility import venue_check as checks
-from seminars.accessibility.forms import VenueCheckForm
+from seminars.accessibility.forms import MaterialForm, TellUnavailableForm, VenueCheckForm
 from seminars.accounts.access import current_actor
 from seminars.core.actions import perform, refusal_on
-from seminars.core.timezone import utcnow
+from seminars.core.errors import NotFoundError
+from seminars.core.timezone import berlin_date, berlin_to_utc, utcnow
+from seminars.programme.queries import seminar_with_details
 
 bp = Blueprint("staff_accessibility", __name__, url_prefix="/verwaltung")
 
@@ -77,3 +83,113 @@ def venue_check_reopen(seminar_id: int, check: str):
         _("Die Notiz ist zurückgenommen: Die Ortsprüfung ist wieder offen."),
     )
     return redirect(url_for("staff_accessibility.venue_check", seminar_id=seminar_id), code=303)
+
+
+def _material_forms(seminar_id: int, submitted: str | None = None, form=None) -> dict:
+    existing = materials.materials_of_seminar(seminar_id)
+    forms = {}
+    for item in materials.FORMATS:
+        if item.key == submitted and form is not None:
+            forms[item.key] = form
+            continue
+        material = existing.get(item.key)
+        available_from = (
+            material.available_from
+            if material
+            else materials.default_available_from(seminar_id, utcnow())
+        )
+        forms[item.key] = MaterialForm(
+            formdata=None,
+            prefix=item.key,
+            data={"available_from": berlin_date(available_from)},
+        )
+    return {"existing": existing, "forms": forms}
+
+
+@bp.route("/seminare/<int:seminar_id>/unterlagen", methods=["GET", "POST"], endpoint="materials")
+def materials_page(seminar_id: int):
+    seminar = seminar_with_details(seminar_id)
+    submitted = request.form.get("format") if request.method == "POST" else None
+    if submitted is not None and materials.format_of(submitted) is None:
+        raise NotFoundError()
+    form = MaterialForm(prefix=submitted) if submitted else None
+    if submitted and form is not None and form.validate_on_submit():
+        upload = form.file.data
+        day = form.available_from.data
+        with refusal_on(form) as refused:
+            materials.upload(
+                seminar_id,
+                submitted,
+                filename=upload.filename if upload else None,
+                data=upload.read(materials.MAX_FILE_BYTES + 1) if upload else None,
+                available_from=berlin_to_utc(day, time(0, 0)) if day else None,
+                actor=current_actor(),
+                now=utcnow(),
+            )
+        if not refused:
+            flash(_("Die Unterlagen sind gespeichert."), "success")
+            return redirect(url_for(".materials", seminar_id=seminar_id), code=303)
+    page = _material_forms(seminar_id, submitted, form)
+    return render_template(
+        "accessibility/materials.html",
+        seminar=seminar,
+        formats=materials.FORMATS,
+        **page,
+    ), 422 if form is not None and form.errors else 200
+
+
+@bp.post("/seminare/<int:seminar_id>/unterlagen/<int:material_id>/loeschen")
+def material_delete(seminar_id: int, material_id: int):
+    perform(
+        lambda: materials.delete(seminar_id, material_id, actor=current_actor()),
+        _("Die Unterlagen sind gelöscht."),
+    )
+    return redirect(url_for(".materials", seminar_id=seminar_id), code=303)
+
+
+@bp.route("/unterstuetzung/<int:task_id>/absage-mitteilen", methods=["GET", "POST"])
+def tell_unavailable(task_id: int):
+    task, seminar = notes.task_for_notice(task_id)
+    people = notes.affected(task)
+    if request.method == "GET":
+        form = TellUnavailableForm(
+            data={
+                f"text_{language}": notes.prepared_text(task, seminar, language)
+                for language in notes.LANGUAGES
+            }
+        )
+    else:
+        form = TellUnavailableForm()
+        if form.validate_on_submit():
+            with refusal_on(form) as refused:
+                count = notes.tell_unavailable(
+                    task_id,
+                    {"de": form.text_de.data, "en": form.text_en.data},
+                    actor=current_actor(),
+                    now=utcnow(),
+                )
+            if not refused:
+                flash(
+                    ngettext(
+                        "Die Nachricht geht an %(num)d Person.",
+                        "Die Nachricht geht an %(num)d Personen.",
+                        count,
+                    ),
+                    "success",
+                )
+                return redirect(
+                    url_for("staff_registrations.registrations", seminar_id=seminar.id),
+                    code=303,
+                )
+    by_language = {language: 0 for language in notes.LANGUAGES}
+    for registration in people:
+        language = registration.locale if registration.locale in by_language else "de"
+        by_language[language] += 1
+    return render_template(
+        "accessibility/tell_unavailable.html",
+        task=task,
+        seminar=seminar,
+        form=form,
+        count=len(people),
+        by_language=by_language,
+    ), 422 if form.errors else 200

@@ -97,6 +97,11 @@ ACCESS: dict[str, str | frozenset[str]] = {
     # certificates
     "certificates.verify": PUBLIC,
     "certificates.download_own": PUBLIC,  # behind the personal link
+    # accessibility services: materials behind the personal link, the rest for staff
+    "accessibility.material": PUBLIC,
+    "staff_accessibility.materials": PERSONAL_DATA,
+    "staff_accessibility.material_delete": PERSONAL_DATA,
+    "staff_accessibility.tell_unavailable": PERSONAL_DATA,
     "staff_certificates.issue_one": PERSONAL_DATA,
     "staff_certificates.issue_all": PERSONAL_DATA,
     "staff_certificates.download": PERSONAL_DATA,
@@ -183,6 +188,7 @@ PERSONAL_PUBLIC_ENDPOINTS = frozenset(
         "registrations.decline",
         "registrations.calendar",
         "certificates.download_own",
+        "accessibility.material",
         "surveys.answer",
         "surveys.submit",
         "surveys.thanks",

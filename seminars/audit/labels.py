@@ -34,6 +34,11 @@ ACTION_LABELS = {
     "service_task.update": _l("Unterstützungsleistung bearbeitet"),
     "venue_check.resolve": _l("Ortsprüfung geklärt"),
     "venue_check.reopen": _l("Ortsprüfung wieder geöffnet"),
+    "service_task.tell_unavailable": _l("Absage einer Unterstützungsleistung mitgeteilt"),
+    "service_material.upload": _l("Unterlagen hochgeladen"),
+    "service_material.replace": _l("Unterlagen ersetzt"),
+    "service_material.update": _l("Freigabe der Unterlagen geändert"),
+    "service_material.delete": _l("Unterlagen gelöscht"),
     "user.create": _l("Benutzerkonto angelegt"),
     "user.update": _l("Benutzerkonto geändert"),
     "user.password": _l("Eigenes Passwort geändert"),
@@ -108,6 +113,10 @@ FIELD_LABELS = {
     "venue_check": _l("Ortsprüfung"),
     "resolution": _l("Lösung"),
     "note": _l("Notiz"),
+    # accessibility services and materials
+    "task": _l("Leistung"),
+    "available_from": _l("Verfügbar ab"),
+    "size": _l("Größe (Bytes)"),
     # accounts
     "role": _l("Rolle"),
     "name": _l("Name"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, has_request_context, request
-from flask_babel import format_date, format_datetime, format_time, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale
 from flask_babel import gettext as _
 
 from seminars.core.timezone import berlin_date
@@ -59,3 +59,10 @@ def iso_date(value: str):
     from datetime import datetime
 
     return datetime.fromisoformat(value)
+
+
+def format_file_size(size: int) -> str:
+    """A file's size as people read it: "340 kB", "1,2 MB" (in the user's language)."""
+    if size < 1000 * 1000:
+        return _("%(size)s kB", size=format_decimal(max(1, round(size / 1000))))
+    return _("%(size)s MB", size=format_decimal(round(size / (1000 * 1000), 1)))

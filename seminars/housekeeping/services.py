@@ -17,6 +17,7 @@ from flask import current_app
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
 
+from seminars.accessibility import retention as accessibility_retention
 from seminars.accessibility import tasks as service_tasks
 from seminars.accessibility.alerts import queue_alerts
 from seminars.core.unit_of_work import unit
@@ -50,6 +51,7 @@ class HousekeepingReport:
     # Seminars whose accessibility tasks were out of step with their registrations.
     tasks_reconciled: int = 0
     anonymised: int = 0
+    materials_deleted: int = 0
     mail: DeliveryReport = field(default_factory=DeliveryReport)
 
 
@@ -181,6 +183,11 @@ def reconcile_service_tasks(now: datetime) -> int:
         with unit():
             queue_alerts(service_tasks.reconcile(seminar_id, now=now))
     return len(seminar_ids)
+def forget_old_materials(now: datetime) -> int:
+    """With the registrations, a seminar's materials (rows and files) and the free-text
+    notes of its accessibility tasks go once its retention has passed."""
+    with unit():
+        return accessibility_retention.forget_ended_before(privacy.retention_cutoff(now))
 
 
 def run(now: datetime) -> HousekeepingReport:
@@ -193,5 +200,6 @@ def run(now: datetime) -> HousekeepingReport:
     report.survey_reminders = surveys.send_reminders(now)
     report.needs_deleted = privacy.delete_free_text_needs(now)
     report.anonymised = privacy.anonymise_old_registrations(now)
+    report.materials_deleted = forget_old_materials(now)
     report.mail = deliver()
     return report

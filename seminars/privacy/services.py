@@ -48,6 +48,11 @@ def delete_free_text_needs(now: datetime) -> int:
         return registrations.delete_free_text_needs(ended_before=cutoff)
 
 
+def retention_cutoff(now: datetime) -> datetime:
+    """Seminars that ended before this moment are past ``RETENTION_MONTHS``."""
+    return now - timedelta(days=round(current_app.config["RETENTION_MONTHS"] * 30.44))
+
+
 def anonymise_old_registrations(now: datetime) -> int:
     """``RETENTION_MONTHS`` after a seminar its registrations lose names, addresses, phone,
     group, remarks and needs, their mails lose address and text, their certificates the name
@@ -57,7 +62,7 @@ def anonymise_old_registrations(now: datetime) -> int:
     A batch job (housekeeping): each seminar is one unit of work, so that a failure leaves
     no seminar half anonymised and keeps the seminars done before it done (the next run
     goes on from there)."""
-    cutoff = now - timedelta(days=round(current_app.config["RETENTION_MONTHS"] * 30.44))
+    cutoff = retention_cutoff(now)
     by_seminar = registrations.due_for_anonymising(ended_before=cutoff)
     for ids in by_seminar.values():
         with unit():

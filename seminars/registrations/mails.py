@@ -22,7 +22,7 @@ from seminars.outbox.services import Attachment, queue_mail
 from seminars.programme.ical import calendar_for
 from seminars.programme.models import Seminar
 from seminars.programme.queries import seminar_with_details
-from seminars.registrations import tokens
+from seminars.registrations import service_notes, tokens
 from seminars.registrations.models import Registration
 
 CONFIRM_REQUEST = "confirm_request"
@@ -143,6 +143,9 @@ def queue(registration: Registration, kind: str, **extra) -> None:
                 token=tokens.token_for(registration.id, registration.token_salt),
             ),
         }
+        if kind in (CONFIRMED, REMINDER):
+            # What is booked for the person's needs, in their language.
+            extra = {**extra, "booked_services": service_notes.booked_services_of(registration)}
         context = _context(registration, seminar, links, extra)
         subject = _subject(kind, seminar.title)
         body_text = render_template(f"mail/{kind}.txt", **context).strip() + "\n"

@@ -6,6 +6,7 @@ link into a registration and gathers what the management page shows.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,7 +18,7 @@ from seminars.core.errors import DomainError, NotFoundError
 from seminars.extensions import db
 from seminars.programme.models import FORMAT_IN_PERSON, Seminar
 from seminars.programme.queries import seminar_with_details
-from seminars.registrations import allocation, certificate_lookup, tokens
+from seminars.registrations import allocation, certificate_lookup, service_notes, tokens
 from seminars.registrations.models import (
     STATUS_CANCELLED,
     STATUS_CONFIRMED,
@@ -62,6 +63,10 @@ class Overview:
     has_certificate: bool = False
     # The last session is over: the page can only show the registration.
     taken_place: bool = False
+    # "Gebärdensprachdolmetschung ist gebucht.": one sentence per booked service.
+    booked_services: Sequence[str] = ()
+    # The materials for the person's needs they may download now.
+    materials: Sequence = ()
 
     @property
     def gone(self) -> bool:
@@ -103,6 +108,8 @@ def overview(token: str, *, now: datetime) -> Overview:
         link_from,
         has_certificate=certificate_lookup.has_active_certificate(registration.id),
         taken_place=seminar.has_taken_place(now),
+        booked_services=service_notes.booked_services_of(registration),
+        materials=service_notes.materials_of(registration, now),
     )
 
 

@@ -142,6 +142,7 @@ def live_server(tmp_path_factory):
             "MAIL_PORT": smtp_port,
             "CATALOGUE_CACHE_SECONDS": 0,
             "LANGUAGES": ["de", "en"],
+            "MATERIALS_FOLDER": str(tmp_path_factory.mktemp("live-materials")),
         },
     )
     with app.app_context():

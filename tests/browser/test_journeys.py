@@ -409,6 +409,102 @@ def test_staff_see_who_is_told_before_new_dates_are_saved(
         assert factories.outbox_kinds().count("seminar_changed") >= 2
 
 
+def seminar_with_services(live_server, tmp_path) -> tuple[int, int, str]:
+    """A seminar in a few days: a person whose interpreting is booked and whose large-print
+    PDF is ready, another waiting for the same interpreting; its id, the interpreting
+    task's id and the first person's personal link."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from seminars.accessibility import materials
+    from seminars.accessibility.models import ServiceTask
+    from seminars.core.timezone import utcnow
+    from seminars.extensions import db
+    from seminars.registrations import allocation, tokens
+    from tests import factories
+    from tests.accessibility.helpers import PDF
+
+    with live_server.app.app_context():
+        seminar = factories.seminar(
+            "Gruppen leiten mit Gebärdensprache", starts_in=timedelta(days=4)
+        )
+        found = []
+        for locale in ("de", "en"):
+            applicant = factories.applicant(
+                next(_people), locale=locale, need_sign_language=True, need_large_print=True
+            )
+            registration = allocation.register(seminar.id, applicant, now=utcnow()).registration
+            db.session.commit()
+            allocation.confirm(registration.id, now=utcnow())
+            db.session.commit()
+            found.append(registration)
+        task = db.session.scalars(
+            select(ServiceTask).where(
+                ServiceTask.seminar_id == seminar.id, ServiceTask.kind == "sign_language"
+            )
+        ).one()
+        task.status = "booked"
+        materials.upload(
+            seminar.id,
+            "pdf",
+            filename="Unterlagen Großdruck.pdf",
+            data=PDF,
+            available_from=utcnow() - timedelta(hours=1),
+            actor=None,
+            now=utcnow(),
+        )
+        db.session.commit()
+        token = tokens.token_for(found[0].id, found[0].token_salt)
+        return seminar.id, task.id, f"/anmeldung/{token}"
+
+
+@pytest.mark.parametrize(("language", "size"), VARIANTS)
+def test_people_are_told_of_services_and_staff_share_materials(
+    live_server, new_page, audit, language, size, tmp_path
+):
+    from tests.accessibility.helpers import docx
+
+    page = new_page(VIEWPORTS[size])
+    tag = f"{language}-{size}"
+    seminar_id, task_id, personal = seminar_with_services(live_server, tmp_path)
+    page.goto(live_server.url + "/")
+    choose_language(page, language)
+    page.goto(live_server.url + personal)
+    assert page.locator(".booked-services li").count() == 1
+    assert page.locator(".materials a").count() == 1
+    audit.check(page, f"personal-page-services-{tag}")
+
+    staff_login(live_server, page, role="staff")
+    page.goto(live_server.url + f"/verwaltung/seminare/{seminar_id}/anmeldungen")
+    page.click(f"a[href$='/verwaltung/seminare/{seminar_id}/unterlagen']")
+    page.wait_for_url(f"**/verwaltung/seminare/{seminar_id}/unterlagen")
+    audit.check(page, f"materials-{tag}")
+    wrong = tmp_path / "braille.docx"
+    wrong.write_bytes(b"not a word file")
+    page.set_input_files("#docx-file", str(wrong))
+    page.click("form:has(#docx-file) button[type=submit]")
+    page.wait_for_selector(".error-summary")
+    audit.check(page, f"materials-bad-file-{tag}")
+    good = tmp_path / "braille.docx"
+    good.write_bytes(docx())
+    page.set_input_files("#docx-file", str(good))
+    page.click("form:has(#docx-file) button[type=submit]")
+    page.wait_for_selector(".notice--success")
+    audit.check(page, f"materials-saved-{tag}")
+
+    page.goto(live_server.url + f"/verwaltung/unterstuetzung/{task_id}/absage-mitteilen")
+    assert "Gruppen leiten" in page.input_value("#text_de")
+    audit.check(page, f"tell-unavailable-{tag}")
+    page.click("form.registration-form button[type=submit]")
+    page.wait_for_url(f"**/verwaltung/seminare/{seminar_id}/anmeldungen")
+    assert page.locator(".notice--success").count() == 1
+    with live_server.app.app_context():
+        from tests import factories
+
+        assert factories.outbox_kinds().count("service_unavailable") >= 2
+
+
 def password_link_for(live_server, address: str) -> str:
     """The path of the newest password link mailed to an address (after the outbox worker)."""
     import re
