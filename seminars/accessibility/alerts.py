@@ -67,6 +67,7 @@ def _recipient(task: ServiceTask) -> str:
 def _queue(change: Change, reason: str) -> None:
     task = change.task
     seminar = db.session.get(Seminar, task.seminar_id)
+    assert seminar is not None  # the task belongs to it (deleted with it)
     link = external_url("planning.seminar", seminar_id=task.seminar_id)
     with force_locale("de"):
         service = kind_label(task.kind)

@@ -116,6 +116,7 @@ ACCESS: dict[str, str | frozenset[str]] = {
     "statistics.overview": ANY_STAFF,
     "statistics.export": ANY_STAFF,
     "statistics.export_xlsx": ANY_STAFF,
+    "statistics.service_costs_export": ANY_STAFF,
     "statistics.report": ANY_STAFF,
     # requests for access and erasure
     "privacy.person": PERSONAL_DATA,
