@@ -121,6 +121,7 @@ ACCESS: dict[str, str | frozenset[str]] = {
     "statistics.overview": ANY_STAFF,
     "statistics.export": ANY_STAFF,
     "statistics.export_xlsx": ANY_STAFF,
+    "statistics.service_costs_export": ANY_STAFF,
     "statistics.report": ANY_STAFF,
     # the venue check: which need a venue misses (names no person, but a need of few)
     "staff_accessibility.venue_check": PERSONAL_DATA,

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from seminars.accessibility import tasks as accessibility_tasks
 from seminars.core.locking import begin_write
 from seminars.core.timezone import berlin_date, berlin_to_utc
+from seminars.demo import accessibility as demo_services
 from seminars.demo import data
 from seminars.demo.completed import CompletedSeminar, complete_latest_past_seminar
 from seminars.extensions import db
@@ -225,10 +226,13 @@ def seed_demo(now: datetime, *, seed: int = 2027) -> DemoSummary:
             tokens.token_for(registration.id, registration.token_salt)
         )
     db.session.flush()
+    providers = demo_services.seed_providers()
+    upcoming = demo_services.give_needs(now)
     # The accessibility tasks the demo volunteers' needs create (quietly: no alert mails, as
     # the needs arrived long before the demo starts).
     for seminar_id in db.session.scalars(select(Seminar.id)):
         accessibility_tasks.reconcile(seminar_id, now=now)
+    demo_services.book_services(now, providers, upcoming)
     _mails_already_sent()
     completed = complete_latest_past_seminar(rng, now)
     return DemoSummary(seminars, registrations, completed)

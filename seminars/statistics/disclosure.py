@@ -13,12 +13,16 @@ isolate single people, so with those the table is not offered at all.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from sqlalchemy import func, select
 
 from seminars.extensions import db
 from seminars.registrations.models import STATUS_CONFIRMED, Registration
+
+K = TypeVar("K", bound=Hashable)
 
 
 @dataclass
@@ -36,9 +40,10 @@ class CountyTable:
         return not self.rows and not self.other
 
 
-def publish_year(cells: dict[str | None, int], minimum: int) -> tuple[dict[str, int], int]:
+def publish_year(cells: Mapping[K | None, int], minimum: int) -> tuple[dict[K, int], int]:
     """The published counties of one year and the pooled rest (0 when the whole year is below
-    the minimum: then nothing of it is published)."""
+    the minimum: then nothing of it is published). Also for other cells than counties (the
+    topics of ``service_costs``); a key of None always joins the pooled rest."""
     shown = {county: n for county, n in cells.items() if county and n >= minimum}
     other = sum(n for county, n in cells.items() if county not in shown)
     # Secondary suppression: a pooled row below the minimum takes in the smallest counties.

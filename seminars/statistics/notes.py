@@ -21,3 +21,38 @@ def years_left_out_note(years: int, minimum: int) -> str:
         years,
         n=minimum,
     )
+
+
+def service_costs_note() -> str:
+    return _(
+        "Die Leistungen und ihre Kosten zeigen wir nur für ganze Jahre, auf Wunsch für einen "
+        "Themenbereich: Mit einem Filter nach Form oder Seminar ließen sich durch Vergleiche "
+        "einzelne Personen herausrechnen."
+    )
+
+
+def service_rule_note(minimum: int) -> str:
+    return _(
+        "Jede Leistung gibt es nur, weil jemand sie brauchte. Zum Schutz dieser Personen "
+        "zählen Themenbereiche, in denen in einem Jahr weniger als %(n)d Personen eine Art "
+        "von Leistung brauchten, unter „Andere Themenbereiche“, ebenso so viele kleine "
+        "Themenbereiche, dass auch diese Zeile mindestens %(n)d Personen umfasst. Summen "
+        "enthalten nur gezeigte Zeilen.",
+        n=minimum,
+    )
+
+
+def services_left_out_note(minimum: int) -> str:
+    return _(
+        "Leistungen, die in einem Jahr insgesamt weniger als %(n)d Personen brauchten, sind "
+        "nicht enthalten.",
+        n=minimum,
+    )
+
+
+def split_hidden_note(minimum: int) -> str:
+    return _(
+        "* Ein Teil der Kosten ist erst geplant oder fehlt noch. Wie groß dieser Teil ist, "
+        "zeigen wir hier nicht, weil er sich auf weniger als %(n)d Personen bezöge.",
+        n=minimum,
+    )

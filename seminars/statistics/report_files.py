@@ -9,6 +9,7 @@ from datetime import datetime
 from flask import render_template
 from flask_babel import gettext as _
 
+from seminars.accessibility.labels import kind_label
 from seminars.core.i18n import current_language
 from seminars.core.pdf import html_to_pdf
 from seminars.exports.sheets import (
@@ -21,7 +22,15 @@ from seminars.exports.sheets import (
 )
 from seminars.registrations.labels import county_label
 from seminars.statistics.charts import charts_of, question_rows
-from seminars.statistics.notes import county_note, years_left_out_note
+from seminars.statistics.notes import (
+    county_note,
+    service_costs_note,
+    service_rule_note,
+    services_left_out_note,
+    split_hidden_note,
+    years_left_out_note,
+)
+from seminars.statistics.service_costs import ServiceCosts, ServiceFigures, ServiceRow
 from seminars.surveys.models import KIND_TEXT
 
 
@@ -42,6 +51,7 @@ def statistics_sheets(stats, locale: str) -> list[Sheet]:
         _county_sheet(stats),
         overflow,
         years,
+        service_costs_sheet(stats.services, locale),
     ]
 
 
@@ -53,6 +63,11 @@ def statistics_csv(stats, locale: str) -> bytes:
             rows.append([])
         rows += [sheet.header, *sheet.rows]
     return to_csv_rows(rows, locale=locale)
+
+
+def service_costs_csv(table: ServiceCosts, locale: str) -> bytes:
+    sheet = service_costs_sheet(table, locale)
+    return to_csv_rows([sheet.header, *sheet.rows], locale=locale)
 
 
 def statistics_xlsx(stats, locale: str) -> bytes:
@@ -67,6 +82,10 @@ def annual_report_pdf(stats, *, now: datetime) -> bytes:
         now=now,
         county_note=county_note(),
         years_left_out_note=years_left_out_note,
+        service_costs_note=service_costs_note(),
+        service_rule_note=service_rule_note,
+        services_left_out_note=services_left_out_note,
+        split_hidden_note=split_hidden_note,
     )
     return html_to_pdf(html)
 
@@ -123,4 +142,79 @@ def _county_sheet(stats) -> Sheet:
         sheet.rows.append([_("Andere Landkreise oder ohne Angabe"), table.other])
     if table.years_left_out:
         sheet.rows.append([years_left_out_note(table.years_left_out, stats.minimum)])
+    return sheet
+
+
+def _service_cells(figures: ServiceFigures, interpreting: bool) -> list:
+    return [
+        figures.services,
+        figures.sessions if interpreting else "",
+        Fixed(figures.hours, 1) if interpreting else "",
+        Fixed(figures.cost_euros, 2),
+        *(
+            [Fixed(figures.planned_only_euros, 2), figures.unpriced]
+            if figures.split_shown
+            else [
+                _("enthalten*") if figures.has_planned else "",
+                _("ja*") if figures.unpriced else "",
+            ]
+        ),
+    ]
+
+
+def service_costs_sheet(table: ServiceCosts, locale: str) -> Sheet:
+    """Services by year, topic and kind, the totals of each year and of all years."""
+    sheet = Sheet(
+        _("Leistungen und Kosten"),
+        [
+            _("Jahr"),
+            _("Themenbereich"),
+            _("Leistung"),
+            _("Anzahl Leistungen"),
+            _("Termine gedolmetscht"),
+            _("Stunden gedolmetscht"),
+            _("Kosten (EUR)"),
+            _("davon erst geplant (EUR)"),
+            _("Leistungen ohne Kostenangabe"),
+        ],
+    )
+    if not table.offered:
+        sheet.rows.append([service_costs_note()])
+        return sheet
+
+    def row_of(row: ServiceRow, topic_text: str) -> list:
+        return [
+            row.year,
+            topic_text,
+            kind_label(row.kind or ""),
+            *_service_cells(row.figures, row.interpreting),
+        ]
+
+    for year in table.years:
+        for row in year.rows:
+            topic = row.topic.name(locale) if row.topic else _("Andere Themenbereiche")
+            sheet.rows.append(row_of(row, topic))
+        for row in year.kind_totals:
+            sheet.rows.append(row_of(row, _("Alle Themenbereiche")))
+        sheet.rows.append(
+            [
+                year.year,
+                _("Alle Themenbereiche"),
+                _("Alle Leistungen"),
+                *_service_cells(year.total, True),
+            ]
+        )
+    if len(table.years) > 1:
+        sheet.rows.append(
+            [
+                _("Alle Jahre"),
+                _("Alle Themenbereiche"),
+                _("Alle Leistungen"),
+                *_service_cells(table.total, True),
+            ]
+        )
+    if table.split_hidden:
+        sheet.rows.append([split_hidden_note(table.minimum)])
+    if table.left_out:
+        sheet.rows.append([services_left_out_note(table.minimum)])
     return sheet

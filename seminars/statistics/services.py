@@ -33,6 +33,7 @@ from seminars.registrations.models import (
     seats_expression,
 )
 from seminars.statistics.disclosure import CountyTable, county_table
+from seminars.statistics.service_costs import ServiceCosts, service_costs
 from seminars.statistics.survey_figures import (
     QuestionFigures,
     ResponseRate,
@@ -93,6 +94,7 @@ class Statistics:
     by_year: dict  # (topic name, question key) -> {year: (mean, n)}, n always >= minimum
     years: list[int]
     question_texts: dict[str, tuple[str, str]] = field(default_factory=dict)
+    services: ServiceCosts = field(default_factory=ServiceCosts)
 
     def question_text(self, key: str, locale: str) -> str:
         """The wording of the question with this key (its current version), else the key."""
@@ -209,6 +211,18 @@ def _overflow(held) -> list[tuple[Seminar, int]]:
     return [(seminar, count) for seminar, count in rows]
 
 
+def services_of(filters: Filters, *, now: datetime) -> ServiceCosts:
+    """Accessibility services and their costs by year, topic and kind (``service_costs``):
+    built from whole years of every topic and format, so that the topic filter only picks
+    published rows; with a format or seminar filter, not offered."""
+    return service_costs(
+        _held(Filters(year=filters.year), now),
+        offered=not (filters.format or filters.seminar_id),
+        topic_key=filters.topic,
+        minimum=current_app.config["SURVEY_MIN_RESPONSES"],
+    )
+
+
 def statistics(filters: Filters, *, now: datetime) -> Statistics:
     minimum = current_app.config["SURVEY_MIN_RESPONSES"]
     held = _held(filters, now)
@@ -227,6 +241,7 @@ def statistics(filters: Filters, *, now: datetime) -> Statistics:
         by_year=survey.by_year,
         years=survey.years,
         question_texts=survey.texts,
+        services=services_of(filters, now=now),
     )
 
 

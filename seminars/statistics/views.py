@@ -11,7 +11,14 @@ from seminars.core.timezone import utcnow
 from seminars.programme.models import FORMATS
 from seminars.statistics import report_files, services
 from seminars.statistics.charts import charts_of
-from seminars.statistics.notes import county_note, years_left_out_note
+from seminars.statistics.notes import (
+    county_note,
+    service_costs_note,
+    service_rule_note,
+    services_left_out_note,
+    split_hidden_note,
+    years_left_out_note,
+)
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -49,6 +56,10 @@ def overview():
         "statistics/overview.html",
         stats=stats,
         county_note=county_note(),
+        service_costs_note=service_costs_note(),
+        service_rule_note=service_rule_note,
+        services_left_out_note=services_left_out_note,
+        split_hidden_note=split_hidden_note,
         years_left_out_note=years_left_out_note,
         charts=charts_of(stats, locale),
         topics=topics,
@@ -65,6 +76,13 @@ def export():
     body = report_files.statistics_csv(stats, current_language())
     # Flask adds "; charset=utf-8" to every text type.
     return _attachment(body, "text/csv", "statistik.csv")
+
+
+@bp.get("/statistik/leistungen.csv")
+def service_costs_export():
+    table = services.services_of(_filters(), now=utcnow())
+    body = report_files.service_costs_csv(table, current_language())
+    return _attachment(body, "text/csv", "leistungen-kosten.csv")
 
 
 @bp.get("/statistik.xlsx")

@@ -132,3 +132,20 @@ def test_the_statistics_show_survey_figures(app, client, login):
     login("staff")
     page = client.get("/verwaltung/statistik").get_data(as_text=True)
     assert "zu wenige Antworten" not in page.split("Rücklaufquote", 1)[1][:300]
+
+
+def test_the_demo_shows_what_accessibility_services_cost(app):
+    from seminars.accessibility.models import TASK_PROVIDED, ServiceProvider, ServiceTask
+
+    now = utcnow()
+    seed_demo(now)
+    db.session.commit()
+    assert len(db.session.scalars(select(ServiceProvider)).all()) == 3
+    provided = db.session.scalars(
+        select(ServiceTask).where(ServiceTask.status.in_(TASK_PROVIDED))
+    ).all()
+    assert any(t.actual_cost_cents for t in provided)
+    assert any(t.planned_cost_cents and t.actual_cost_cents is None for t in provided)
+    table = statistics.services_of(statistics.Filters(), now=now)
+    # The completed seminar's sign-language interpreting (three people) is published.
+    assert not table.empty and table.total.cost_cents > 0 and table.total.sessions > 0

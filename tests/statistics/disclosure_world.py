@@ -147,7 +147,7 @@ def _keys_by_text() -> dict[str, str]:
 
 
 def parse(text: str) -> Published:
-    headline, questions, counties, _overflow, years = _sections(text)
+    headline, questions, counties, _overflow, years, *_services = _sections(text)
     key_of = _keys_by_text()
     published = Published()
     published.rate = next(row[1] for row in headline if row[0].startswith("Rücklaufquote"))
