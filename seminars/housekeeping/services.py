@@ -183,6 +183,8 @@ def reconcile_service_tasks(now: datetime) -> int:
         with unit():
             queue_alerts(service_tasks.reconcile(seminar_id, now=now))
     return len(seminar_ids)
+
+
 def forget_old_materials(now: datetime) -> int:
     """With the registrations, a seminar's materials (rows and files) and the free-text
     notes of its accessibility tasks go once its retention has passed."""
