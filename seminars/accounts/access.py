@@ -117,6 +117,12 @@ ACCESS: dict[str, str | frozenset[str]] = {
     "statistics.export": ANY_STAFF,
     "statistics.export_xlsx": ANY_STAFF,
     "statistics.report": ANY_STAFF,
+    # accessibility services: the needs of seminars, counted (the names are on the
+    # registrations page)
+    "staff_accessibility.tasks": PERSONAL_DATA,
+    "staff_accessibility.task": PERSONAL_DATA,
+    "staff_accessibility.providers": PERSONAL_DATA,
+    "staff_accessibility.provider_edit": PERSONAL_DATA,
     # requests for access and erasure
     "privacy.person": PERSONAL_DATA,
     "privacy.export": PERSONAL_DATA,

@@ -32,6 +32,7 @@ ACTION_LABELS = {
     "survey.hide_text": _l("Freitext zurückgehalten"),
     "person.erase": _l("Personendaten gelöscht"),
     "service_task.update": _l("Unterstützungsleistung bearbeitet"),
+    "service_provider.save": _l("Anbieter für Unterstützung gespeichert"),
     "user.create": _l("Benutzerkonto angelegt"),
     "user.update": _l("Benutzerkonto geändert"),
     "user.password": _l("Eigenes Passwort geändert"),
@@ -102,6 +103,17 @@ FIELD_LABELS = {
     "updated": _l("Aktualisiert"),
     # privacy
     "registrations": _l("Anmeldungen"),
+    # accessibility services
+    "task": _l("Leistung"),
+    "owner_id": _l("Zuständig"),
+    "provider_id": _l("Anbieter"),
+    "provider_text": _l("Anbieter (weitere Angaben)"),
+    "planned_cost_cents": _l("Geplante Kosten"),
+    "actual_cost_cents": _l("Tatsächliche Kosten"),
+    "note": _l("Notiz"),
+    "provider": _l("Anbieter"),
+    "kinds": _l("Leistungen"),
+    "contact": _l("Kontakt"),
     # accounts
     "role": _l("Rolle"),
     "name": _l("Name"),

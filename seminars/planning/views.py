@@ -11,7 +11,7 @@ from seminars.audit.presentation import rows_for
 from seminars.core.actions import perform, refusal_on
 from seminars.core.i18n import format_session_range
 from seminars.core.timezone import berlin_date, utcnow
-from seminars.planning import services
+from seminars.planning import service_tasks, services
 from seminars.planning.change_rules import new_past_sessions
 from seminars.planning.forms import SeminarForm, TopicForm, VenueForm
 from seminars.planning.services import ChangedMeanwhile
@@ -95,7 +95,12 @@ def seminar_new():
 def seminar(seminar_id: int):
     item = services.get_seminar(seminar_id)
     audit = rows_for(seminar_id=seminar_id, show_people=current_actor().sees_personal_data)
-    return render_template("planning/seminar.html", seminar=item, audit=audit)
+    return render_template(
+        "planning/seminar.html",
+        seminar=item,
+        audit=audit,
+        service_tasks=service_tasks.tasks_of(seminar_id),
+    )
 
 
 @bp.route("/seminare/<int:seminar_id>/bearbeiten", methods=["GET", "POST"])
