@@ -184,6 +184,9 @@ def _connect_domains() -> None:
         )
     )
     # The audit log names staff members and registered people, whose packages build on it.
+    # The audit log names staff members and registered people, whose packages build on it,
+    # and words the values of accessibility tasks.
+    from seminars.accessibility import task_lists
     from seminars.accounts import labels as account_labels
     from seminars.accounts import names as account_names
     from seminars.audit import directory as audit_directory
@@ -198,8 +201,16 @@ def _connect_domains() -> None:
             registration_status_label=registration_labels.registration_status_label,
             role_label=account_labels.role_label,
             domain_field_label=need_field_label,
+            domain_value_text=task_lists.audit_value_text,
         )
     )
+
+    # The seminar's page lists its accessibility tasks; planning may not import the
+    # accessibility package, so it asks through a lookup (see planning/service_tasks.py).
+    from seminars.core.timezone import utcnow
+    from seminars.planning import service_tasks
+
+    service_tasks.connect(lambda seminar_id: task_lists.tasks_of_seminar(seminar_id, utcnow()))
 
 
 def _connect_seminar_notices() -> None:

@@ -67,7 +67,7 @@ def _recipient(task: ServiceTask) -> str:
 def _queue(change: Change, reason: str) -> None:
     task = change.task
     seminar = db.session.get_one(Seminar, task.seminar_id)
-    link = external_url("planning.seminar", seminar_id=task.seminar_id)
+    link = external_url("staff_accessibility.task", task_id=task.id)
     with force_locale("de"):
         service = kind_label(task.kind)
         if reason == "arrived":

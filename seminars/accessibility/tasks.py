@@ -29,6 +29,7 @@ from seminars.accessibility.models import (
     ServiceProvider,
     ServiceTask,
 )
+from seminars.accessibility.providers import may_own
 from seminars.audit.services import changes, record
 from seminars.core.actor import Actor
 from seminars.core.errors import DomainError, NotFoundError
@@ -209,6 +210,8 @@ def update_task(
         raise NotFoundError()
     if status not in TASK_STATUSES:
         raise DomainError(_l("Bitte wählen Sie einen der angebotenen Stände."), field="status")
+    if owner_id is not None and owner_id != task.owner_id and not may_own(owner_id):
+        raise DomainError(_l("Bitte wählen Sie eine Person aus der Liste."), field="owner_id")
     if provider_id is not None and db.session.get(ServiceProvider, provider_id) is None:
         raise DomainError(_l("Diesen Anbieter gibt es nicht (mehr)."), field="provider_id")
     for cents, field in ((planned_cost_cents, "planned_cost"), (actual_cost_cents, "actual_cost")):

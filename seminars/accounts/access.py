@@ -127,6 +127,12 @@ ACCESS: dict[str, str | frozenset[str]] = {
     "staff_accessibility.venue_check": PERSONAL_DATA,
     "staff_accessibility.venue_check_resolve": PERSONAL_DATA,
     "staff_accessibility.venue_check_reopen": PERSONAL_DATA,
+    # accessibility services: the needs of seminars, counted (the names are on the
+    # registrations page)
+    "staff_accessibility.tasks": PERSONAL_DATA,
+    "staff_accessibility.task": PERSONAL_DATA,
+    "staff_accessibility.providers": PERSONAL_DATA,
+    "staff_accessibility.provider_edit": PERSONAL_DATA,
     # requests for access and erasure
     "privacy.person": PERSONAL_DATA,
     "privacy.export": PERSONAL_DATA,

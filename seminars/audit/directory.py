@@ -11,6 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
+from typing import Any
+
+
+def _no_words(action: str, name: str, value: Any) -> str | None:
+    return None
 
 
 @dataclass(frozen=True)
@@ -22,6 +27,8 @@ class Directory:
     role_label: Callable[[str], str]
     # Words for fields another domain records, e.g. the needs (None: not one of them).
     domain_field_label: Callable[[str], str | None]
+    # Words for a value another domain records, e.g. a task's state (None: not one of them).
+    domain_value_text: Callable[[str, str, Any], str | None] = _no_words
 
 
 _connected: list[Directory] = []

@@ -39,6 +39,7 @@ ACTION_LABELS = {
     "service_material.replace": _l("Unterlagen ersetzt"),
     "service_material.update": _l("Freigabe der Unterlagen geändert"),
     "service_material.delete": _l("Unterlagen gelöscht"),
+    "service_provider.save": _l("Anbieter für Unterstützung gespeichert"),
     "user.create": _l("Benutzerkonto angelegt"),
     "user.update": _l("Benutzerkonto geändert"),
     "user.password": _l("Eigenes Passwort geändert"),
@@ -117,6 +118,15 @@ FIELD_LABELS = {
     "task": _l("Leistung"),
     "available_from": _l("Verfügbar ab"),
     "size": _l("Größe (Bytes)"),
+    # accessibility services
+    "owner_id": _l("Zuständig"),
+    "provider_id": _l("Anbieter"),
+    "provider_text": _l("Anbieter (weitere Angaben)"),
+    "planned_cost_cents": _l("Geplante Kosten"),
+    "actual_cost_cents": _l("Tatsächliche Kosten"),
+    "provider": _l("Anbieter"),
+    "kinds": _l("Leistungen"),
+    "contact": _l("Kontakt"),
     # accounts
     "role": _l("Rolle"),
     "name": _l("Name"),

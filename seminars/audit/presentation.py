@@ -34,6 +34,9 @@ _ISO_MOMENT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2
 REFERENCES = {"topic_id": "topic", "venue_id": "venue", "session_id": "session"}
 # Values about the person of a registration: withheld from whoever may not see personal data.
 PERSONAL_FIELDS = frozenset({"first_name", "last_name", "email", "phone", "organisation"})
+# Fields recorded on both sides to say what an entry is about (a seminar's accessibility
+# task, a provider): shown even though they did not change.
+SUBJECT_FIELDS = frozenset({"task", "provider"})
 
 
 @dataclass(frozen=True)
@@ -182,6 +185,11 @@ def changes_of(entry: AuditEntry, names: _Names | None = None) -> list[Change]:
     result = []
     for key in [*after, *(k for k in before if k not in after)]:
         old, new = before.get(key, _MISSING), after.get(key, _MISSING)
+        if old == new and key in SUBJECT_FIELDS and new is not _MISSING:
+            # Which one of several the entry is about: shown once, as it is.
+            name = str(key)
+            result.append(Change(_field_label(name), None, value_text(entry.action, name, new)))
+            continue
         if old == new:
             continue
         if (old is _MISSING and _is_empty(new)) or (new is _MISSING and _is_empty(old)):
@@ -201,6 +209,9 @@ def value_text(action: str, name: str, value: Any, names: _Names | None = None) 
     """One recorded value in words; never raises, whatever was stored."""
     names = names or _Names()
     try:
+        worded = directory().domain_value_text(action, name, value)
+        if worded is not None:
+            return worded
         formatter = VALUE_FORMATTERS.get(name)
         if formatter is not None and not _is_empty(value):
             return formatter(action, value, names)

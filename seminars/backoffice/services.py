@@ -48,10 +48,9 @@ class SeminarStatus:
         return self.interpreter_deadline is not None and self.interpreter_deadline < today
 
     def attention(self, today: date) -> list[str]:
-        """Codes of what needs doing, most urgent first (the template words them)."""
+        """Codes of what needs doing, most urgent first (the template words them). Booking
+        interpreters and other support is the accessibility tasks' list, for staff only."""
         items = []
-        if self.interpreter_deadline and self.interpreter_deadline <= today + timedelta(days=7):
-            items.append("interpreters")
         if self.unconfirmed:
             items.append("unconfirmed")
         if self.confirmed_waiting and self.seats_taken < self.seminar.capacity:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template
 
-from seminars.accessibility import venue_check
+from seminars.accessibility import task_lists, venue_check
 from seminars.accounts.access import current_actor
 from seminars.accounts.models import ROLE_STEERING
 from seminars.backoffice import services
@@ -20,17 +20,20 @@ def dashboard():
     minimum = current_app.config["SURVEY_MIN_RESPONSES"]
     undelivered = None
     venue_checks = None
+    service_tasks = None
     if current_actor().role == ROLE_STEERING:  # figures only, never a need a small count reveals
         seminars = services.withhold_small_needs(seminars, minimum)
-    else:  # whom a mail did not reach is personal data
+    else:  # whom a mail did not reach is personal data; the tasks name a seminar's needs
         undelivered = services.undelivered(now)
         # Which seminar's venue misses a need tells of a person's need: staff only.
         venue_checks = venue_check.open_mismatches(now)
+        service_tasks = task_lists.needing_attention(now)
     return render_template(
         "backoffice/dashboard.html",
         seminars=seminars,
         undelivered=undelivered,
         venue_checks=venue_checks,
+        service_tasks=service_tasks,
         today=berlin_date(now),
         minimum=minimum,
     )

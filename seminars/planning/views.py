@@ -11,7 +11,7 @@ from seminars.audit.presentation import rows_for
 from seminars.core.actions import perform, refusal_on
 from seminars.core.i18n import format_session_range
 from seminars.core.timezone import berlin_date, utcnow
-from seminars.planning import seminar_notices, services
+from seminars.planning import seminar_notices, service_tasks, services
 from seminars.planning.change_rules import new_past_sessions
 from seminars.planning.forms import SeminarForm, TopicForm, VenueForm
 from seminars.planning.services import ChangedMeanwhile
@@ -95,8 +95,13 @@ def seminar_new():
 def seminar(seminar_id: int):
     item = services.get_seminar(seminar_id)
     audit = rows_for(seminar_id=seminar_id, show_people=current_actor().sees_personal_data)
-    notices = seminar_notices.notices_for(seminar_id, utcnow())
-    return render_template("planning/seminar.html", seminar=item, audit=audit, notices=notices)
+    return render_template(
+        "planning/seminar.html",
+        seminar=item,
+        audit=audit,
+        notices=seminar_notices.notices_for(seminar_id, utcnow()),
+        service_tasks=service_tasks.tasks_of(seminar_id),
+    )
 
 
 @bp.route("/seminare/<int:seminar_id>/bearbeiten", methods=["GET", "POST"])

@@ -2,7 +2,9 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
+from seminars.accessibility.models import ServiceTask
 from seminars.core.timezone import utcnow
 from seminars.extensions import db
 from seminars.registrations import allocation
@@ -20,23 +22,35 @@ def test_dashboard_shows_figures_and_what_needs_attention(client, login, count_q
     later = factories.seminar("Später", starts_in=timedelta(days=60))
     factories.failed_mail(factories.registration(later))
     client.get("/verwaltung/")  # sends the mails the registrations above queued
-    # Both counts start cold: what the test's session still holds (the logged-in account)
-    # would otherwise spare the first page a query.
     db.session.expire_all()
     with count_queries() as counter:
         page = client.get("/verwaltung/").get_data(as_text=True)
     few = counter.count
     assert "Bald mit Dolmetschung" in page and "2 / 2 (100" in page
-    assert "Dolmetschung bis" in page and "3 unbestätigte Anmeldungen" in page
+    assert "3 unbestätigte Anmeldungen" in page
+    # Booking the interpreters is on the list of support to organise, linked to its task.
+    support = _support(page)
+    task_id = db.session.scalar(select(ServiceTask.id).where(ServiceTask.seminar_id == soon.id))
+    item = support.split(f'href="/verwaltung/unterstuetzung/{task_id}"')[1].split("</li>")[0]
+    assert "Gebärdensprachdolmetschung (DGS)" in item and "Bald mit Dolmetschung" in item
+    assert "1 Person" in item and "buchen bis" in item and "noch niemand zuständig" in item
     assert "1 Mail konnte nicht zugestellt werden." in page
     for _ in range(10):
-        factories.fill(factories.seminar(), 2, waitlisted=1)
+        seminar = factories.seminar()
+        factories.fill(seminar, 2, waitlisted=1)
+        factories.registration(seminar, commit=False).need_large_print = True
         factories.failed_mail(factories.registration(later))
-    db.session.expire_all()
+    client.get("/verwaltung/")  # sends the alerts the new needs queued
+    db.session.expire_all()  # the request shares this session: nothing loaded beforehand
     with count_queries() as counter:
         page = client.get("/verwaltung/").get_data(as_text=True)
     assert counter.count == few
     assert "11 Mails konnten nicht zugestellt werden." in page
+    assert _support(page).count("Unterlagen in Großdruck") == 10
+
+
+def _support(page: str) -> str:
+    return page.split('id="tasks-heading"')[1].split("</section>")[0]
 
 
 def test_steering_sees_the_start_page_without_names(client, login):
@@ -98,7 +112,9 @@ def test_steering_never_sees_a_need_counted_below_the_minimum(client, login, min
         "Eine Dolmetschung" not in attention
         or "Dolmetschung bis" not in attention.split("Eine Dolmetschung")[1].split("</li>")[0]
     )
-    assert "(1 Anfragen)" not in page and "(3 Anfragen)" in page
+    # The list of support to organise names the needs of seminars: staff only.
+    assert 'id="tasks-heading"' not in page and "/verwaltung/unterstuetzung" not in page
+    assert "Gebärdensprachdolmetschung" not in page and "Anfrage" not in page
 
 
 def test_staff_keep_the_exact_needs_to_book_interpreters(client, login, minimum_of_three):
@@ -121,8 +137,12 @@ def test_staff_reach_each_seminar_from_the_start_page_and_see_overdue_bookings(c
     assert f'<th scope="row">{link}' in page
     assert _row(page, "Zu spät gebucht")[4].endswith("überfällig</strong>")
     assert "überfällig" not in _row(page, "Rechtzeitig")[4]
-    attention = page.split('id="attention-heading"')[1].split("</section>")[0]
-    assert "überfällig" in attention.split("Zu spät gebucht")[1].split("</li>")[0]
+    support = _support(page)
+    assert "überfällig" in support.split("Zu spät gebucht")[0].split("<li>")[-1]
+    assert "Rechtzeitig" in support  # nobody is in charge yet
+    assert "überfällig" not in support.split("Rechtzeitig")[0].split("<li>")[-1]
+    task_id = db.session.scalar(select(ServiceTask.id).where(ServiceTask.seminar_id == late.id))
+    assert f'href="/verwaltung/unterstuetzung/{task_id}"' in support
 
 
 def test_a_booking_is_overdue_only_after_its_day(app):

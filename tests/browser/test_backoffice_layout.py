@@ -31,8 +31,10 @@ LIST_PAGES = [
     ("/verwaltung/befragung", "questionnaire", "/verwaltung/befragung"),
     ("/verwaltung/befragung/freitexte", "text-review", "/verwaltung/befragung/freitexte"),
     ("/verwaltung/statistik", "statistics", "/verwaltung/statistik"),
+    ("/verwaltung/unterstuetzung", "support-tasks", "/verwaltung/unterstuetzung"),
+    ("/verwaltung/unterstuetzung/anbieter", "support-providers", "/verwaltung/unterstuetzung"),
 ]
-SCREENSHOTS = {"dashboard", "seminars", "statistics"}
+SCREENSHOTS = {"dashboard", "seminars", "statistics", "support-tasks"}
 
 # Each table, with the box it must fit: its scroll region, else its parent.
 _TABLES = """() => Array.from(document.querySelectorAll('main table')).map(table => {
@@ -141,4 +143,11 @@ def test_back_office_lists_fit_and_key_figures_read_whole_words(live_server, new
             row = upcoming.locator("tr", has_text=OVERDUE_TITLE)
             if "überfällig" not in row.inner_text():
                 problems.append(f"{width} px dashboard: the overdue booking is not called overdue")
+            task = page.locator("#tasks-heading ~ ul li", has_text=OVERDUE_TITLE)
+            if task.count() != 1 or "überfällig" not in task.inner_text():
+                problems.append(f"{width} px dashboard: the overdue task is not called overdue")
+        if name == "support-tasks":
+            task = page.locator("#group-overdue ~ * tr", has_text=OVERDUE_TITLE)
+            if task.count() != 1 or "überfällig" not in task.inner_text():
+                problems.append(f"{width} px support tasks: the overdue task is not overdue")
     assert problems == [], "\n".join(problems)

@@ -250,6 +250,48 @@ def texts_to_review(live_server) -> None:
         db.session.commit()
 
 
+SUPPORTED_TITLE = "Mit Dolmetschung"
+
+
+def a_support_task(live_server) -> int:
+    """An accessibility task (an interpreter to book) and a provider, once per server."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from seminars.accessibility import providers
+    from seminars.accessibility.models import ServiceTask
+    from seminars.extensions import db
+    from seminars.programme.models import Seminar
+    from tests import factories
+
+    with live_server.app.app_context():
+        found = db.session.scalar(
+            select(ServiceTask.id)
+            .join(Seminar, Seminar.id == ServiceTask.seminar_id)
+            .where(Seminar.title == SUPPORTED_TITLE)
+        )
+        if found is not None:
+            return found
+        seminar = factories.seminar(SUPPORTED_TITLE, starts_in=timedelta(days=50))
+        factories.registration(seminar, commit=False).need_sign_language = True
+        factories.registration(seminar, status="waitlisted", commit=False).need_braille = True
+        providers.save_provider(
+            None,
+            name="Dolmetschdienst Thüringen",
+            kinds=["sign_language", "speech_to_text"],
+            contact="Telefon 0361 000000",
+            active=True,
+            actor=None,
+        )
+        db.session.commit()
+        return db.session.scalars(
+            select(ServiceTask.id).where(
+                ServiceTask.seminar_id == seminar.id, ServiceTask.kind == "sign_language"
+            )
+        ).one()
+
+
 def staff_login(live_server, page, role: str = "admin") -> None:
     from tests import factories
 
@@ -281,7 +323,14 @@ def test_staff_logs_in_and_finds_the_back_office(live_server, new_page, audit, l
     assert page.locator(".problem-box").count() == 1
     audit.check(page, f"staff-dashboard-{tag}")
     texts_to_review(live_server)
+    task_id = a_support_task(live_server)
     for path, name in [
+        ("/verwaltung/unterstuetzung", "support-tasks"),
+        ("/verwaltung/unterstuetzung?beendete=1", "support-tasks-ended"),
+        (f"/verwaltung/unterstuetzung/{task_id}", "support-task"),
+        ("/verwaltung/unterstuetzung/anbieter", "support-providers"),
+        ("/verwaltung/unterstuetzung/anbieter/neu", "support-provider-new"),
+        ("/verwaltung/unterstuetzung/anbieter/1", "support-provider-edit"),
         ("/verwaltung/passwort", "staff-password"),
         ("/verwaltung/benutzer", "staff-users"),
         ("/verwaltung/benutzer/neu", "staff-user-new"),
@@ -336,6 +385,24 @@ def test_staff_logs_in_and_finds_the_back_office(live_server, new_page, audit, l
     page.goto(live_server.url + "/verwaltung/seminare/neu")
     page.click("form.registration-form button[type=submit]")
     audit.check(page, f"planning-seminar-errors-{tag}")
+    page.goto(live_server.url + f"/verwaltung/unterstuetzung/{task_id}")
+    page.fill("#planned_cost", "vierhundert")
+    page.click("form.registration-form button[type=submit]")
+    page.wait_for_selector(".error-summary")
+    assert page.get_attribute("#planned_cost", "aria-invalid") == "true"
+    audit.check(page, f"support-task-errors-{tag}")
+    page.fill("#planned_cost", "1.234,50")
+    page.select_option("#status", "requested")
+    page.select_option("#provider_id", label="Dolmetschdienst Thüringen")
+    page.click("form.registration-form button[type=submit]")
+    page.wait_for_selector(".notice--success")
+    assert page.input_value("#planned_cost") == "1234,50"
+    audit.check(page, f"support-task-saved-{tag}")
+    page.goto(live_server.url + "/verwaltung/unterstuetzung/anbieter/neu")
+    page.fill("#name", "Dolmetschdienst Thüringen")
+    page.click("form.registration-form button[type=submit]")
+    page.wait_for_selector(".error-summary")
+    audit.check(page, f"support-provider-errors-{tag}")
     page.goto(live_server.url + "/verwaltung/personendaten")
     page.fill("#email", "nobody@example.org")
     page.click("form.registration-form button[type=submit]")

@@ -148,6 +148,12 @@ TARGETS = [
     Target("staff_surveys.release_text", lambda w: "/verwaltung/befragung/freitexte",
            lambda w: f"/verwaltung/befragung/freitexte/{w.response}/{w.text_question}/freigeben"),
     Target("surveys.submit", *_same(lambda w: f"/befragung/{w.survey_token}"), staff=False),
+    Target("staff_accessibility.task", *_same(lambda w: f"/verwaltung/unterstuetzung/{w.task}")),
+    Target("staff_accessibility.provider_edit",
+           *_same(lambda w: f"/verwaltung/unterstuetzung/anbieter/{w.provider}")),
+    Target("staff_accessibility.provider_new",
+           *_same(lambda w: "/verwaltung/unterstuetzung/anbieter/neu"),
+           fill=lambda w: {"name": "Druckerei Mitte"}),
 ]  # fmt: skip
 
 # Endpoints served under two rules (new and edit) appear twice above under their own names.
@@ -155,4 +161,5 @@ ALIASES = {
     "planning.topic_new": "planning.topic_edit",
     "planning.venue_new": "planning.venue_edit",
     "staff_surveys.question_new": "staff_surveys.question_edit",
+    "staff_accessibility.provider_new": "staff_accessibility.provider_edit",
 }

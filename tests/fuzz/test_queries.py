@@ -48,6 +48,8 @@ def _valid_arguments(w: World, rule) -> dict[str, str]:
         "venue_id": str(w.venue),
         "question_id": str(w.text_question),
         "response_id": str(w.response),
+        "task_id": str(w.task),
+        "provider_id": str(w.provider),
         "code": code,
         "fmt": "csv",
         "filename": "css/site.css",

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import sqlalchemy as sa
 
+from seminars.accessibility import providers
+from seminars.accessibility.models import ServiceTask
 from seminars.accounts import links
 from seminars.certificates import services as certificates
 from seminars.core.timezone import utcnow
@@ -43,6 +46,8 @@ class World:
     response: int
     person_email: str
     reset_token: str
+    task: int
+    provider: int
     # The forms as first shown, by endpoint (filled by the tests).
     forms: dict = field(default_factory=dict)
 
@@ -83,6 +88,16 @@ def build_world(app) -> World:
     )
     db.session.commit()
     other = factories.user("staff")
+    # An accessibility task (a need in a seminar of its own) and a provider to book.
+    supported = factories.seminar(starts_in=timedelta(days=60))
+    allocation.register(supported.id, factories.applicant(200, need_sign_language=True), now=now)
+    provider = providers.save_provider(
+        None, name="Dolmetschdienst", kinds=[], contact="", active=True, actor=other
+    )
+    db.session.commit()
+    task = db.session.scalars(
+        sa.select(ServiceTask.id).where(ServiceTask.seminar_id == supported.id)
+    ).one()
     # Delivery of the mails queued above is tried now, not after the first request of a test.
     send_committed()
     return World(
@@ -106,6 +121,8 @@ def build_world(app) -> World:
         response=response.id,
         person_email=people[0].email,
         reset_token=links.token_for(other, links.RESET, now=now),
+        task=task,
+        provider=provider.id,
     )
 
 
