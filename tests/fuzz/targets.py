@@ -154,6 +154,18 @@ TARGETS = [
     Target("staff_accessibility.provider_new",
            *_same(lambda w: "/verwaltung/unterstuetzung/anbieter/neu"),
            fill=lambda w: {"name": "Druckerei Mitte"}),
+    Target("staff_accessibility.tell_unavailable",
+           *_same(lambda w: f"/verwaltung/unterstuetzung/{w.task}/absage-mitteilen")),
+    Target("staff_accessibility.venue_check_resolve",
+           *_same(lambda w: f"{_seminar(w)}/ortspruefung")),
+    Target("staff_accessibility.venue_check_reopen",
+           lambda w: f"/verwaltung/seminare/{w.supported}/ortspruefung",
+           lambda w: (
+               f"/verwaltung/seminare/{w.supported}/ortspruefung/hearing_loop/wieder-oeffnen"
+           )),
+    Target("staff_accessibility.materials", *_same(lambda w: f"{_seminar(w)}/unterlagen")),
+    Target("staff_accessibility.material_delete", lambda w: f"{_seminar(w)}/unterlagen",
+           lambda w: f"{_seminar(w)}/unterlagen/{w.material}/loeschen"),
 ]  # fmt: skip
 
 # Endpoints served under two rules (new and edit) appear twice above under their own names.

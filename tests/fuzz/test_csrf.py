@@ -31,15 +31,17 @@ def test_without_the_right_token_nothing_happens(app, client, login, world, targ
     form = form_for(
         show_page(sender, target, world).get_data(as_text=True), page, target.action(world)
     )
-    fields = [(n, v) for n, v in form.fields if n != "csrf_token"]
-    own = dict(form.fields)["csrf_token"]
+    # A page with one form per item names the token with the form's prefix ("pdf-csrf_token").
+    [token_name] = [n for n, _ in form.fields if n.endswith("csrf_token")]
+    fields = [(n, v) for n, v in form.fields if n != token_name]
+    own = dict(form.fields)[token_name]
     variants = {
         "missing": [],
-        "empty": [("csrf_token", "")],
-        "wrong": [("csrf_token", own[:-4] + "AAAA")],
-        "other session": [("csrf_token", _token_of_another_session(app))],
+        "empty": [(token_name, "")],
+        "wrong": [(token_name, own[:-4] + "AAAA")],
+        "other session": [(token_name, _token_of_another_session(app))],
         # The first value counts: a valid second one does not help.
-        "repeated": [("csrf_token", "x"), ("csrf_token", own)],
+        "repeated": [(token_name, "x"), (token_name, own)],
     }
     for name, tokens in variants.items():
         before = fingerprint()

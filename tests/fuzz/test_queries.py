@@ -50,6 +50,7 @@ def _valid_arguments(w: World, rule) -> dict[str, str]:
         "response_id": str(w.response),
         "task_id": str(w.task),
         "provider_id": str(w.provider),
+        "material_id": str(w.material),
         "code": code,
         "fmt": "csv",
         "filename": "css/site.css",

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from seminars.accessibility import providers
+from seminars.accessibility import materials, providers, venue_check
 from seminars.accessibility.models import ServiceTask
 from seminars.accounts import links
 from seminars.certificates import services as certificates
@@ -48,6 +48,9 @@ class World:
     reset_token: str
     task: int
     provider: int
+    material: int
+    # A seminar whose venue check was settled by a note (the upcoming one's is open).
+    supported: int
     # The forms as first shown, by endpoint (filled by the tests).
     forms: dict = field(default_factory=dict)
 
@@ -63,7 +66,12 @@ def build_world(app) -> World:
     people = []
     for number in range(4):
         registration = allocation.register(
-            upcoming.id, factories.applicant(100 + number), now=now
+            # The first asks for large print: the seminar's PDF is offered to them.
+            upcoming.id,
+            factories.applicant(
+                100 + number, need_large_print=number == 0, need_hearing_loop=number == 0
+            ),
+            now=now,
         ).registration
         db.session.commit()
         if number < 3:
@@ -90,7 +98,15 @@ def build_world(app) -> World:
     other = factories.user("staff")
     # An accessibility task (a need in a seminar of its own) and a provider to book.
     supported = factories.seminar(starts_in=timedelta(days=60))
-    allocation.register(supported.id, factories.applicant(200, need_sign_language=True), now=now)
+    allocation.register(
+        supported.id,
+        factories.applicant(200, need_sign_language=True, need_hearing_loop=True),
+        now=now,
+    )
+    db.session.commit()
+    venue_check.resolve(
+        supported.id, "hearing_loop", "arranged", "Mobile Höranlage gemietet", actor=None, now=now
+    )
     provider = providers.save_provider(
         None, name="Dolmetschdienst", kinds=[], contact="", active=True, actor=other
     )
@@ -98,6 +114,16 @@ def build_world(app) -> World:
     task = db.session.scalars(
         sa.select(ServiceTask.id).where(ServiceTask.seminar_id == supported.id)
     ).one()
+    material = materials.upload(
+        upcoming.id,
+        "pdf",
+        filename="Unterlagen.pdf",
+        data=b"%PDF-1.7\n%%EOF\n",
+        available_from=now - timedelta(days=1),
+        actor=other,
+        now=now,
+    )
+    db.session.commit()
     # Delivery of the mails queued above is tried now, not after the first request of a test.
     send_committed()
     return World(
@@ -123,6 +149,8 @@ def build_world(app) -> World:
         reset_token=links.token_for(other, links.RESET, now=now),
         task=task,
         provider=provider.id,
+        material=material.id,
+        supported=supported.id,
     )
 
 
