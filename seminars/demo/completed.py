@@ -112,21 +112,27 @@ def _answer(rng: random.Random, seminar_id: int, invited_at: datetime, now: date
     for token in tokens[:answering]:
         moment = min(moment + timedelta(hours=rng.randint(1, 30)), now)
         survey = surveys.open_survey(token, now=moment)
-        raw = {f"q{q.id}": _raw_answer(rng, q.kind, q.options) for q in survey.questions}
+        # The first few write something, so that the free-text questions reach the minimum
+        # and staff have answers to review and release.
+        writes = answered < minimum
+        raw = {
+            f"q{q.id}": _raw_answer(rng, q.kind, q.options, writes=writes) for q in survey.questions
+        }
         surveys.submit(token, {k: v for k, v in raw.items() if v}, now=moment)
         answered += 1
     return answered
 
 
-def _raw_answer(rng: random.Random, kind: str, options: list) -> str:
-    """An answer as the form would send it."""
+def _raw_answer(rng: random.Random, kind: str, options: list, *, writes: bool = False) -> str:
+    """An answer as the form would send it; ``writes``: this person answers the free-text
+    questions (else about a third do)."""
     if kind == KIND_SCALE:
         return rng.choices(list(SCALE_WEIGHTS), weights=list(SCALE_WEIGHTS.values()))[0]
     if kind == KIND_YES_NO:
         return "yes" if rng.random() < 0.85 else "no"
     if kind == KIND_CHOICE and options:
         return rng.choice(options)["value"]
-    if kind == KIND_TEXT and rng.random() < 0.3:
+    if kind == KIND_TEXT and (writes or rng.random() < 0.3):
         return rng.choice(data.SURVEY_TEXTS)
     return ""
 
