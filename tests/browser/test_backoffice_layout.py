@@ -33,6 +33,9 @@ LIST_PAGES = [
     ("/verwaltung/statistik", "statistics", "/verwaltung/statistik"),
     ("/verwaltung/unterstuetzung", "support-tasks", "/verwaltung/unterstuetzung"),
     ("/verwaltung/unterstuetzung/anbieter", "support-providers", "/verwaltung/unterstuetzung"),
+    # A seminar's venue check and materials belong to the seminar, not to the task list.
+    ("/verwaltung/seminare/1/ortspruefung", "venue-check", "/verwaltung/seminare"),
+    ("/verwaltung/seminare/1/unterlagen", "materials", "/verwaltung/seminare"),
 ]
 SCREENSHOTS = {"dashboard", "seminars", "statistics", "support-tasks"}
 
