@@ -246,6 +246,7 @@ def test_staff_book_a_task_on_its_page(client, login):
     assert summary.startswith("Gebärdensprachdolmetschung (DGS), 2 Personen, 2 Termine, buchen bis")
     assert str(due.year) in summary
     assert "Erika" not in page  # counts only: the names are on the registrations page
+    assert f'href="/verwaltung/unterstuetzung/{task.id}/absage-mitteilen"' in page
 
     answer = post_task(
         client,
