@@ -40,6 +40,9 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     _warn_about_per_process_limits(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    from seminars.core.input_guard import init_input_guard
+
+    init_input_guard(app)  # before the CSRF check, which reads every form key
     csrf.init_app(app)
     mail.init_app(app)
     limiter.init_app(app)
@@ -67,10 +70,8 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     _register_outbox(app)
 
     from seminars.accounts.access import init_access
-    from seminars.core.input_guard import init_input_guard
     from seminars.core.routing import DatabaseIdConverter
 
-    init_input_guard(app)
     init_access(app)
     app.url_map.converters["int"] = DatabaseIdConverter
     _register_blueprints(app)

@@ -7,6 +7,10 @@ U+FFFD, the replacement character used for any undecodable byte: a code or filte
 was sent stays visibly sent and is answered as unknown, instead of silently becoming
 empty. Path arguments reach views unchanged: tokens are hashed and codes checked against
 their alphabet before any query.
+
+A multipart part without a name (no browser sends one) is dropped: its key would be None,
+and the CSRF check, which looks at every key for a prefixed token field, fails on it. The
+guard therefore runs before the CSRF check (``create_app`` installs it first).
 """
 
 from __future__ import annotations
@@ -14,17 +18,19 @@ from __future__ import annotations
 from flask import Flask, request
 
 
-def _carries_nul(values) -> bool:
-    # Keys can be None: a multipart part without a name.
+def _needs_cleaning(values) -> bool:
+    # A NUL anywhere, or a key of None (a multipart part without a name).
     return any(
-        "\x00" in (key or "") or any("\x00" in (v or "") for v in vs) for key, vs in values.lists()
+        key is None or "\x00" in key or any("\x00" in (v or "") for v in vs)
+        for key, vs in values.lists()
     )
 
 
-def _without_nul(values, replacement: str):
+def _cleaned(values, replacement: str):
     return type(values)(
-        ((key or "").replace("\x00", replacement), (value or "").replace("\x00", replacement))
+        (key.replace("\x00", replacement), (value or "").replace("\x00", replacement))
         for key, vs in values.lists()
+        if key is not None
         for value in vs
     )
 
@@ -32,7 +38,7 @@ def _without_nul(values, replacement: str):
 def init_input_guard(app: Flask) -> None:
     @app.before_request
     def take_out_nul_characters():
-        if _carries_nul(request.args):
-            request.args = _without_nul(request.args, "\ufffd")
-        if request.method in ("POST", "PUT", "PATCH") and _carries_nul(request.form):
-            request.form = _without_nul(request.form, "")
+        if _needs_cleaning(request.args):
+            request.args = _cleaned(request.args, "\ufffd")
+        if request.method in ("POST", "PUT", "PATCH") and _needs_cleaning(request.form):
+            request.form = _cleaned(request.form, "")
