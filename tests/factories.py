@@ -112,9 +112,24 @@ def registration(
     holds_seat: bool | None = None,
     assistant: bool = False,
     commit: bool = True,
+    channel: str = "email",
+    **fields,
 ) -> Registration:
+    """A registration; ``channel`` "post" or "phone" makes one without e-mail (with an
+    address and a phone number), as staff book people who have none."""
     number = next(_numbers)
     email = f"person{number}@example.org"
+    if channel != "email":
+        fields = {
+            "email": "",
+            "email_normalized": None,
+            "street": "Anger 1",
+            "postcode": "99084",
+            "city": "Erfurt",
+            "phone": f"0361 {number:06d}",
+            "registered_by_staff": True,
+            **fields,
+        }
     entry = Registration(
         seminar=item,
         status=status,
@@ -128,7 +143,10 @@ def registration(
         person_key=person_key(email),
         need_personal_assistant=assistant,
         consent_at=utcnow(),
+        channel=channel,
     )
+    for name, value in fields.items():
+        setattr(entry, name, value)
     db.session.add(entry)
     if commit:
         db.session.commit()

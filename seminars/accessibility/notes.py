@@ -29,8 +29,8 @@ from seminars.core.actor import Actor
 from seminars.core.errors import DomainError, NotFoundError
 from seminars.core.locking import lock_row
 from seminars.extensions import db
-from seminars.outbox.services import queue_mail
 from seminars.programme.models import Seminar
+from seminars.registrations import delivery
 from seminars.registrations.mails import manage_url, salutation, text_to_html
 from seminars.registrations.models import ACTIVE_STATUSES, STATUS_CONFIRMED, Registration
 
@@ -143,13 +143,12 @@ def tell_unavailable(
                 service=kind_label(task.kind),
                 title=seminar.title,
             )
-        queue_mail(
+        delivery.send(
+            registration,
             kind=SERVICE_UNAVAILABLE,
-            recipient=registration.email,
             subject=subject,
             body_text=body,
             body_html=str(text_to_html(body, {manage_url(registration)})),
-            registration_id=registration.id,
         )
     before_status = task.status
     if task.status not in TASK_CLOSED:

@@ -12,8 +12,8 @@ from seminars.audit.services import record
 from seminars.core.actor import Actor
 from seminars.core.errors import DomainError, NotFoundError
 from seminars.extensions import db
-from seminars.outbox.services import queue_mail
 from seminars.programme.models import Seminar
+from seminars.registrations import delivery
 from seminars.registrations.mails import links_in, manage_url, salutation, text_to_html
 from seminars.registrations.models import STATUS_CONFIRMED, STATUS_WAITLISTED, Registration
 
@@ -64,13 +64,12 @@ def send_to_participants(
     staff_links = links_in(text)
     for registration in people:
         body = body_for(registration, text)
-        queue_mail(
+        delivery.send(
+            registration,
             kind="staff_message",
-            recipient=registration.email,
             subject=subject,
             body_text=body,
             body_html=str(text_to_html(body, {manage_url(registration), *staff_links})),
-            registration_id=registration.id,
         )
     after = {"audience": audience, "subject": subject, "recipients": len(people)}
     record(actor, "seminar.mail", seminar=seminar, after=after)

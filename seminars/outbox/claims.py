@@ -28,6 +28,7 @@ from seminars.core.changed_rows import changed_rows
 from seminars.core.unit_of_work import unit
 from seminars.extensions import db
 from seminars.outbox.models import (
+    CHANNEL_EMAIL,
     STATUS_FAILED,
     STATUS_PENDING,
     STATUS_SENDING,
@@ -56,9 +57,13 @@ class Claim:
 
 
 def due(now: datetime):
-    return or_(
-        and_(OutboxMessage.status == STATUS_PENDING, OutboxMessage.next_attempt_at <= now),
-        and_(OutboxMessage.status == STATUS_SENDING, OutboxMessage.locked_until < now),
+    """E-mail due to be sent (letters and calls are done by staff, never by a sender)."""
+    return and_(
+        OutboxMessage.channel == CHANNEL_EMAIL,
+        or_(
+            and_(OutboxMessage.status == STATUS_PENDING, OutboxMessage.next_attempt_at <= now),
+            and_(OutboxMessage.status == STATUS_SENDING, OutboxMessage.locked_until < now),
+        ),
     )
 
 

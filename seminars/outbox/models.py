@@ -1,4 +1,5 @@
-"""Outbox messages: mail waiting to be sent, being sent, sent, or given up on."""
+"""Outbox messages: mail waiting to be sent, being sent, sent, or given up on; and letters
+and calls for people who take part without e-mail."""
 
 from __future__ import annotations
 
@@ -17,17 +18,28 @@ STATUS_SENT = "sent"
 STATUS_FAILED = "failed"
 OUTBOX_STATUSES = (STATUS_PENDING, STATUS_SENDING, STATUS_SENT, STATUS_FAILED)
 
+# How a message reaches the person. The mail senders take e-mail only; a letter waits in the
+# print queue and a call on the call list until staff mark it done (then it is ``sent``).
+CHANNEL_EMAIL = "email"
+CHANNEL_LETTER = "letter"
+CHANNEL_CALL = "call"
+OUTBOX_CHANNELS = (CHANNEL_EMAIL, CHANNEL_LETTER, CHANNEL_CALL)
+
 
 class OutboxMessage(Model):
     __tablename__ = "outbox_message"
     __table_args__ = (
         CheckConstraint("status IN ('pending', 'sending', 'sent', 'failed')", name="status"),
+        CheckConstraint("channel IN ('email', 'letter', 'call')", name="channel"),
         Index("ix_outbox_message_due", "status", "next_attempt_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # What the mail is about (e.g. "confirm_request"); lets staff and tests find it.
     kind: Mapped[str] = mapped_column(String(40))
+    channel: Mapped[str] = mapped_column(
+        String(10), default=CHANNEL_EMAIL, server_default=CHANNEL_EMAIL
+    )
     registration_id: Mapped[int | None] = mapped_column(
         ForeignKey("registration.id", ondelete="SET NULL"), index=True
     )
@@ -47,3 +59,8 @@ class OutboxMessage(Model):
     claim: Mapped[str | None] = mapped_column(String(32))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str] = mapped_column(String(500), default="")
+    # Letters and calls: who printed or made it, and (calls) what came of it.
+    done_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    outcome: Mapped[str] = mapped_column(String(20), default="", server_default="")

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from seminars.core.timezone import utcnow
 from seminars.extensions import db
 from seminars.outbox import claims
-from seminars.outbox.models import STATUS_PENDING, OutboxMessage
+from seminars.outbox.models import CHANNEL_EMAIL, STATUS_PENDING, OutboxMessage
 from seminars.outbox.refusals import describe, is_permanent
 from seminars.outbox.smtp import MailTransport, MailTransportError
 
@@ -74,12 +74,16 @@ def queue_mail(
     attachments: Iterable[Attachment] = (),
     registration_id: int | None = None,
     send_after_commit: bool = True,
+    channel: str = CHANNEL_EMAIL,
 ) -> OutboxMessage:
     """Write a message to the outbox in the current transaction (flushes, never commits).
     With ``send_after_commit=False`` the request does not send it after its commit; the
-    outbox worker does (when the time a request takes must not depend on the mail)."""
+    outbox worker does (when the time a request takes must not depend on the mail).
+    A letter (``channel``) has the postal address as its recipient and waits in the print
+    queue; a call has the phone number and waits on the call list: no sender takes either."""
     message = OutboxMessage(
         kind=kind,
+        channel=channel,
         registration_id=registration_id,
         recipient=recipient,
         subject=subject,
@@ -95,7 +99,7 @@ def queue_mail(
     )
     db.session.add(message)
     db.session.flush()
-    if send_after_commit:
+    if send_after_commit and channel == CHANNEL_EMAIL:
         db.session.info.setdefault(_QUEUED, []).append(message.id)
     return message
 
@@ -222,7 +226,7 @@ def waiting_count() -> int:
         db.session.scalar(
             select(func.count())
             .select_from(OutboxMessage)
-            .where(OutboxMessage.status == STATUS_PENDING)
+            .where(OutboxMessage.status == STATUS_PENDING, OutboxMessage.channel == CHANNEL_EMAIL)
         )
         or 0
     )

@@ -45,6 +45,7 @@ from seminars.programme import availability as av
 from seminars.programme.models import STATUS_CANCELLED as SEMINAR_CANCELLED
 from seminars.programme.models import STATUS_PUBLISHED, Seminar, SeminarSession
 from seminars.registrations import mails, tokens
+from seminars.registrations.channels import CHANNEL_EMAIL
 from seminars.registrations.models import (
     ACTIVE_STATUSES,
     STATUS_CANCELLED,
@@ -58,7 +59,7 @@ from seminars.registrations.models import (
     seats_expression,
 )
 from seminars.registrations.needs import needs_of
-from seminars.registrations.person_key import person_key
+from seminars.registrations.person_key import key_without_email, person_key
 
 
 class RegistrationClosed(DomainError):
@@ -119,6 +120,12 @@ class Applicant:
     needs_other: str = ""
     remarks: str = ""
     locale: str = "de"
+    # How the person hears from the academy (``channels.py``), and where letters go.
+    channel: str = CHANNEL_EMAIL
+    address_extra: str = ""
+    street: str = ""
+    postcode: str = ""
+    city: str = ""
 
     @property
     def seats(self) -> int:
@@ -256,11 +263,19 @@ def register(
     # Seats behind run-out holds and offers are free again: they go to the waitlist first,
     # before the newcomer is counted.
     _release_overdue(state, now)
-    email = normalise_email(applicant.email)
-    existing = next((r for r in state.active if r.email_normalized == email), None)
+    if not applicant.email.strip() and not by_staff:
+        raise NotPossible(_l("Bitte geben Sie Ihre E-Mail-Adresse an."), field="email")
+    # Without e-mail (staff bookings only) the address rules do not apply.
+    email = normalise_email(applicant.email) if applicant.email.strip() else None
+    existing = next((r for r in state.active if email and r.email_normalized == email), None)
     if by_staff and existing is not None:
         raise RegistrationClosed(
             _l("Diese Adresse ist für das Seminar schon angemeldet."), field="email"
+        )
+    if by_staff and email is None and _same_person_without_email(state, applicant):
+        raise RegistrationClosed(
+            _l("Eine Person mit diesem Namen ist für das Seminar schon angemeldet."),
+            field="last_name",
         )
     client_cap = current_app.config["PENDING_MAX_PER_CLIENT"] if client_key else 0
     address_cap = 0 if by_staff else current_app.config["PENDING_MAX_PER_ADDRESS"]
@@ -271,7 +286,7 @@ def register(
         held = _unconfirmed_seats(Registration.client_key == client_key, now)
         if _over_cap(held, applicant.seats, client_cap):
             raise TooManyUnconfirmed(current_app.config["CONFIRMATION_HOURS"])
-    if address_cap > 0:
+    if address_cap > 0 and email:
         lock_name("pending-address", email)
 
     availability = av.availability_of(
@@ -295,7 +310,7 @@ def register(
     if existing is not None:
         mails.queue(existing, mails.ALREADY_REGISTERED)
         return RegisterResult(existing, created=False, waitlisted=not seat)
-    if address_cap > 0:
+    if address_cap > 0 and email:
         held = _unconfirmed_seats(Registration.email_normalized == email, now)
         if _over_cap(held, applicant.seats, address_cap):
             waiting = _latest_unconfirmed(email, now)
@@ -310,8 +325,13 @@ def register(
         last_name=applicant.last_name,
         email=applicant.email.strip(),
         email_normalized=email,
-        person_key=person_key(email),
+        person_key=person_key(email) if email else key_without_email(applicant),
         phone=applicant.phone,
+        channel=applicant.channel,
+        address_extra=applicant.address_extra,
+        street=applicant.street,
+        postcode=applicant.postcode,
+        city=applicant.city,
         organisation=applicant.organisation,
         county=applicant.county,
         locale=applicant.locale,
@@ -335,6 +355,20 @@ def register(
     else:
         mails.queue(registration, mails.CONFIRM_REQUEST)
     return RegisterResult(registration, created=True, waitlisted=not seat)
+
+
+def _same_person_without_email(state: SeatState, applicant: Applicant) -> bool:
+    """A staff booking without e-mail for a name (and phone or postcode) already active."""
+
+    def same(r: Registration) -> bool:
+        return (
+            not r.email_normalized
+            and r.first_name.casefold() == applicant.first_name.casefold()
+            and r.last_name.casefold() == applicant.last_name.casefold()
+            and (r.postcode, r.phone) == (applicant.postcode, applicant.phone)
+        )
+
+    return any(same(r) for r in state.active)
 
 
 # -- the volunteer's own actions -----------------------------------------------------------

@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from seminars.core.forms import Form
 from seminars.core.links_in_text import no_links, no_links_or_addresses
 from seminars.registrations.allocation import Applicant
+from seminars.registrations.channels import CHANNEL_EMAIL, CHANNEL_PHONE, CHANNEL_POST
 from seminars.registrations.counties import COUNTY_KEYS, ELSEWHERE, SAXONY, THURINGIA
 from seminars.registrations.needs import NEED_GROUPS, NEED_KEYS, NEEDS, needs_in_group
 
@@ -127,6 +128,43 @@ class RegistrationForm(Form):
         filters=[_multi_line],
         validators=[Length(max=1000, message=_l("Höchstens %(max)d Zeichen.")), no_links],
     )
+    # How the academy writes to the person; letters need the postal address below.
+    channel = RadioField(
+        _l("Wie möchten Sie Nachrichten von uns bekommen?"),
+        choices=[
+            (CHANNEL_EMAIL, _l("per E-Mail")),
+            (CHANNEL_POST, _l("per Post (Briefe an Ihre Anschrift)")),
+        ],
+        default=CHANNEL_EMAIL,
+        validate_choice=False,
+    )
+    address_extra = StringField(
+        _l("Adresszusatz (freiwillig, z. B. c/o oder Wohnbereich)"),
+        filters=[_one_line],
+        validators=[Length(max=100, message=_l("Höchstens %(max)d Zeichen.")), no_links],
+        render_kw={"autocomplete": "address-line2"},
+    )
+    street = StringField(
+        _l("Straße und Hausnummer"),
+        filters=[_one_line],
+        validators=[Length(max=200, message=_l("Höchstens %(max)d Zeichen.")), no_links],
+        render_kw={"autocomplete": "address-line1"},
+    )
+    postcode = StringField(
+        _l("Postleitzahl"),
+        filters=[_one_line],
+        validators=[
+            Optional(),
+            Regexp(r"^[0-9]{5}$", message=_l("Bitte geben Sie die fünfstellige Postleitzahl an.")),
+        ],
+        render_kw={"autocomplete": "postal-code", "inputmode": "numeric"},
+    )
+    city = StringField(
+        _l("Ort"),
+        filters=[_one_line],
+        validators=[Length(max=100, message=_l("Höchstens %(max)d Zeichen.")), no_links],
+        render_kw={"autocomplete": "address-level2"},
+    )
     consent = BooleanField(
         _l(
             "Ich bin einverstanden, dass die Akademie meine Angaben für die Durchführung des "
@@ -143,9 +181,44 @@ class RegistrationForm(Form):
     def is_robot(self) -> bool:
         return bool(self.website.data)
 
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        return check_channel(self) and valid
+
     NEED_FIELDS = NEED_KEYS
     NEED_GROUPS = NEED_GROUPS
     needs_in_group = staticmethod(needs_in_group)
+
+
+_MISSING = {
+    "street": _l("Für Briefe brauchen wir Straße und Hausnummer."),
+    "postcode": _l("Für Briefe brauchen wir die Postleitzahl."),
+    "city": _l("Für Briefe brauchen wir den Ort."),
+}
+
+
+def check_channel(form) -> bool:
+    """The channel and what it needs: a known channel; for letters the postal address; for
+    calls a phone number; for e-mail the e-mail address (where the form asks for one)."""
+    choices = [value for value, _label in form.channel.choices]
+    if form.channel.data not in choices:
+        form.channel.errors = [*form.channel.errors, _l("Bitte wählen Sie einen Eintrag aus.")]
+        return False
+    valid = True
+    if form.channel.data == CHANNEL_POST:
+        for name, message in _MISSING.items():
+            if not form[name].data and not form[name].errors:
+                form[name].errors = [*form[name].errors, message]
+                valid = False
+    if form.channel.data == CHANNEL_PHONE and not form.phone.data and not form.phone.errors:
+        form.phone.errors = [*form.phone.errors, _l("Für Anrufe brauchen wir die Telefonnummer.")]
+        valid = False
+    email = getattr(form, "email", None)
+    if email is not None and form.channel.data == CHANNEL_EMAIL and not email.data:
+        if not email.errors:
+            email.errors = [*email.errors, _l("Bitte geben Sie die E-Mail-Adresse an.")]
+        valid = False
+    return valid
 
 
 def applicant_from(form: RegistrationForm, *, locale: str) -> Applicant:
@@ -153,7 +226,7 @@ def applicant_from(form: RegistrationForm, *, locale: str) -> Applicant:
     return Applicant(
         first_name=form.first_name.data,
         last_name=form.last_name.data,
-        email=form.email.data,
+        email=form.email.data or "",
         organisation=form.organisation.data,
         county=form.county.data or None,
         phone=form.phone.data or "",
@@ -161,6 +234,11 @@ def applicant_from(form: RegistrationForm, *, locale: str) -> Applicant:
         needs_other=form.needs_other.data or "",
         remarks=form.remarks.data or "",
         locale=locale,
+        channel=form.channel.data or CHANNEL_EMAIL,
+        address_extra=form.address_extra.data or "",
+        street=form.street.data or "",
+        postcode=form.postcode.data or "",
+        city=form.city.data or "",
     )
 
 

@@ -18,11 +18,12 @@ from markupsafe import Markup, escape
 
 from seminars.core.timezone import utcnow
 from seminars.core.urls import external_url, own_site_link
-from seminars.outbox.services import Attachment, queue_mail
+from seminars.outbox.models import CHANNEL_CALL, CHANNEL_EMAIL, CHANNEL_LETTER
+from seminars.outbox.services import Attachment
 from seminars.programme.ical import calendar_for
 from seminars.programme.models import Seminar
 from seminars.programme.queries import seminar_with_details
-from seminars.registrations import service_notes, tokens
+from seminars.registrations import delivery, service_notes, tokens
 from seminars.registrations.models import Registration
 
 CONFIRM_REQUEST = "confirm_request"
@@ -132,7 +133,11 @@ def _context(registration: Registration, seminar, links: dict[str, str], extra: 
 
 
 def queue(registration: Registration, kind: str, **extra) -> None:
-    """Write the mail of ``kind`` for ``registration`` to the outbox (same transaction)."""
+    """Write the message of ``kind`` for ``registration`` to the outbox (same transaction),
+    on the person's channel (``delivery.py``): a mail, a letter or a call."""
+    channel = delivery.channel_for(registration, kind)
+    if channel is None:
+        return
     seminar = _seminar_for_mail(registration.seminar_id)
     with force_locale(registration.locale or "de"):
         links = {
@@ -146,25 +151,33 @@ def queue(registration: Registration, kind: str, **extra) -> None:
         if kind in (CONFIRMED, REMINDER):
             # What is booked for the person's needs, in their language.
             extra = {**extra, "booked_services": service_notes.booked_services_of(registration)}
+        extra = {**extra, "letter": channel == CHANNEL_LETTER}
         context = _context(registration, seminar, links, extra)
         subject = _subject(kind, seminar.title)
-        body_text = render_template(f"mail/{kind}.txt", **context).strip() + "\n"
-        body_html = render_template(
-            "mail/layout.html", subject=subject, body=text_to_html(body_text, links.values())
-        )
+        if channel == CHANNEL_CALL:
+            # What staff read out on the phone.
+            names = [f"calls/{kind}.txt", f"mail/{kind}.txt"]
+            body_text = render_template(names, **context).strip() + "\n"
+        else:
+            body_text = render_template(f"mail/{kind}.txt", **context).strip() + "\n"
+        body_html = ""
         attachments = []
-        if kind == CONFIRMED:
-            attachments.append(
-                Attachment("seminar.ics", "text/calendar", calendar_for([seminar]).decode())
+        if channel == CHANNEL_EMAIL:
+            body_html = render_template(
+                "mail/layout.html", subject=subject, body=text_to_html(body_text, links.values())
             )
-    queue_mail(
+            if kind == CONFIRMED:
+                attachments.append(
+                    Attachment("seminar.ics", "text/calendar", calendar_for([seminar]).decode())
+                )
+    delivery.send(
+        registration,
         kind=kind,
-        recipient=registration.email,
+        channel=channel,
         subject=subject,
         body_text=body_text,
         body_html=body_html,
         attachments=attachments,
-        registration_id=registration.id,
     )
 
 

@@ -31,6 +31,7 @@ from seminars.core.db_types import UTCDateTime
 from seminars.core.timezone import utcnow
 from seminars.extensions import Model
 from seminars.programme.models import Seminar
+from seminars.registrations.channels import CHANNEL_EMAIL, CHANNEL_POST, CHANNELS
 
 STATUS_PENDING = "pending"
 STATUS_CONFIRMED = "confirmed"
@@ -55,6 +56,7 @@ _STATUS_LIST = ", ".join(f"'{s}'" for s in REGISTRATION_STATUSES)
 _ACTIVE_LIST = ", ".join(f"'{s}'" for s in ACTIVE_STATUSES)
 _SEAT_LIST = ", ".join(f"'{s}'" for s in SEAT_STATUSES)
 _IS_PENDING = f"status = '{STATUS_PENDING}'"
+_CHANNEL_LIST = ", ".join(f"'{c}'" for c in CHANNELS)
 
 
 class Registration(Model):
@@ -74,6 +76,13 @@ class Registration(Model):
             unique=True,
             postgresql_where=text(f"status IN ({_ACTIVE_LIST})"),
             sqlite_where=text(f"status IN ({_ACTIVE_LIST})"),
+        ),
+        CheckConstraint(f"channel IN ({_CHANNEL_LIST})", name="channel"),
+        # Someone who wants letters has an address; someone called has a phone number.
+        CheckConstraint(
+            f"channel != '{CHANNEL_POST}' OR anonymised_at IS NOT NULL "
+            "OR (street != '' AND postcode != '' AND city != '')",
+            name="post_has_address",
         ),
         Index("ix_registration_seminar_status", "seminar_id", "status"),
         # The caps on unconfirmed registrations count per address and per client.
@@ -99,8 +108,18 @@ class Registration(Model):
 
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
+    # Empty (and ``email_normalized`` NULL) for someone who takes part without e-mail: the
+    # uniqueness rules on addresses then never apply to them.
     email: Mapped[str] = mapped_column(String(254))
-    email_normalized: Mapped[str] = mapped_column(String(254))
+    email_normalized: Mapped[str | None] = mapped_column(String(254))
+    # How the academy reaches the person (``channels.py``); a postal address for letters.
+    channel: Mapped[str] = mapped_column(
+        String(10), default=CHANNEL_EMAIL, server_default=CHANNEL_EMAIL
+    )
+    address_extra: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    street: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    postcode: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    city: Mapped[str] = mapped_column(String(100), default="", server_default="")
     # Keyed hash of the address (see person_key.py); outlives retention and erasure.
     person_key: Mapped[str] = mapped_column(String(64))
     phone: Mapped[str] = mapped_column(String(40), default="")

@@ -29,6 +29,14 @@ def person_key(email_normalized: str) -> str:
     return hmac.new(_secret(), email_normalized.encode(), hashlib.sha256).hexdigest()
 
 
+def key_without_email(applicant) -> str:
+    """The key of someone who takes part without e-mail: their name with postcode and phone
+    number, so that the same person booked twice by phone counts once."""
+    name = " ".join(f"{applicant.first_name} {applicant.last_name}".casefold().split())
+    digits = "".join(ch for ch in applicant.phone if ch.isdigit())
+    return person_key(f"no-email:{name}|{applicant.postcode.strip()}|{digits}")
+
+
 def random_key() -> str:
     """A key that stands for one erased person and leads nowhere."""
     return secrets.token_hex(32)

@@ -3,15 +3,35 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, StringField
+from wtforms import BooleanField, RadioField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from seminars.core.forms import Form
 from seminars.core.links_in_text import no_links_or_addresses
+from seminars.registrations.channels import CHANNEL_EMAIL, CHANNEL_PHONE, CHANNEL_POST
 from seminars.registrations.forms import RegistrationForm, _one_line, _valid_email
 
 
 class PhoneRegistrationForm(RegistrationForm):
+    """Staff book someone who called: without e-mail, too, when the person takes part by post
+    or by phone (``check_channel`` asks for what the channel needs)."""
+
+    email = StringField(
+        _l("E-Mail-Adresse"),
+        filters=[_one_line],
+        validators=[Optional(), Length(max=254), _valid_email],
+        render_kw={"autocomplete": "off", "type": "email", "inputmode": "email"},
+    )
+    channel = RadioField(
+        _l("Wie bekommt die Person Nachrichten von uns?"),
+        choices=[
+            (CHANNEL_EMAIL, _l("per E-Mail")),
+            (CHANNEL_POST, _l("per Post (Briefe)")),
+            (CHANNEL_PHONE, _l("per Telefon (Anrufliste)")),
+        ],
+        default=CHANNEL_EMAIL,
+        validate_choice=False,
+    )
     consent = BooleanField(
         _l(
             "Die Person hat eingewilligt, dass die Akademie ihre Angaben für das Seminar "

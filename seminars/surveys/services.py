@@ -18,8 +18,8 @@ from seminars.core.locking import lock_row
 from seminars.core.unit_of_work import unit
 from seminars.core.urls import external_url
 from seminars.extensions import db
-from seminars.outbox.services import queue_mail
 from seminars.programme.models import FORMAT_IN_PERSON, STATUS_CANCELLED, Seminar, SeminarSession
+from seminars.registrations import delivery
 from seminars.registrations.mails import text_to_html
 from seminars.registrations.models import STATUS_CONFIRMED, Attendance, Registration
 from seminars.surveys import links
@@ -154,13 +154,12 @@ def _mail_invitation(
             + "\n"
         )
         html = render_template("mail/layout.html", subject=subject, body=text_to_html(body))
-    queue_mail(
+    delivery.send(
+        registration,
         kind="survey_reminder" if reminder else "survey_invitation",
-        recipient=registration.email,
         subject=subject,
         body_text=body,
         body_html=html,
-        registration_id=registration.id,
     )
 
 

@@ -1,0 +1,78 @@
+"""Every message to a registrant goes through here, to the channel the person chose.
+
+E-mail goes to the outbox for the mail senders; for someone who takes part by post the same
+message becomes a letter in the print queue, for someone reached by phone an entry on the
+call list (both are outbox rows too: same transaction, same retention and erasure). What
+needs paper (a certificate, a questionnaire) goes by post to a phone registrant who gave an
+address. A message nobody can receive (no address of the kind it needs) is not written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from seminars.outbox.models import CHANNEL_CALL, CHANNEL_EMAIL, CHANNEL_LETTER, OutboxMessage
+from seminars.outbox.services import Attachment, queue_mail
+from seminars.registrations.channels import (
+    CHANNEL_PHONE,
+    CHANNEL_POST,
+    address_lines,
+)
+from seminars.registrations.models import Registration
+
+# Answers to something the person just did online: they go where the person asked from.
+EMAIL_ONLY = frozenset({"confirm_request", "already_registered", "pending_limit"})
+# Messages that are paper by nature: a phone registrant with an address gets them by post.
+PAPER = frozenset({"certificate", "survey_invitation"})
+# Never read out on the phone (a survey reminder without the questionnaire says nothing).
+NOT_BY_PHONE = frozenset({"survey_reminder", "survey_invitation"})
+
+
+def channel_for(registration: Registration, kind: str) -> str | None:
+    """The outbox channel of a message of ``kind`` to ``registration`` (None: none fits)."""
+    if kind in EMAIL_ONLY or registration.channel not in (CHANNEL_POST, CHANNEL_PHONE):
+        return CHANNEL_EMAIL if registration.email else None
+    if registration.channel == CHANNEL_POST:
+        return CHANNEL_LETTER if address_lines(registration) else None
+    if kind in PAPER and address_lines(registration):
+        return CHANNEL_LETTER
+    if kind in NOT_BY_PHONE or not registration.phone:
+        return None
+    return CHANNEL_CALL
+
+
+def recipient_for(registration: Registration, channel: str) -> str:
+    if channel == CHANNEL_LETTER:
+        return "\n".join(address_lines(registration))
+    if channel == CHANNEL_CALL:
+        return registration.phone
+    return registration.email
+
+
+def send(
+    registration: Registration,
+    *,
+    kind: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    attachments: Iterable[Attachment] = (),
+    send_after_commit: bool = True,
+    channel: str | None = None,
+) -> OutboxMessage | None:
+    """Write the message for ``registration`` to the outbox on its channel (``channel_for``,
+    unless the caller decided already). Returns the row, or None when no channel fits."""
+    channel = channel or channel_for(registration, kind)
+    if channel is None:
+        return None
+    return queue_mail(
+        kind=kind,
+        channel=channel,
+        recipient=recipient_for(registration, channel),
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html if channel == CHANNEL_EMAIL else "",
+        attachments=attachments if channel == CHANNEL_EMAIL else (),
+        registration_id=registration.id,
+        send_after_commit=send_after_commit,
+    )
