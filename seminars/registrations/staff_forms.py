@@ -32,6 +32,12 @@ class PhoneRegistrationForm(RegistrationForm):
         default=CHANNEL_EMAIL,
         validate_choice=False,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Not "for questions only" here: for the phone channel it is how the person is reached.
+        self.phone.label.text = _l("Telefon")
+
     consent = BooleanField(
         _l(
             "Die Person hat eingewilligt, dass die Akademie ihre Angaben für das Seminar "
