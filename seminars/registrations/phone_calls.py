@@ -66,7 +66,7 @@ def record_outcome(
         )
         db.session.flush()
         return CallResult(NOT_REACHED, message.kind)
-    if message.kind != mails.SEAT_OFFERED:
+    if message.kind != mails.SEAT_OFFERED or registration is None:
         finish(message, TOLD, actor=actor, now=now)
         return CallResult(TOLD, message.kind)
     return _answer_offer(message, registration, outcome, actor=actor, now=now)
