@@ -231,6 +231,10 @@ class Config:
     PENDING_MAX_PER_ADDRESS = _env_int("PENDING_MAX_PER_ADDRESS", 3)
     PENDING_MAX_PER_CLIENT = _env_int("PENDING_MAX_PER_CLIENT", 5)
     OFFER_HOURS = _env_int("OFFER_HOURS", 48)
+    # A seat offered to someone who takes part by post or by phone waits longer: a letter
+    # takes days there and back, a call needs the person at home.
+    POST_OFFER_HOURS = _env_int("POST_OFFER_HOURS", 120)
+    PHONE_OFFER_HOURS = _env_int("PHONE_OFFER_HOURS", 48)
     OFFER_MIN_HOURS = _env_int("OFFER_MIN_HOURS", 2)
     MEETING_LINK_HOURS = _env_int("MEETING_LINK_HOURS", 48)
     # Days before a session its reminder goes out; with REMINDER_EVERY_SESSION before every

@@ -186,14 +186,19 @@ def _connect_domains() -> None:
     )
     # The audit log names staff members and registered people, whose packages build on it.
     # The audit log names staff members and registered people, whose packages build on it,
-    # and words the values of accessibility tasks.
+    # and words the values of accessibility tasks and of calls.
     from seminars.accessibility import task_lists
     from seminars.accounts import labels as account_labels
     from seminars.accounts import names as account_names
     from seminars.audit import directory as audit_directory
     from seminars.registrations import labels as registration_labels
     from seminars.registrations import names as registration_names
+    from seminars.registrations.call_records import audit_value_text as call_value_text
     from seminars.registrations.needs import need_field_label
+
+    def _audit_value_text(action, name, value):
+        worded = call_value_text(action, name, value)
+        return worded if worded is not None else task_lists.audit_value_text(action, name, value)
 
     audit_directory.connect(
         audit_directory.Directory(
@@ -202,7 +207,7 @@ def _connect_domains() -> None:
             registration_status_label=registration_labels.registration_status_label,
             role_label=account_labels.role_label,
             domain_field_label=need_field_label,
-            domain_value_text=task_lists.audit_value_text,
+            domain_value_text=_audit_value_text,
         )
     )
 
@@ -260,6 +265,7 @@ def _register_blueprints(app: Flask) -> None:
     from seminars.api.views import bp as api_bp
     from seminars.audit.staff_views import bp as audit_bp
     from seminars.backoffice.views import bp as backoffice_bp
+    from seminars.calls.staff_views import bp as staff_calls_bp
     from seminars.catalogue.views import bp as catalogue_bp
     from seminars.certificates.staff_views import bp as staff_certificates_bp
     from seminars.certificates.views import bp as certificates_bp
@@ -298,6 +304,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(audit_bp)
     app.register_blueprint(programme_import_bp)
     app.register_blueprint(staff_accessibility_bp)
+    app.register_blueprint(staff_calls_bp)
     app.register_blueprint(accessibility_bp)
 
 
@@ -321,6 +328,7 @@ def _register_template_helpers(app: Flask) -> None:
         format_session_range=i18n.format_session_range,
         format_day=i18n.format_day,
         format_moment=i18n.format_moment,
+        format_spoken=i18n.format_spoken,
         format_date_only=i18n.format_date_only,
         format_file_size=i18n.format_file_size,
         iso_date=i18n.iso_date,

@@ -90,6 +90,8 @@ ACCESS: dict[str, str | frozenset[str]] = {
     "staff_registrations.resend": PERSONAL_DATA,
     "staff_registrations.contact": PERSONAL_DATA,
     "staff_registrations.attendance": PERSONAL_DATA,
+    "staff_calls.calls": PERSONAL_DATA,
+    "staff_calls.record_outcome": PERSONAL_DATA,
     "exports.participants": PERSONAL_DATA,
     "exports.sign_in_sheet": PERSONAL_DATA,
     "exports.seminar_overview": PERSONAL_DATA,

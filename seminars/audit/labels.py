@@ -25,6 +25,9 @@ ACTION_LABELS = {
     "registration.resend_mail": _l("E-Mail erneut gesendet"),
     "registration.update": _l("Kontaktdaten korrigiert"),
     "registration.self_update": _l("Angaben selbst geändert"),
+    "registration.offer_answered_by_phone": _l("Platzangebot am Telefon beantwortet"),
+    "call.done": _l("Anruf erledigt"),
+    "call.not_reached": _l("Anruf: nicht erreicht"),
     "certificate.issue": _l("Teilnahmebescheinigung ausgestellt"),
     "certificate.revoke": _l("Teilnahmebescheinigung widerrufen"),
     "survey.question": _l("Frage der Befragung gespeichert"),
@@ -97,6 +100,11 @@ FIELD_LABELS = {
     "organisation": _l("Organisation"),
     "mail": _l("E-Mail"),
     "reason": _l("Grund"),
+    # calls
+    "kind": _l("Anlass"),
+    "outcome": _l("Ergebnis"),
+    "answer": _l("Antwort"),
+    "attempts": _l("Versuche"),
     # certificates
     "replaces": _l("Ersetzt"),
     # surveys

@@ -8,6 +8,7 @@ from seminars.accessibility import task_lists, venue_check
 from seminars.accounts.access import current_actor
 from seminars.accounts.models import ROLE_STEERING
 from seminars.backoffice import services
+from seminars.calls import services as calls
 from seminars.core.timezone import berlin_date, utcnow
 
 bp = Blueprint("backoffice", __name__, url_prefix="/verwaltung")
@@ -21,6 +22,7 @@ def dashboard():
     undelivered = None
     venue_checks = None
     service_tasks = None
+    open_calls = None
     if current_actor().role == ROLE_STEERING:  # figures only, never a need a small count reveals
         seminars = services.withhold_small_needs(seminars, minimum)
     else:  # whom a mail did not reach is personal data; the tasks name a seminar's needs
@@ -28,12 +30,15 @@ def dashboard():
         # Which seminar's venue misses a need tells of a person's need: staff only.
         venue_checks = venue_check.open_mismatches(now)
         service_tasks = task_lists.needing_attention(now)
+        # Whom to call is personal data too: staff only.
+        open_calls = calls.figures(now)
     return render_template(
         "backoffice/dashboard.html",
         seminars=seminars,
         undelivered=undelivered,
         venue_checks=venue_checks,
         service_tasks=service_tasks,
+        open_calls=open_calls,
         today=berlin_date(now),
         minimum=minimum,
     )

@@ -51,6 +51,18 @@ def format_moment(value) -> str:
     }
 
 
+def format_spoken(value) -> str:
+    """A deadline as it is said on the phone, in Berlin time: 'Donnerstag, 3. Dezember,
+    18 Uhr' (with minutes only when there are any)."""
+    minute = format_time(value, "mm")
+    hour = format_time(value, "H")
+    if minute == "00":
+        time = _("%(hour)s Uhr") % {"hour": hour}
+    else:
+        time = _("%(hour)s:%(minute)s Uhr") % {"hour": hour, "minute": minute}
+    return _("%(day)s, %(time)s") % {"day": format_date(value, _("EEEE, d. MMMM")), "time": time}
+
+
 def format_date_only(value) -> str:
     return format_date(value, "long")
 

@@ -44,8 +44,8 @@ from seminars.extensions import db
 from seminars.programme import availability as av
 from seminars.programme.models import STATUS_CANCELLED as SEMINAR_CANCELLED
 from seminars.programme.models import STATUS_PUBLISHED, Seminar, SeminarSession
-from seminars.registrations import mails, tokens
-from seminars.registrations.channels import CHANNEL_EMAIL
+from seminars.registrations import call_records, mails, tokens
+from seminars.registrations.channels import CHANNEL_EMAIL, CHANNEL_PHONE, CHANNEL_POST
 from seminars.registrations.models import (
     ACTIVE_STATUSES,
     STATUS_CANCELLED,
@@ -437,6 +437,7 @@ def accept_offer(registration_id: int, *, now: datetime) -> Registration:
         raise NotPossible(_NO_OFFER)
     if _past(registration.offer_expires_at, now):
         return _expire_and_pass_on(state, registration, now)
+    _offer_ends(registration, now)
     registration.status = STATUS_CONFIRMED
     registration.offer_expires_at = None
     mails.queue(registration, mails.CONFIRMED)
@@ -487,7 +488,7 @@ def offer_free_seats(seminar_id: int, *, now: datetime) -> list[Registration]:
 def unserved_waitlist(seminar: Seminar, *, now: datetime) -> list[Registration]:
     """Who would be offered a seat now, read without a lock (for the consistency check):
     anyone here means a seat stays free while a confirmed person waits for it."""
-    return seats_to_offer(_state_of(seminar), now)[1]
+    return [offer.registration for offer in seats_to_offer(_state_of(seminar), now)]
 
 
 def change_capacity(seminar_id: int, capacity: int, *, now: datetime) -> list[Registration]:
@@ -552,6 +553,7 @@ def _expire_overdue(state: SeatState, now: datetime) -> int:
 
 def _leave(registration: Registration, status: str, now: datetime) -> None:
     """End the registration as cancelled or expired (stamped ``now``); it gives up its seat."""
+    _offer_ends(registration, now)
     registration.status = status
     if status == STATUS_CANCELLED:
         registration.cancelled_at = now
@@ -561,6 +563,13 @@ def _leave(registration: Registration, status: str, now: datetime) -> None:
     registration.hold_expires_at = None
     registration.offer_expires_at = None
     registration.client_key = None
+
+
+def _offer_ends(registration: Registration, now: datetime) -> None:
+    """An offer is answered, runs out or is cancelled: a call still to make about it (phone
+    registrations) has nothing left to say."""
+    if registration.status == STATUS_OFFERED and registration.channel == CHANNEL_PHONE:
+        call_records.offer_calls_obsolete(registration.id, now=now)
 
 
 def _unconfirmed_seats(whose, now: datetime) -> int:
@@ -609,47 +618,71 @@ def _expire_and_pass_on(
     return registration
 
 
-def offer_window(state: SeatState, now: datetime) -> datetime | None:
-    """Until when a seat offered now may be accepted, or None when too little time is left."""
+# How long a freed seat is offered, by the registration's channel: a letter takes days to
+# arrive and to be answered, a call needs someone to pick up the phone.
+OFFER_HOURS_SETTING = {
+    CHANNEL_EMAIL: "OFFER_HOURS",
+    CHANNEL_POST: "POST_OFFER_HOURS",
+    CHANNEL_PHONE: "PHONE_OFFER_HOURS",
+}
+
+
+def offer_hours(channel: str) -> timedelta:
+    """How long a seat offered to a registration of ``channel`` is kept (before the cap)."""
+    return _config_hours(OFFER_HOURS_SETTING.get(channel, "OFFER_HOURS"))
+
+
+def offer_window(state: SeatState, now: datetime, channel: str = CHANNEL_EMAIL) -> datetime | None:
+    """Until when a seat offered now to a registration of ``channel`` may be accepted, or None
+    when too little time is left: the channel's window, never past the start."""
     if state.starts_at is None or state.seminar.status != STATUS_PUBLISHED:
         return None
-    deadline = min(now + _config_hours("OFFER_HOURS"), state.starts_at)
+    deadline = min(now + offer_hours(channel), state.starts_at)
     if deadline - now < _config_hours("OFFER_MIN_HOURS"):
         return None  # the seat stays free for staff to give to someone at the door
     return deadline
 
 
-def seats_to_offer(state: SeatState, now: datetime) -> tuple[datetime | None, list[Registration]]:
-    """The offer rules: who on the waitlist gets a free seat now, and until when.
+@dataclass(frozen=True)
+class Offer:
+    registration: Registration
+    deadline: datetime
+
+
+def seats_to_offer(state: SeatState, now: datetime) -> list[Offer]:
+    """The offer rules: who on the waitlist gets a free seat now, and until when (each by
+    their channel's window, ``offer_window``).
 
     Confirmed people, strictly in order; someone who needs two seats (with a personal
     assistant) and is first in line is not skipped: the seat waits until a second one is
-    free, so nobody loses their turn. Nobody, when too little time is left before the start
-    (``offer_window``). Changes nothing.
+    free, so nobody loses their turn. Nor is someone skipped whose window is too short
+    (too little time left before the start): nobody behind them gets the seat either.
+    Changes nothing.
     """
-    deadline = offer_window(state, now)
-    if deadline is None:
-        return None, []
-    chosen = []
+    chosen: list[Offer] = []
     free = state.free_seats
     for registration in state.queue:
         if registration.status != STATUS_WAITLISTED:
             continue  # not confirmed yet: keeps the place, cannot take an offer
         if registration.seats > free:
             break
+        deadline = offer_window(state, now, registration.channel)
+        if deadline is None:
+            break
         free -= registration.seats
-        chosen.append(registration)
-    return deadline, chosen
+        chosen.append(Offer(registration, deadline))
+    return chosen
 
 
 def _offer_free_seats(state: SeatState, now: datetime) -> list[Registration]:
     """Offer free seats to the people ``seats_to_offer`` names, and tell them."""
     state.active = [r for r in state.active if r.status in ACTIVE_STATUSES]
-    deadline, offered = seats_to_offer(state, now)
-    for registration in offered:
+    offered = seats_to_offer(state, now)
+    for offer in offered:
+        registration = offer.registration
         registration.status = STATUS_OFFERED
         registration.holds_seat = True
-        registration.offer_expires_at = deadline
+        registration.offer_expires_at = offer.deadline
         mails.queue(registration, mails.SEAT_OFFERED)
     db.session.flush()
-    return offered
+    return [offer.registration for offer in offered]

@@ -20,8 +20,9 @@ from seminars.core.errors import DomainError, NotFoundError
 from seminars.core.timezone import berlin_date
 from seminars.extensions import db
 from seminars.programme.models import Seminar, SeminarSession
-from seminars.registrations import allocation, mails
+from seminars.registrations import allocation, call_records, mails
 from seminars.registrations.allocation import Applicant
+from seminars.registrations.channels import CHANNEL_PHONE
 from seminars.registrations.models import (
     ACTIVE_STATUSES,
     STATUS_CONFIRMED,
@@ -92,6 +93,15 @@ def get_registration(registration_id: int) -> Registration:
 def register_by_phone(seminar_id: int, applicant: Applicant, *, actor: Actor | None, now: datetime):
     """No double opt-in: staff took the registration and recorded the person's consent."""
     result = allocation.register(seminar_id, applicant, now=now, by_staff=True)
+    if result.registration.channel == CHANNEL_PHONE:
+        # Staff are on the phone with the person: what the booking says is said.
+        call_records.told_on_the_phone(
+            result.registration.id,
+            after_id=0,
+            outcome=call_records.TOLD_AT_BOOKING,
+            actor=actor,
+            now=now,
+        )
     record(
         actor,
         "registration.create_by_staff",

@@ -13,7 +13,12 @@ from datetime import timedelta
 import pytest
 
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.test_journeys import an_undelivered_mail, staff_login, texts_to_review
+from tests.browser.test_journeys import (
+    an_undelivered_mail,
+    calls_to_make,
+    staff_login,
+    texts_to_review,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -36,8 +41,9 @@ LIST_PAGES = [
     # A seminar's venue check and materials belong to the seminar, not to the task list.
     ("/verwaltung/seminare/1/ortspruefung", "venue-check", "/verwaltung/seminare"),
     ("/verwaltung/seminare/1/unterlagen", "materials", "/verwaltung/seminare"),
+    ("/verwaltung/anrufe", "calls", "/verwaltung/anrufe"),
 ]
-SCREENSHOTS = {"dashboard", "seminars", "statistics", "support-tasks"}
+SCREENSHOTS = {"dashboard", "seminars", "statistics", "support-tasks", "calls"}
 
 # Each table, with the box it must fit: its scroll region, else its parent.
 _TABLES = """() => Array.from(document.querySelectorAll('main table')).map(table => {
@@ -116,6 +122,7 @@ def test_back_office_lists_fit_and_key_figures_read_whole_words(live_server, new
     an_undelivered_mail(live_server)
     an_overdue_interpreter_booking(live_server)
     texts_to_review(live_server)
+    calls_to_make(live_server)
     page = new_page(viewport)
     staff_login(live_server, page)
     problems = []
@@ -149,6 +156,10 @@ def test_back_office_lists_fit_and_key_figures_read_whole_words(live_server, new
             task = page.locator("#tasks-heading ~ ul li", has_text=OVERDUE_TITLE)
             if task.count() != 1 or "überfällig" not in task.inner_text():
                 problems.append(f"{width} px dashboard: the overdue task is not called overdue")
+        if name == "calls":
+            late = page.locator("tbody tr", has_text="überfällig")
+            if late.count() < 1:
+                problems.append(f"{width} px calls: the overdue offer is not called overdue")
         if name == "support-tasks":
             task = page.locator("#group-overdue ~ * tr", has_text=OVERDUE_TITLE)
             if task.count() != 1 or "überfällig" not in task.inner_text():

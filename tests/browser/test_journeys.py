@@ -416,6 +416,71 @@ def test_staff_logs_in_and_finds_the_back_office(live_server, new_page, audit, l
     page.wait_for_url("**/verwaltung/anmelden")
 
 
+def calls_to_make(live_server, tag: str = "") -> str:
+    """Open calls for people who take part by phone: a seat offered (with someone waiting
+    behind), an offer past its deadline and a cancellation to confirm. The offered person's
+    name."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from seminars.core.timezone import utcnow
+    from seminars.extensions import db
+    from seminars.registrations import allocation
+    from seminars.registrations.models import Registration
+    from tests import factories
+
+    name = f"Anruf{tag.replace('-', '')}"
+    with live_server.app.app_context():
+        if db.session.scalar(select(Registration.id).where(Registration.last_name == name)):
+            return f"Gerda {name}"
+        now = utcnow()
+        seminar = factories.seminar(f"Telefonkette {tag}".strip(), capacity=2)
+        holder = factories.registration(seminar)
+        late = factories.registration(seminar, channel="phone", status="offered")
+        late.offer_expires_at = now - timedelta(hours=1)
+        factories.registration(
+            seminar, status="waitlisted", channel="phone", first_name="Gerda", last_name=name
+        )
+        factories.registration(seminar, status="waitlisted")
+        allocation.cancel(holder.id, now=now)
+        db.session.commit()
+        from seminars.registrations import mails
+
+        mails.queue(late, mails.SEAT_OFFERED)
+        gone = factories.registration(seminar, channel="phone", last_name=f"Ab{name}")
+        allocation.cancel(gone.id, now=now)
+        db.session.commit()
+    return f"Gerda {name}"
+
+
+@pytest.mark.parametrize(("language", "size"), VARIANTS)
+def test_staff_work_through_the_call_list(live_server, new_page, audit, language, size):
+    page = new_page(VIEWPORTS[size])
+    tag = f"{language}-{size}"
+    page.goto(live_server.url + "/")
+    choose_language(page, language)
+    person = calls_to_make(live_server, tag)
+    staff_login(live_server, page, role="staff")
+    page.click("a[href='/verwaltung/anrufe'] >> nth=0")
+    page.wait_for_url("**/verwaltung/anrufe")
+    row = page.locator("tbody tr", has_text=person)
+    assert row.locator("a[href^='tel:']").count() == 1
+    audit.check(page, f"calls-{tag}")
+    row.locator("summary").click()
+    assert row.locator(".call-text").is_visible()
+    audit.check(page, f"calls-text-open-{tag}")
+    row.locator("button[value=not_reached]").click()
+    page.wait_for_selector(".notice--success")
+    row = page.locator("tbody tr", has_text=person)
+    assert row.count() == 1  # not reached: still to call
+    audit.check(page, f"calls-not-reached-{tag}")
+    row.locator("button[value=accepted]").click()
+    page.wait_for_selector(".notice--success")
+    assert page.locator("tbody tr", has_text=person).count() == 0
+    audit.check(page, f"calls-accepted-{tag}")
+
+
 def seminar_with_people(live_server) -> tuple[int, str]:
     """An online seminar, one person confirmed and one waiting; its id and its sessions
     moved a week later, as the planning form writes them."""

@@ -14,6 +14,7 @@ from seminars.accounts import links
 from seminars.certificates import services as certificates
 from seminars.core.timezone import utcnow
 from seminars.extensions import db
+from seminars.outbox.models import OutboxMessage
 from seminars.outbox.services import send_committed
 from seminars.programme.models import STATUS_DRAFT
 from seminars.registrations import allocation
@@ -51,6 +52,8 @@ class World:
     material: int
     # A seminar whose venue check was settled by a note (the upcoming one's is open).
     supported: int
+    # An open call on the call list: a seat offered to someone who takes part by phone.
+    call: int
     # The forms as first shown, by endpoint (filled by the tests).
     forms: dict = field(default_factory=dict)
 
@@ -124,6 +127,15 @@ def build_world(app) -> World:
         now=now,
     )
     db.session.commit()
+    # A seat offered to someone reached by phone: a call on the call list.
+    by_phone = factories.seminar(capacity=1)
+    holder = factories.registration(by_phone)
+    phone = factories.registration(by_phone, status="waitlisted", channel="phone")
+    allocation.cancel(holder.id, now=now)
+    db.session.commit()
+    call = db.session.scalars(
+        sa.select(OutboxMessage.id).where(OutboxMessage.registration_id == phone.id)
+    ).one()
     # Delivery of the mails queued above is tried now, not after the first request of a test.
     send_committed()
     return World(
@@ -151,6 +163,7 @@ def build_world(app) -> World:
         provider=provider.id,
         material=material.id,
         supported=supported.id,
+        call=call,
     )
 
 

@@ -73,8 +73,13 @@ def test_staff_book_a_volunteer_reached_by_phone(client, login):
     )
     registration = only_registration()
     assert registration.channel == "phone"
-    assert [m.channel for m in messages(registration.id)] == ["call"]
-    assert messages(registration.id)[0].recipient == "03621 12345"
+    [call] = messages(registration.id)
+    assert (call.kind, call.channel) == ("confirmed", "call")
+    # Staff are on the phone with the person: the booking's call is done at once, and like
+    # a sent mail it keeps no number and no text.
+    assert (call.status, call.outcome) == ("sent", "told_at_booking")
+    assert call.done_by_id is not None and call.sent_at is not None
+    assert (call.recipient, call.body_text) == ("", "")
 
 
 @pytest.mark.parametrize(

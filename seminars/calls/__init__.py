@@ -1,0 +1,1 @@
+"""The call list: what staff tell people who take part by phone."""

@@ -1,0 +1,155 @@
+"""Calls done: how a call on the call list is closed, and which calls are open.
+
+A call (an outbox row with channel "call") stays pending until staff reached the person;
+then it is done like a sent mail: status "sent", ``sent_at``, who made it (``done_by_id``),
+what came of it (``outcome``), and no number and no text left (``claims.BLANK``). A call
+nobody answered stays on the list and counts the attempt. For a seat offer the answer on the
+phone is the person's answer: accepted or declined through ``allocation``, as on the personal
+page; a seat nobody answered for moves on when the offer runs out (``allocation.expire_due``).
+The mail those answers produce (confirmation, cancellation) would be one more call: staff
+said it on the phone already, so it is done at once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from seminars.audit.services import record
+from seminars.core.actor import Actor
+from seminars.core.errors import DomainError
+from seminars.extensions import db
+from seminars.outbox.claims import BLANK
+from seminars.outbox.models import CHANNEL_CALL, STATUS_PENDING, STATUS_SENT, OutboxMessage
+from seminars.registrations import mails
+from seminars.registrations.models import Registration
+
+ACCEPTED = "accepted"
+DECLINED = "declined"
+NOT_REACHED = "not_reached"
+TOLD = "told"
+# Staff booked the person on the phone and told them there and then.
+TOLD_AT_BOOKING = "told_at_booking"
+# The call had nothing left to say (the offer ran out or was answered online).
+OBSOLETE = "obsolete"
+
+OFFER_OUTCOMES = (ACCEPTED, DECLINED, NOT_REACHED)
+OTHER_OUTCOMES = (TOLD, NOT_REACHED)
+
+OUTCOME_LABELS = {
+    ACCEPTED: _l("Angenommen"),
+    DECLINED: _l("Abgelehnt"),
+    NOT_REACHED: _l("Nicht erreicht"),
+    TOLD: _l("Erledigt"),
+    TOLD_AT_BOOKING: _l("Bei der Anmeldung gesagt"),
+    OBSOLETE: _l("Nicht mehr nötig"),
+}
+
+# What a call is about, in words.
+KIND_LABELS = {
+    mails.CONFIRMED: _l("Anmeldung bestätigt"),
+    mails.WAITLISTED: _l("Auf der Warteliste"),
+    mails.SEAT_OFFERED: _l("Platzangebot"),
+    mails.OFFER_EXPIRED: _l("Platzangebot abgelaufen"),
+    mails.CANCELLED_BY_YOU: _l("Abmeldung bestätigt"),
+    mails.SEMINAR_CANCELLED: _l("Seminar abgesagt"),
+    mails.SEMINAR_CHANGED: _l("Seminar geändert"),
+    mails.REMINDER: _l("Erinnerung"),
+    mails.CERTIFICATE: _l("Teilnahmebescheinigung"),
+    "staff_message": _l("Nachricht der Akademie"),
+    "service_unavailable": _l("Unterstützung nicht möglich"),
+}
+
+
+def kind_label(kind: str) -> str:
+    return str(KIND_LABELS.get(kind, kind))
+
+
+def audit_value_text(action: str, name: str, value) -> str | None:
+    """Words for the values the call entries record (the audit log asks, see
+    ``audit/directory.py``); None for anything else."""
+    if not action.startswith(("call.", "registration.offer_answered")):
+        return None
+    if name == "kind":
+        return kind_label(str(value))
+    if name in ("outcome", "answer"):
+        return str(OUTCOME_LABELS.get(str(value), value))
+    return None
+
+
+class CallNotOpen(DomainError):
+    status_code = 409
+    default_message = _l("Dieser Anruf ist schon erledigt.")
+
+
+def outcomes_for(kind: str) -> tuple[str, ...]:
+    """The answers staff can record for a call of ``kind``."""
+    return OFFER_OUTCOMES if kind == mails.SEAT_OFFERED else OTHER_OUTCOMES
+
+
+def finish(message: OutboxMessage, outcome: str, *, actor: Actor | None, now: datetime) -> None:
+    """Mark one call done with ``outcome``; staff (``actor``) are in the audit log."""
+    message.status = STATUS_SENT
+    message.sent_at = now
+    message.done_by_id = getattr(actor, "id", None)
+    message.outcome = outcome
+    for name, value in BLANK.items():
+        setattr(message, name, value)
+    if actor is not None:
+        record(
+            actor,
+            "call.done",
+            registration=registration_of(message),
+            after={"kind": message.kind, "outcome": outcome},
+        )
+    db.session.flush()
+
+
+def registration_of(message: OutboxMessage) -> Registration | None:
+    if message.registration_id is None:
+        return None
+    return db.session.get(Registration, message.registration_id)
+
+
+def open_calls(registration_id: int, *, after_id: int = 0, kinds=None) -> list[OutboxMessage]:
+    stmt = select(OutboxMessage).where(
+        OutboxMessage.registration_id == registration_id,
+        OutboxMessage.channel == CHANNEL_CALL,
+        OutboxMessage.status == STATUS_PENDING,
+        OutboxMessage.id > after_id,
+    )
+    if kinds is not None:
+        stmt = stmt.where(OutboxMessage.kind.in_(kinds))
+    return list(db.session.scalars(stmt.order_by(OutboxMessage.id)))
+
+
+def last_message_id(registration_id: int) -> int:
+    """A mark: the calls written for the registration after it are new."""
+    found = db.session.scalar(
+        select(func.max(OutboxMessage.id)).where(OutboxMessage.registration_id == registration_id)
+    )
+    return found or 0
+
+
+def told_on_the_phone(
+    registration_id: int, *, after_id: int, outcome: str, actor: Actor | None, now: datetime
+) -> int:
+    """Calls written for the registration after ``after_id`` (a booking's confirmation, an
+    answer's confirmation) are done: staff were on the phone with the person. Seat offers stay
+    open: they wait for an answer."""
+    done = [
+        message
+        for message in open_calls(registration_id, after_id=after_id)
+        if message.kind != mails.SEAT_OFFERED
+    ]
+    for message in done:
+        finish(message, outcome, actor=actor, now=now)
+    return len(done)
+
+
+def offer_calls_obsolete(registration_id: int, *, now: datetime) -> None:
+    """The offer ended (answered, run out, cancelled): its open call has nothing to say."""
+    for message in open_calls(registration_id, kinds=(mails.SEAT_OFFERED,)):
+        finish(message, OBSOLETE, actor=None, now=now)
