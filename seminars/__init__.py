@@ -202,7 +202,10 @@ def _connect_domains() -> None:
             registration_status_label=registration_labels.registration_status_label,
             role_label=account_labels.role_label,
             domain_field_label=need_field_label,
-            domain_value_text=task_lists.audit_value_text,
+            domain_value_text=lambda action, name, value: (
+                task_lists.audit_value_text(action, name, value)
+                or registration_labels.audit_value_text(action, name, value)
+            ),
         )
     )
 
@@ -309,6 +312,8 @@ def _register_template_helpers(app: Flask) -> None:
     from seminars.core import i18n
     from seminars.programme.labels import availability_label, format_label, status_label
     from seminars.registrations.labels import (
+        channel_label,
+        channel_short_label,
         county_label,
         need_label,
         needs_text,
@@ -335,6 +340,8 @@ def _register_template_helpers(app: Flask) -> None:
         task_status_label=task_status_label,
         needs_text=needs_text,
         county_label=county_label,
+        channel_label=channel_label,
+        channel_short_label=channel_short_label,
         format_percent=format_percent,
         format_decimal=format_decimal,
     )

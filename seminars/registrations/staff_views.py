@@ -115,7 +115,7 @@ def move_ahead(registration_id: int):
 def resend(registration_id: int):
     return _done(
         registration_id,
-        _("Die E-Mail ist erneut verschickt."),
+        lambda _kind: staff.resent_text(staff.get_registration(registration_id)),
         lambda: staff.resend_mail(registration_id, actor=current_actor()),
     )
 
