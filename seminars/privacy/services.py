@@ -32,8 +32,8 @@ from seminars.core.unit_of_work import unit
 from seminars.extensions import db
 from seminars.outbox import personal_data as outbox_data
 from seminars.registrations import personal_data as registrations
-from seminars.registrations.personal_data import PersonQuery
 from seminars.registrations.person_key import random_key
+from seminars.registrations.personal_data import PersonQuery
 from seminars.surveys import personal_data as surveys_data
 
 HOLDERS = (registrations, outbox_data, audit_data, surveys_data, certificates_data)
@@ -107,7 +107,8 @@ def erase_person(query: PersonQuery | str, *, actor: Actor | None, now: datetime
     other mail to the person), survey links stop working, certificates are withdrawn and
     lose the name, audit entries lose the values, and every registration is anonymised
     under one new random person key, so that the figures stay as they were and nothing
-    leads back to the address or the phone number. The caller commits (the request's unit of work)."""
+    leads back to the address or the phone number. The caller commits (the request's unit
+    of work)."""
     found = registrations.of_person(query)
     ids = [r.id for r in found]
     if not ids:

@@ -90,9 +90,7 @@ def of_person(query: PersonQuery | str) -> list[Registration]:
         conditions.append(_phone_digits_column() == query.phone_digits)
     if query.by_name or query.first_name.strip() or query.last_name.strip():
         if query.last_name.strip():
-            conditions.append(
-                func.lower(Registration.last_name) == query.last_name.strip().lower()
-            )
+            conditions.append(func.lower(Registration.last_name) == query.last_name.strip().lower())
         if query.first_name.strip():
             conditions.append(
                 func.lower(Registration.first_name) == query.first_name.strip().lower()
