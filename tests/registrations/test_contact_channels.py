@@ -209,3 +209,17 @@ def test_without_email_a_registrant_is_offered_no_email_and_keeps_the_calls(clie
     assert moved.channel == "post"
     page = text(client.get(path))
     assert 'value="phone"' not in page and 'value="post" checked' in page
+
+
+def test_the_own_change_service_refuses_channels_not_offered(app):
+    from seminars.core.timezone import utcnow
+    from seminars.registrations import self_service
+
+    registration = factories.registration(factories.seminar(), channel="post")
+    token = own_page(registration).split("/")[2]
+    values = {name: getattr(registration, name) for name in self_service.OWN_FIELDS}
+    for changes in ({"channel": "email"}, {"channel": "phone"}, {"street": ""}):
+        with pytest.raises(DomainError):
+            self_service.change_own_details(token, {**values, **changes}, now=utcnow())
+    db.session.rollback()
+    assert db.session.get(Registration, registration.id).channel == "post"
