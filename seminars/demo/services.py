@@ -239,7 +239,7 @@ def seed_demo(now: datetime, *, seed: int = 2027) -> DemoSummary:
     _mails_already_sent()
     completed = complete_latest_past_seminar(rng, now)
     # Last, after every mail above was marked sent: their letters and calls are still to do.
-    book_people_without_email(now)
+    registrations += len(book_people_without_email(now))
     return DemoSummary(seminars, registrations, completed)
 
 
