@@ -197,8 +197,16 @@ def _connect_domains() -> None:
     from seminars.registrations.needs import need_field_label
 
     def _audit_value_text(action, name, value):
-        worded = call_value_text(action, name, value)
-        return worded if worded is not None else task_lists.audit_value_text(action, name, value)
+        # The first domain that words the value wins: calls, accessibility tasks, channels.
+        for words in (
+            call_value_text,
+            task_lists.audit_value_text,
+            registration_labels.audit_value_text,
+        ):
+            worded = words(action, name, value)
+            if worded is not None:
+                return worded
+        return None
 
     audit_directory.connect(
         audit_directory.Directory(
@@ -316,6 +324,8 @@ def _register_template_helpers(app: Flask) -> None:
     from seminars.core import i18n
     from seminars.programme.labels import availability_label, format_label, status_label
     from seminars.registrations.labels import (
+        channel_label,
+        channel_short_label,
         county_label,
         need_label,
         needs_text,
@@ -343,6 +353,8 @@ def _register_template_helpers(app: Flask) -> None:
         task_status_label=task_status_label,
         needs_text=needs_text,
         county_label=county_label,
+        channel_label=channel_label,
+        channel_short_label=channel_short_label,
         format_percent=format_percent,
         format_decimal=format_decimal,
     )

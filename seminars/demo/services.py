@@ -4,7 +4,9 @@ The demo registrations are what the service would have made: confirmed people an
 the waitlist, each with a working personal link and the mails their path through the service
 wrote (confirmation request, then confirmation or waitlist place), already sent. So a freshly
 seeded database passes ``check-consistency``. The most recent past seminar has gone through
-its later stages too (``completed.py``): attendance, certificates, survey answers.
+its later stages too (``completed.py``): attendance, certificates, survey answers. A few
+people without e-mail, booked by phone, wait for their confirmation letter or call
+(``without_email.py``).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from seminars.core.timezone import berlin_date, berlin_to_utc
 from seminars.demo import accessibility as demo_services
 from seminars.demo import data
 from seminars.demo.completed import CompletedSeminar, complete_latest_past_seminar
+from seminars.demo.without_email import book_people_without_email
 from seminars.extensions import db
 from seminars.outbox.models import STATUS_SENT, OutboxMessage
 from seminars.programme.models import (
@@ -235,6 +238,8 @@ def seed_demo(now: datetime, *, seed: int = 2027) -> DemoSummary:
     demo_services.book_services(now, providers, upcoming)
     _mails_already_sent()
     completed = complete_latest_past_seminar(rng, now)
+    # Last, after every mail above was marked sent: their letters and calls are still to do.
+    registrations += len(book_people_without_email(now))
     return DemoSummary(seminars, registrations, completed)
 
 

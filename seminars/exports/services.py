@@ -18,7 +18,11 @@ from seminars.programme.labels import format_label, status_label
 from seminars.programme.models import Seminar
 from seminars.programme.queries import seminars_with_first_session
 from seminars.registrations import staff
-from seminars.registrations.labels import county_label, registration_status_label
+from seminars.registrations.labels import (
+    channel_label,
+    county_label,
+    registration_status_label,
+)
 from seminars.registrations.models import (
     ACTIVE_STATUSES,
     STATUS_CONFIRMED,
@@ -39,6 +43,11 @@ def participant_rows(seminar_id: int) -> tuple[Seminar, list[str], list[list]]:
         _("Vorname"),
         _("E-Mail-Adresse"),
         _("Telefon"),
+        _("Nachrichten"),
+        _("Adresszusatz"),
+        _("Straße und Hausnummer"),
+        _("Postleitzahl"),
+        _("Ort"),
         _("Selbsthilfegruppe oder Organisation"),
         _("Landkreis"),
         _("Status"),
@@ -54,6 +63,11 @@ def participant_rows(seminar_id: int) -> tuple[Seminar, list[str], list[list]]:
             r.first_name,
             r.email,
             r.phone,
+            channel_label(r.channel),
+            r.address_extra,
+            r.street,
+            r.postcode,
+            r.city,
             r.organisation,
             county_label(r.county),
             registration_status_label(r.status),

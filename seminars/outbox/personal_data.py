@@ -1,5 +1,6 @@
-"""What the outbox holds about a person, for privacy (``privacy/services.py``): the mails to
-a registration. Same three functions as ``registrations/personal_data.py``."""
+"""What the outbox holds about a person, for privacy (``privacy/services.py``): the mails,
+letters and calls to a registration (a letter's recipient is the postal address, a call's the
+phone number). Same three functions as ``registrations/personal_data.py``."""
 
 from __future__ import annotations
 
@@ -23,12 +24,14 @@ def export(registration_ids: Sequence[int]) -> dict[int, dict]:
             "mails": [
                 {
                     "kind": m.kind,
+                    "channel": m.channel,
                     "recipient": m.recipient,
                     "subject": m.subject,
                     "text_stored": bool(m.body_text or m.body_html),
                     "created_at": _iso(m.created_at),
                     "sent_at": _iso(m.sent_at),
                     "status": m.status,
+                    "outcome": m.outcome,
                 }
                 for m in mails
             ]
@@ -44,7 +47,8 @@ def erase(registrations: Sequence, *, now: datetime) -> None:
 def anonymise(
     registration_ids: Sequence[int], *, now: datetime, person_key: str | None = None
 ) -> None:
-    """Messages keep only what they were and when."""
+    """Messages keep only what they were and when: mails, letters and calls lose their
+    recipient (address, postal address, phone number) and text."""
     services.blank_registrations(list(registration_ids))
 
 

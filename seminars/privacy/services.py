@@ -28,12 +28,12 @@ from seminars.audit import personal_data as audit_data
 from seminars.audit import services as audit
 from seminars.certificates import personal_data as certificates_data
 from seminars.core.actor import Actor
-from seminars.core.email_address import normalise_email
 from seminars.core.unit_of_work import unit
 from seminars.extensions import db
 from seminars.outbox import personal_data as outbox_data
 from seminars.registrations import personal_data as registrations
 from seminars.registrations.person_key import random_key
+from seminars.registrations.personal_data import PersonQuery
 from seminars.surveys import personal_data as surveys_data
 
 HOLDERS = (registrations, outbox_data, audit_data, surveys_data, certificates_data)
@@ -75,16 +75,23 @@ def _anonymise(ids: list[int], now: datetime, *, person_key: str | None = None) 
         holder.anonymise(ids, now=now, person_key=person_key)
 
 
-def export_person(email: str) -> dict:
-    """Everything stored about one person (found by e-mail address), as plain data."""
+def export_person(query: PersonQuery | str) -> dict:
+    """Everything stored about one person (found by e-mail address, phone number or name and
+    postcode: ``PersonQuery``), as plain data."""
+    query = PersonQuery.of(query)
     result: dict[str, Any] = {
-        "email": normalise_email(email),
+        # What was searched for.
+        "email": query.email,
+        "phone": query.contact.strip() if query.phone_digits else "",
+        "first_name": query.first_name.strip(),
+        "last_name": query.last_name.strip(),
+        "postcode": query.postcode.strip(),
         "registrations": [],
         # Survey answers are stored without any link to a person, link or registration:
         # nobody, the academy included, can find out which answers were this person's.
         "survey_answers": "not linkable",
     }
-    ids = [registration.id for registration in registrations.of_person(email)]
+    ids = [registration.id for registration in registrations.of_person(query)]
     parts = [holder.export(ids) for holder in HOLDERS]
     for registration_id in ids:
         entry: dict = {}
@@ -94,14 +101,15 @@ def export_person(email: str) -> dict:
     return result
 
 
-def erase_person(email: str, *, actor: Actor | None, now: datetime) -> int:
+def erase_person(query: PersonQuery | str, *, actor: Actor | None, now: datetime) -> int:
     """Erase one person on request, in one transaction: active registrations of seminars
     that have not ended are cancelled (seats pass on; the cancellation mail goes with every
     other mail to the person), survey links stop working, certificates are withdrawn and
     lose the name, audit entries lose the values, and every registration is anonymised
     under one new random person key, so that the figures stay as they were and nothing
-    leads back to the address. The caller commits (the request's unit of work)."""
-    found = registrations.of_person(email)
+    leads back to the address or the phone number. The caller commits (the request's unit
+    of work)."""
+    found = registrations.of_person(query)
     ids = [r.id for r in found]
     if not ids:
         return 0

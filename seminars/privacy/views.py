@@ -10,25 +10,34 @@ from flask_babel import ngettext
 from seminars.accounts.access import current_actor
 from seminars.core.timezone import utcnow
 from seminars.privacy import services
+from seminars.privacy.services import PersonQuery
 
 bp = Blueprint("privacy", __name__, url_prefix="/verwaltung")
 
 
-# The address travels in the body of POST requests, never in a URL: URLs end up in access
-# logs, proxy logs and the browser history.
+# What staff search for (address, phone number, name, postcode) travels in the body of POST
+# requests, never in a URL: URLs end up in access logs, proxy logs and the browser history.
+
+_LIMITS = {"contact": 254, "first_name": 100, "last_name": 100, "postcode": 10}
+
+
+def _query() -> PersonQuery:
+    return PersonQuery(
+        **{name: " ".join(request.form.get(name, "").split())[:n] for name, n in _LIMITS.items()}
+    )
 
 
 @bp.route("/personendaten", methods=["GET", "POST"])
 def person():
-    email = request.form.get("email", "").strip()[:254] if request.method == "POST" else ""
-    data = services.export_person(email) if email else None
-    return render_template("privacy/person.html", email=email, data=data)
+    query = _query() if request.method == "POST" else PersonQuery()
+    data = services.export_person(query) if query.complete else None
+    incomplete = request.method == "POST" and not query.complete
+    return render_template("privacy/person.html", query=query, data=data, incomplete=incomplete)
 
 
 @bp.post("/personendaten.json")
 def export():
-    email = request.form.get("email", "").strip()[:254]
-    body = json.dumps(services.export_person(email), ensure_ascii=False, indent=2)
+    body = json.dumps(services.export_person(_query()), ensure_ascii=False, indent=2)
     response = Response(body, mimetype="application/json")
     response.headers["Content-Disposition"] = 'attachment; filename="personendaten.json"'
     response.headers["Cache-Control"] = "no-store"
@@ -37,8 +46,7 @@ def export():
 
 @bp.post("/personendaten/loeschen")
 def erase():
-    email = request.form.get("email", "")[:254]
-    count = services.erase_person(email, actor=current_actor(), now=utcnow())
+    count = services.erase_person(_query(), actor=current_actor(), now=utcnow())
     flash(
         ngettext(
             "%(num)d Anmeldung ist gelöscht (anonymisiert).",

@@ -39,3 +39,14 @@ def address_lines(registration) -> list[str]:
 
 def has_address(registration) -> bool:
     return bool(address_lines(registration))
+
+
+def own_choices(registration) -> list[str]:
+    """What registrants may choose on their own page: e-mail only with an e-mail address;
+    letters always (with an address); phone only where staff set it, kept until the person
+    chooses otherwise (calls are arranged with the academy, not chosen online)."""
+    choices = [CHANNEL_EMAIL] if registration.email else []
+    choices.append(CHANNEL_POST)
+    if registration.channel == CHANNEL_PHONE:
+        choices.append(CHANNEL_PHONE)
+    return choices

@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 from seminars.core.forms import Form
 from seminars.core.links_in_text import no_links, no_links_or_addresses
 from seminars.registrations.allocation import Applicant
-from seminars.registrations.channels import CHANNEL_EMAIL, CHANNEL_PHONE, CHANNEL_POST
+from seminars.registrations.channels import CHANNEL_EMAIL, CHANNEL_PHONE, CHANNEL_POST, own_choices
 from seminars.registrations.counties import COUNTY_KEYS, ELSEWHERE, SAXONY, THURINGIA
 from seminars.registrations.needs import NEED_GROUPS, NEED_KEYS, NEEDS, needs_in_group
 
@@ -242,9 +242,17 @@ def applicant_from(form: RegistrationForm, *, locale: str) -> Applicant:
     )
 
 
+_OWN_CHANNEL_LABELS = {
+    CHANNEL_EMAIL: _l("per E-Mail"),
+    CHANNEL_POST: _l("per Post (Briefe an Ihre Anschrift)"),
+    CHANNEL_PHONE: _l("per Telefon (die Akademie ruft Sie an)"),
+}
+
+
 class OwnDetailsForm(RegistrationForm):
     """What registrants change themselves on their page: the registration form without the
-    e-mail address (the link belongs to it), the consent (given already) and the trap."""
+    e-mail address (the link belongs to it), the consent (given already) and the trap. The
+    channels offered depend on the registration (``offer_channels``)."""
 
     email = None
     consent = None
@@ -253,6 +261,13 @@ class OwnDetailsForm(RegistrationForm):
     @property
     def is_robot(self) -> bool:
         return False
+
+    def offer_channels(self, registration) -> OwnDetailsForm:
+        """Offer the channels this registration may choose (``channels.own_choices``)."""
+        self.channel.choices = [
+            (value, _OWN_CHANNEL_LABELS[value]) for value in own_choices(registration)
+        ]
+        return self
 
 
 def own_details_from(form: OwnDetailsForm) -> dict:
@@ -266,4 +281,9 @@ def own_details_from(form: OwnDetailsForm) -> dict:
         **{key: bool(form[key].data) for key in NEED_KEYS},
         "needs_other": form.needs_other.data or "",
         "remarks": form.remarks.data or "",
+        "channel": form.channel.data or "",
+        "address_extra": form.address_extra.data or "",
+        "street": form.street.data or "",
+        "postcode": form.postcode.data or "",
+        "city": form.city.data or "",
     }

@@ -9,9 +9,11 @@ whom, and never writes another domain's rows itself.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from types import SimpleNamespace
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 
 from seminars.core.changed_rows import changed_rows
 from seminars.core.email_address import normalise_email
@@ -22,24 +24,100 @@ from seminars.registrations import allocation
 from seminars.registrations import anonymise as blank
 from seminars.registrations.models import ACTIVE_STATUSES, Attendance, Registration
 from seminars.registrations.needs import needs_of
+from seminars.registrations.person_key import key_without_email
 from seminars.registrations.person_key import person_key as person_key_of
 
 
-def of_person(email: str) -> list[Registration]:
-    """Every registration of the address, also those retention anonymised already (found by
-    the person key), in seminar order (the order in which erasure locks seminars)."""
-    normalised = normalise_email(email)
-    if not normalised:
+@dataclass(frozen=True)
+class PersonQuery:
+    """Who staff look for: an e-mail address or a phone number (``contact``), and/or a
+    name with the postcode (for people without e-mail). What is given must all match."""
+
+    contact: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    postcode: str = ""
+
+    @classmethod
+    def of(cls, query: PersonQuery | str) -> PersonQuery:
+        return query if isinstance(query, PersonQuery) else cls(contact=query)
+
+    @property
+    def email(self) -> str:
+        return normalise_email(self.contact) if "@" in self.contact else ""
+
+    @property
+    def phone_digits(self) -> str:
+        return "" if self.email else _digits(self.contact)
+
+    @property
+    def by_name(self) -> bool:
+        return bool(self.last_name.strip() and self.postcode.strip())
+
+    @property
+    def complete(self) -> bool:
+        """Enough to find a person: an address, a phone number, or name and postcode."""
+        return bool(self.email or len(self.phone_digits) >= 3 or self.by_name)
+
+
+def _digits(value: str) -> str:
+    return "".join(ch for ch in value if ch.isdigit())
+
+
+def _phone_digits_column():
+    # The form lets a phone number hold digits, spaces and + ( ) / - only.
+    column = Registration.phone
+    for ch in " +()/-":
+        column = func.replace(column, ch, "")
+    return column
+
+
+def of_person(query: PersonQuery | str) -> list[Registration]:
+    """Every registration of the person, also those retention anonymised already (found by
+    the person key), in seminar order (the order in which erasure locks seminars).
+
+    ``query`` is a ``PersonQuery`` or an e-mail address. Registrations under the person key
+    of one found are the same person's (e.g. one anonymised already)."""
+    query = PersonQuery.of(query)
+    if not query.complete:
+        return []
+    conditions = []
+    keys = []
+    if query.email:
+        conditions.append(Registration.email_normalized == query.email)
+        keys.append(person_key_of(query.email))
+    elif query.phone_digits:
+        conditions.append(_phone_digits_column() == query.phone_digits)
+    if query.by_name or query.first_name.strip() or query.last_name.strip():
+        if query.last_name.strip():
+            conditions.append(func.lower(Registration.last_name) == query.last_name.strip().lower())
+        if query.first_name.strip():
+            conditions.append(
+                func.lower(Registration.first_name) == query.first_name.strip().lower()
+            )
+        if query.postcode.strip():
+            conditions.append(Registration.postcode == query.postcode.strip())
+    found = set(db.session.scalars(select(Registration.person_key).where(and_(*conditions))))
+    if not query.email and query.phone_digits and query.by_name and query.first_name.strip():
+        # Someone without e-mail, anonymised by retention: their key from name, postcode and
+        # phone number (``key_without_email``).
+        keys.append(
+            key_without_email(
+                SimpleNamespace(
+                    first_name=query.first_name,
+                    last_name=query.last_name,
+                    postcode=query.postcode,
+                    phone=query.contact,
+                )
+            )
+        )
+    keys.extend(found)
+    if not keys:
         return []
     return list(
         db.session.scalars(
             select(Registration)
-            .where(
-                or_(
-                    Registration.email_normalized == normalised,
-                    Registration.person_key == person_key_of(normalised),
-                )
-            )
+            .where(or_(and_(*conditions), Registration.person_key.in_(keys)))
             .order_by(Registration.seminar_id, Registration.id)
         )
     )
@@ -93,6 +171,13 @@ def export(registration_ids: Sequence[int]) -> dict[int, dict]:
             "last_name": registration.last_name,
             "email": registration.email,
             "phone": registration.phone,
+            "channel": registration.channel,
+            "postal_address": {
+                "address_extra": registration.address_extra,
+                "street": registration.street,
+                "postcode": registration.postcode,
+                "city": registration.city,
+            },
             "organisation": registration.organisation,
             "county": registration.county,
             "needs": needs_of(registration),

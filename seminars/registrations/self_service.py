@@ -1,5 +1,6 @@
 """What registrants change themselves through their personal link: their name, phone, group,
-county, needs and remarks, until ``SELF_SERVICE_CHANGE_HOURS`` before the first session.
+county, needs and remarks, how they hear from us (e-mail or post) and their postal address,
+until ``SELF_SERVICE_CHANGE_HOURS`` before the first session.
 
 The e-mail address stays: the link belongs to it, and one address registers once per
 seminar. Whoever wants another address cancels and registers again, or asks the academy.
@@ -24,15 +25,18 @@ from seminars.extensions import db
 from seminars.programme.models import STATUS_CANCELLED as SEMINAR_CANCELLED
 from seminars.programme.models import Seminar, SeminarSession
 from seminars.registrations import allocation, staff_notice
+from seminars.registrations.channels import CHANNEL_PHONE, CHANNEL_POST, own_choices
 from seminars.registrations.models import ACTIVE_STATUSES, Registration
 from seminars.registrations.needs import NEED_KEYS, OTHER_NEEDS
 from seminars.registrations.services import find_by_token
 
 CONTACT_FIELDS = ("first_name", "last_name", "phone", "organisation", "county")
+# How the academy writes to the person, and where letters go.
+CHANNEL_FIELDS = ("channel", "address_extra", "street", "postcode", "city")
 # Free texts: the audit log says that they changed, not what they say (they may tell of
 # health or disability).
 FREE_TEXT_FIELDS = (OTHER_NEEDS, "remarks")
-OWN_FIELDS = (*CONTACT_FIELDS, *NEED_KEYS, *FREE_TEXT_FIELDS)
+OWN_FIELDS = (*CONTACT_FIELDS, *CHANNEL_FIELDS, *NEED_KEYS, *FREE_TEXT_FIELDS)
 
 
 class ChangeClosed(DomainError):
@@ -89,6 +93,20 @@ def change_page(token: str, *, now: datetime) -> ChangePage:
     return ChangePage(registration, seminar, until, reason)
 
 
+def _check_channel(registration: Registration, wanted: Mapping[str, object]) -> None:
+    """Only the channels offered (``channels.own_choices``), with what each needs."""
+    channel = wanted["channel"]
+    if channel not in own_choices(registration):
+        raise DomainError(_l("Bitte wählen Sie einen Eintrag aus."), field="channel")
+    if channel == CHANNEL_POST and not all(wanted[k] for k in ("street", "postcode", "city")):
+        raise DomainError(
+            _l("Für Briefe brauchen wir Straße und Hausnummer, Postleitzahl und Ort."),
+            field="street",
+        )
+    if channel == CHANNEL_PHONE and not wanted["phone"]:
+        raise DomainError(_l("Für Anrufe brauchen wir die Telefonnummer."), field="phone")
+
+
 def change_own_details(token: str, values: Mapping[str, object], *, now: datetime) -> Registration:
     """Change what the registrant may change (``OWN_FIELDS``, all given in ``values``).
 
@@ -102,6 +120,7 @@ def change_own_details(token: str, values: Mapping[str, object], *, now: datetim
     before = {name: getattr(registration, name) for name in OWN_FIELDS}
     wanted = {name: values[name] for name in OWN_FIELDS}
     wanted["county"] = wanted["county"] or None
+    _check_channel(registration, wanted)
     if any(bool(wanted[key]) != getattr(registration, key) for key in NEED_KEYS):
         # Needs change the seminar's accessibility tasks, which are reconciled under the
         # seminar's lock before the commit: take it now, before writing, as seat changes

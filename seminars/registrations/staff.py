@@ -20,9 +20,9 @@ from seminars.core.errors import DomainError, NotFoundError
 from seminars.core.timezone import berlin_date
 from seminars.extensions import db
 from seminars.programme.models import Seminar, SeminarSession
-from seminars.registrations import allocation, call_records, mails
+from seminars.registrations import allocation, call_records, delivery, mails
 from seminars.registrations.allocation import Applicant
-from seminars.registrations.channels import CHANNEL_PHONE
+from seminars.registrations.channels import CHANNEL_EMAIL, CHANNEL_PHONE, CHANNEL_POST, CHANNELS
 from seminars.registrations.models import (
     ACTIVE_STATUSES,
     STATUS_CONFIRMED,
@@ -34,7 +34,7 @@ from seminars.registrations.models import (
     queue_key,
 )
 from seminars.registrations.needs import INTERPRETING, NEED_KEYS
-from seminars.registrations.person_key import person_key
+from seminars.registrations.person_key import key_without_email, person_key
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,11 @@ def register_by_phone(seminar_id: int, applicant: Applicant, *, actor: Actor | N
         actor,
         "registration.create_by_staff",
         registration=result.registration,
-        after={"status": result.registration.status, "email": applicant.email},
+        after={
+            "status": result.registration.status,
+            "email": applicant.email,
+            "channel": applicant.channel,
+        },
     )
     return result.registration
 
@@ -159,19 +163,71 @@ def resend_mail(registration_id: int, *, actor: Actor | None) -> str:
     extra = {}
     if kind == mails.WAITLISTED:
         extra["position"] = registrations_of(registration.seminar_id).positions.get(registration.id)
+    if delivery.channel_for(registration, kind) is None:
+        # E.g. the request to confirm by e-mail, for someone without an e-mail address.
+        raise DomainError(_l("Diese Nachricht kann die Person auf ihrem Weg nicht bekommen."))
     mails.queue(registration, kind, **extra)
     record(actor, "registration.resend_mail", registration=registration, after={"mail": kind})
     return kind
 
 
-CONTACT_FIELDS = ("first_name", "last_name", "email", "phone", "organisation")
+def resent_text(registration: Registration) -> str:
+    """What staff are told after ``resend_mail``: where the message went."""
+    if registration.channel == CHANNEL_POST:
+        return str(_l("Die Nachricht liegt als Brief in der Druckliste."))
+    if registration.channel == CHANNEL_PHONE:
+        return str(_l("Die Nachricht steht auf der Anrufliste."))
+    return str(_l("Die E-Mail ist erneut verschickt."))
+
+
+CONTACT_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "organisation",
+    "channel",
+    "address_extra",
+    "street",
+    "postcode",
+    "city",
+)
+
+
+def _check_channel(registration: Registration, values: dict) -> None:
+    """What the channel needs, also for callers without the form (``check_channel``)."""
+    channel = values["channel"]
+    if channel not in CHANNELS:
+        raise DomainError(_l("Bitte wählen Sie einen Eintrag aus."), field="channel")
+    if channel == CHANNEL_EMAIL and not values["email"]:
+        raise DomainError(_l("Bitte geben Sie die E-Mail-Adresse an."), field="email")
+    if channel == CHANNEL_POST and not all(values[k] for k in ("street", "postcode", "city")):
+        raise DomainError(
+            _l("Für Briefe brauchen wir Straße und Hausnummer, Postleitzahl und Ort."),
+            field="street",
+        )
+    if channel == CHANNEL_PHONE and not values["phone"]:
+        raise DomainError(_l("Für Anrufe brauchen wir die Telefonnummer."), field="phone")
+    if not values["email"] and registration.status == STATUS_PENDING:
+        raise DomainError(
+            _l(
+                "Die Anmeldung wartet noch auf die Bestätigung per E-Mail: Die E-Mail-Adresse "
+                "lässt sich erst danach entfernen."
+            ),
+            field="email",
+        )
 
 
 def correct_contact(registration_id: int, values: dict, *, actor: Actor | None) -> Registration:
+    """Correct name, e-mail address, phone, group, channel and postal address. Without
+    e-mail the address rules do not apply (``email_normalized`` is NULL) and the person key
+    follows name, postcode and phone (``key_without_email``)."""
     registration = get_registration(registration_id)
     before = {name: getattr(registration, name) for name in CONTACT_FIELDS}
-    email = normalise_email(values["email"])
-    if email != registration.email_normalized and registration.status in ACTIVE_STATUSES:
+    values = {name: str(values.get(name) or "").strip() for name in CONTACT_FIELDS}
+    _check_channel(registration, values)
+    email = normalise_email(values["email"]) or None
+    if email and email != registration.email_normalized and registration.status in ACTIVE_STATUSES:
         clash = db.session.scalar(
             select(func.count())
             .select_from(Registration)
@@ -187,9 +243,9 @@ def correct_contact(registration_id: int, values: dict, *, actor: Actor | None) 
                 _l("Mit dieser Adresse ist schon jemand für das Seminar angemeldet."), field="email"
             )
     for name in CONTACT_FIELDS:
-        setattr(registration, name, values[name].strip())
+        setattr(registration, name, values[name])
     registration.email_normalized = email
-    registration.person_key = person_key(email)
+    registration.person_key = person_key(email) if email else key_without_email(registration)
     db.session.flush()
     old, new = changes(before, {name: getattr(registration, name) for name in CONTACT_FIELDS})
     if new:

@@ -9,7 +9,12 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 from seminars.core.forms import Form
 from seminars.core.links_in_text import no_links_or_addresses
 from seminars.registrations.channels import CHANNEL_EMAIL, CHANNEL_PHONE, CHANNEL_POST
-from seminars.registrations.forms import RegistrationForm, _one_line, _valid_email
+from seminars.registrations.forms import (
+    RegistrationForm,
+    _one_line,
+    _valid_email,
+    check_channel,
+)
 
 
 class PhoneRegistrationForm(RegistrationForm):
@@ -56,6 +61,9 @@ class ReasonForm(Form):
 
 
 class ContactForm(Form):
+    """Staff correct the contact details: name, e-mail (needed only for the e-mail channel),
+    phone, group, the channel and the postal address (``check_channel``)."""
+
     first_name = StringField(
         _l("Vorname"),
         filters=[_one_line],
@@ -77,11 +85,8 @@ class ContactForm(Form):
     email = StringField(
         _l("E-Mail-Adresse"),
         filters=[_one_line],
-        validators=[
-            DataRequired(_l("Bitte geben Sie die E-Mail-Adresse an.")),
-            Length(max=254),
-            _valid_email,
-        ],
+        validators=[Optional(), Length(max=254), _valid_email],
+        render_kw={"autocomplete": "off", "type": "email", "inputmode": "email"},
     )
     phone = StringField(
         _l("Telefon"),
@@ -100,3 +105,12 @@ class ContactForm(Form):
         filters=[_one_line],
         validators=[Length(max=200), no_links_or_addresses],
     )
+    channel = PhoneRegistrationForm.channel
+    address_extra = RegistrationForm.address_extra
+    street = RegistrationForm.street
+    postcode = RegistrationForm.postcode
+    city = RegistrationForm.city
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        return check_channel(self) and valid

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -71,7 +74,7 @@ def registration(registration_id: int):
     return _detail_page(registration_id)
 
 
-def _done(registration_id: int, message: str, run):
+def _done(registration_id: int, message: str | Callable[[Any], str], run):
     """Run one action on a registration, report how it went, back to the registration."""
     perform(run, message)
     return redirect(url_for(".registration", registration_id=registration_id), code=303)
@@ -115,7 +118,7 @@ def move_ahead(registration_id: int):
 def resend(registration_id: int):
     return _done(
         registration_id,
-        _("Die E-Mail ist erneut verschickt."),
+        lambda _kind: staff.resent_text(staff.get_registration(registration_id)),
         lambda: staff.resend_mail(registration_id, actor=current_actor()),
     )
 

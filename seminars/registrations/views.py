@@ -71,12 +71,14 @@ def _change_page(token: str, form: OwnDetailsForm, status: int = 200):
 @bp.get("/anmeldung/<token>/aendern")
 def change_form(token: str):
     page = self_service.change_page(token, now=utcnow())
-    return _change_page(token, OwnDetailsForm(obj=page.registration))
+    form = OwnDetailsForm(obj=page.registration).offer_channels(page.registration)
+    return _change_page(token, form)
 
 
 @bp.post("/anmeldung/<token>/aendern")
 def change(token: str):
-    form = OwnDetailsForm()
+    page = self_service.change_page(token, now=utcnow())
+    form = OwnDetailsForm().offer_channels(page.registration)
     if form.validate_on_submit():
         with refusal_on(form) as refused:
             self_service.change_own_details(token, own_details_from(form), now=utcnow())

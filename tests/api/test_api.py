@@ -115,3 +115,21 @@ def test_single_seminar_and_404(client, openapi):
     assert missing.status_code == 404 and missing.is_json
     schema_validator(openapi, "Problem").validate(missing.json)
     assert client.get("/api/v1/seminars/99999999999999").status_code == 404
+
+
+def test_no_registrant_address_or_phone_number_reaches_the_api_or_the_feeds(client):
+    item = factories.seminar("Mit Briefen")
+    people = [
+        factories.registration(
+            item, channel="post", street="Kornmarkt 17", postcode="07743", city="Jena"
+        ),
+        factories.registration(item, channel="phone", phone="03641 424242"),
+    ]
+    paths = ["/api/v1/seminars", f"/api/v1/seminars/{item.id}", "/seminare.ics"]
+    responses = [client.get(path) for path in [*paths, f"/seminare/{item.id}.ics"]]
+    assert [r.status_code for r in responses] == [200] * 4
+    published = [r.get_data(as_text=True) for r in responses]
+    assert "Mit Briefen" in published[0]
+    for text in published:
+        for secret in ("Kornmarkt", "07743", "424242", "Anger 1", people[0].last_name):
+            assert secret not in text

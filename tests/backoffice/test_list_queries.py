@@ -36,6 +36,7 @@ def _grow(seminar, rounds: int) -> None:
         factories.fill(factories.seminar(instructors=[f"Referentin {number}"]), 2)
         factories.fill(seminar, 1, waitlisted=1)
         factories.registration(seminar, status="cancelled", holds_seat=False)
+        factories.registration(seminar, channel="post" if number % 2 else "phone")
         account = factories.user("staff" if number % 2 else "steering")
         record(account, "seminar.update", seminar=held, before={"venue_id": held.venue_id})
         person = factories.registration(held, status="cancelled", holds_seat=False)

@@ -200,7 +200,7 @@ def test_staff_actions_on_one_registration(client, login):
     assert db.session.get(Registration, first.id).email == "neu@example.org"
     client.post(f"/verwaltung/anmeldungen/{first.id}/mail", data={"csrf_token": token})
     history = page(client, f"/verwaltung/anmeldungen/{first.id}")
-    assert "Kontaktdaten korrigiert" in history and "E-Mail erneut gesendet" in history
+    assert "Kontaktdaten korrigiert" in history and "Nachricht erneut gesendet" in history
     assert "registration.update" not in history
     # the change is logged with the address before and after it
     update_row = next(row for row in history.split("<tr>") if "Kontaktdaten korrigiert" in row)

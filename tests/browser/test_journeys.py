@@ -404,7 +404,7 @@ def test_staff_logs_in_and_finds_the_back_office(live_server, new_page, audit, l
     page.wait_for_selector(".error-summary")
     audit.check(page, f"support-provider-errors-{tag}")
     page.goto(live_server.url + "/verwaltung/personendaten")
-    page.fill("#email", "nobody@example.org")
+    page.fill("#contact", "nobody@example.org")
     page.click("form.registration-form button[type=submit]")
     audit.check(page, f"privacy-result-{tag}")
     page.goto(live_server.url + "/verwaltung/seminare/8/nachricht")

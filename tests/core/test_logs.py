@@ -87,7 +87,7 @@ def test_no_name_or_address_reaches_the_log(app, client, login, log_lines, monke
     monkeypatch.undo()
     login("admin")
     token = csrf_token_from(client.get("/verwaltung/personendaten").get_data(as_text=True))
-    client.post("/verwaltung/personendaten", data={"email": EMAIL, "csrf_token": token})
+    client.post("/verwaltung/personendaten", data={"contact": EMAIL, "csrf_token": token})
     client.get(f"/verwaltung/anmeldungen/{registration.id}")
     text = "\n".join(json.dumps(e, ensure_ascii=False) for e in log_lines())
     assert "unhandled error" in text and "[e-mail]" in text  # the failure itself is there

@@ -67,15 +67,47 @@ def test_a_freshly_seeded_demo_database_is_consistent(app):
     result = runner.invoke(args=["check-consistency"])
     assert result.exit_code == 0, result.output
     # The mails the registrations would have had, sent long ago: nothing is mailed now.
-    statuses = db.session.scalars(select(OutboxMessage.status)).all()
-    people = db.session.scalars(select(Registration)).all()
+    statuses = db.session.scalars(
+        select(OutboxMessage.status).where(OutboxMessage.channel == "email")
+    ).all()
+    everyone = db.session.scalars(select(Registration)).all()
+    people = [r for r in everyone if r.email]
     # Two mails per registration; the completed seminar's certificates and invitations too.
     later = db.session.scalar(select(func.count()).select_from(Certificate)) + db.session.scalar(
         select(func.count()).select_from(SurveyInvitee)
     )
     assert later > 0
     assert len(statuses) == 2 * len(people) + later and set(statuses) == {"sent"}
-    assert all(r.confirmed_at is not None for r in people)
+    assert all(r.confirmed_at is not None for r in everyone)
+
+
+def test_the_demo_has_letters_to_print_and_calls_to_make(app):
+    from seminars.outbox.models import OutboxMessage
+
+    seed_demo(utcnow())
+    db.session.commit()
+    without = db.session.scalars(
+        select(Registration)
+        .where(Registration.email_normalized.is_(None))
+        .order_by(Registration.id)
+    ).all()
+    assert [r.last_name for r in without] == ["Hollstein", "Pohlmann", "Kämmerer", "Seidelmann"]
+    assert {r.channel for r in without} == {"post", "phone"}
+    assert {r.county[:3] for r in without} == {"th-", "sn-"}
+    assert any(r.need_large_print for r in without if r.channel == "post")
+    assert all(r.status == "confirmed" and r.registered_by_staff for r in without)
+    waiting = db.session.execute(
+        select(OutboxMessage.channel, OutboxMessage.kind, OutboxMessage.recipient)
+        .where(OutboxMessage.status == "pending", OutboxMessage.channel != "email")
+        .order_by(OutboxMessage.id)
+    ).all()
+    assert [(channel, kind) for channel, kind, _ in waiting] == [
+        ("letter", "confirmed"),
+        ("call", "confirmed"),
+        ("letter", "confirmed"),
+        ("call", "confirmed"),
+    ]
+    assert "99423 Weimar" in waiting[0].recipient and waiting[1].recipient == "0365 7730418"
 
 
 def test_the_latest_past_seminar_went_through_every_later_stage(app):

@@ -93,7 +93,35 @@ def test_xlsx_has_a_bold_frozen_filtered_header_and_fitting_widths(client, login
     assert all(cell.font.b for cell in sheet[1])
     assert not any(cell.font.b for cell in sheet[2])
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == f"A1:L{sheet.max_row}"
+    assert sheet.auto_filter.ref == f"A1:Q{sheet.max_row}"  # 17 columns
     widths = {column: sheet.column_dimensions[column].width for column in "ABC"}
     assert widths["C"] >= len("person00@example.org")  # the addresses fit
     assert widths["A"] >= len("Nachname")
+
+
+def test_the_lists_say_how_each_person_hears_from_us_and_where_letters_go(client, login):
+    login("staff")
+    seminar = _seminar_with_people()
+    by_post = factories.registration(seminar, channel="post", address_extra="c/o Gruppe")
+    by_post.last_name = "Brief"
+    by_phone = factories.registration(seminar, channel="phone", street="", postcode="", city="")
+    by_phone.last_name = "Anruf"
+    db.session.commit()
+    body = client.get(f"/verwaltung/seminare/{seminar.id}/teilnehmende.csv").get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))
+    header = rows[0]
+    assert header[4:9] == ["Nachrichten", "Adresszusatz", "Straße und Hausnummer",
+                           "Postleitzahl", "Ort"]  # fmt: skip
+    people = {row[0]: row for row in rows[1:]}
+    assert people["Brief"][4:9] == ["per Post", "c/o Gruppe", "Anger 1", "99084", "Erfurt"]
+    assert people["Anruf"][3:5] == [by_phone.phone, "per Telefon"]
+    assert people["Telefon"][4] == "per E-Mail"
+    workbook = client.get(f"/verwaltung/seminare/{seminar.id}/teilnehmende.xlsx")
+    sheet = list(load_workbook(io.BytesIO(workbook.data)).active.iter_rows(values_only=True))
+    assert [row[4:9] for row in sheet if row[0] == "Brief"] == [
+        ("per Post", "c/o Gruppe", "Anger 1", "99084", "Erfurt")
+    ]
+    # The sign-in sheet stays a list of names to sign.
+    pdf = client.get(f"/verwaltung/seminare/{seminar.id}/unterschriften.pdf")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "Brief" in text and "Anger 1" not in text and "99084" not in text

@@ -69,7 +69,8 @@ def test_erasure_leaves_the_person_nowhere(app, client, login, smtp_server):
     now = utcnow()
     old = attend(past, factories.applicant(**PERSON), when=now - timedelta(days=20))
     staff.correct_contact(
-        old.id, {**{k: PERSON[k] for k in staff.CONTACT_FIELDS}, "phone": "0361 111"},
+        old.id, {**{k: PERSON.get(k, "") for k in staff.CONTACT_FIELDS}, "phone": "0361 111",
+                 "channel": "email"},
         actor=staff_user,
     )  # fmt: skip
     db.session.commit()
@@ -94,7 +95,7 @@ def test_erasure_leaves_the_person_nowhere(app, client, login, smtp_server):
     exported = json.loads(
         client.post(
             "/verwaltung/personendaten.json",
-            data={"email": PERSON["email"], "csrf_token": csrf_token_from(page)},
+            data={"contact": PERSON["email"], "csrf_token": csrf_token_from(page)},
         ).data
     )
     stored = exported["registrations"][0]
@@ -103,7 +104,7 @@ def test_erasure_leaves_the_person_nowhere(app, client, login, smtp_server):
 
     response = client.post(
         "/verwaltung/personendaten/loeschen",
-        data={"email": PERSON["email"].upper(), "csrf_token": csrf_token_from(page)},
+        data={"contact": PERSON["email"].upper(), "csrf_token": csrf_token_from(page)},
     )
     assert response.status_code == 303
     db.session.expire_all()
@@ -126,7 +127,7 @@ def test_erasure_leaves_the_person_nowhere(app, client, login, smtp_server):
     again = json.loads(
         client.post(
             "/verwaltung/personendaten.json",
-            data={"email": PERSON["email"], "csrf_token": csrf_token_from(page)},
+            data={"contact": PERSON["email"], "csrf_token": csrf_token_from(page)},
         ).data
     )
     assert again["registrations"] == []

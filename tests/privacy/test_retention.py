@@ -110,13 +110,13 @@ def test_export_and_erase_one_person(client, login):
     login("staff")
     token = csrf_token_from(client.get("/verwaltung/personendaten").get_data(as_text=True))
     page = client.post(
-        "/verwaltung/personendaten", data={"email": old.email, "csrf_token": token}
+        "/verwaltung/personendaten", data={"contact": old.email, "csrf_token": token}
     ).get_data(as_text=True)
     assert "2 Anmeldungen gefunden" in page
     assert old.email not in client.get("/verwaltung/personendaten").get_data(as_text=True)
     exported = json.loads(
         client.post(
-            "/verwaltung/personendaten.json", data={"email": old.email, "csrf_token": token}
+            "/verwaltung/personendaten.json", data={"contact": old.email, "csrf_token": token}
         ).data
     )
     assert [r["seminar"]["code"] for r in exported["registrations"]] == [
@@ -127,7 +127,7 @@ def test_export_and_erase_one_person(client, login):
     assert exported["registrations"][0]["attended_sessions"]
     response = client.post(
         "/verwaltung/personendaten/loeschen",
-        data={"email": old.email, "csrf_token": csrf_token_from(page)},
+        data={"contact": old.email, "csrf_token": csrf_token_from(page)},
     )
     assert response.status_code == 303
     db.session.expire_all()
@@ -141,7 +141,7 @@ def test_export_and_erase_one_person(client, login):
     assert (
         json.loads(
             client.post(
-                "/verwaltung/personendaten.json", data={"email": old.email, "csrf_token": token}
+                "/verwaltung/personendaten.json", data={"contact": old.email, "csrf_token": token}
             ).data
         )["registrations"]
         == []

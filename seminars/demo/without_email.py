@@ -1,0 +1,106 @@
+"""Demo volunteers without e-mail: staff booked them by phone, for letters or calls.
+
+They go through the service as real ones do (``staff.register_by_phone``), so their
+confirmation waits as a letter in the print queue or an entry on the call list, and the demo
+shows both lists with work in them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from seminars.core.timezone import utcnow
+from seminars.extensions import db
+from seminars.programme.models import Seminar, SeminarSession
+from seminars.registrations import staff
+from seminars.registrations.allocation import Applicant
+from seminars.registrations.models import Registration
+
+PEOPLE = [
+    Applicant(
+        first_name="Renate",
+        last_name="Hollstein",
+        email="",
+        organisation="SHG Makula Weimar",
+        county="th-weimar",
+        phone="03643 851204",
+        channel="post",
+        street="Schwanseestraße 41",
+        postcode="99423",
+        city="Weimar",
+        need_large_print=True,
+    ),
+    Applicant(
+        first_name="Gerhard",
+        last_name="Pohlmann",
+        email="",
+        organisation="SHG Parkinson Gera",
+        county="th-gera",
+        phone="0365 7730418",
+        channel="phone",
+    ),
+    Applicant(
+        first_name="Ursula",
+        last_name="Kämmerer",
+        email="",
+        organisation="SHG Multiple Sklerose Dresden",
+        county="sn-dresden",
+        phone="0351 8026615",
+        channel="post",
+        address_extra="Wohnbereich 2",
+        street="Bautzner Straße 112",
+        postcode="01099",
+        city="Dresden",
+    ),
+    Applicant(
+        first_name="Manfred",
+        last_name="Seidelmann",
+        email="",
+        organisation="SHG Depression Chemnitz",
+        county="sn-chemnitz",
+        phone="0371 4402937",
+        channel="phone",
+        street="Zschopauer Straße 88",
+        postcode="09126",
+        city="Chemnitz",
+    ),
+]
+
+
+def _open_seminars(now: datetime) -> list[int]:
+    """Upcoming seminars open for registration with a few seats free, in programme order."""
+    first_start = (
+        select(SeminarSession.seminar_id, func.min(SeminarSession.starts_at).label("starts"))
+        .group_by(SeminarSession.seminar_id)
+        .subquery()
+    )
+    held = (
+        select(func.count())
+        .select_from(Registration)
+        .where(Registration.seminar_id == Seminar.id, Registration.holds_seat.is_(True))
+        .scalar_subquery()
+    )
+    return list(
+        db.session.scalars(
+            select(Seminar.id)
+            .join(first_start, first_start.c.seminar_id == Seminar.id)
+            .where(
+                first_start.c.starts > now,
+                (Seminar.registration_opens_at.is_(None)) | (Seminar.registration_opens_at <= now),
+                Seminar.capacity - held >= 3,
+            )
+            .order_by(first_start.c.starts, Seminar.id)
+        )
+    )
+
+
+def book_people_without_email(now: datetime | None = None) -> list[Registration]:
+    """Book ``PEOPLE`` into the first upcoming seminars with room, one each."""
+    now = now or utcnow()
+    seminars = _open_seminars(now)
+    return [
+        staff.register_by_phone(seminar_id, person, actor=None, now=now)
+        for seminar_id, person in zip(seminars, PEOPLE, strict=False)
+    ]
