@@ -7,16 +7,16 @@ shows both lists with work in them.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
 from seminars.core.timezone import utcnow
 from seminars.extensions import db
-from seminars.programme.models import Seminar, SeminarSession
-from seminars.registrations import staff
+from seminars.programme.models import STATUS_PUBLISHED, Seminar, SeminarSession
+from seminars.registrations import allocation, staff
 from seminars.registrations.allocation import Applicant
-from seminars.registrations.models import Registration
+from seminars.registrations.models import STATUS_WAITLISTED, Registration
 
 PEOPLE = [
     Applicant(
@@ -96,11 +96,69 @@ def _open_seminars(now: datetime) -> list[int]:
     )
 
 
+def _full_seminar(now: datetime) -> int | None:
+    """The first upcoming seminar whose seats are all taken and whose waitlist has room."""
+    first_start = (
+        select(SeminarSession.seminar_id, func.min(SeminarSession.starts_at).label("starts"))
+        .group_by(SeminarSession.seminar_id)
+        .subquery()
+    )
+    held = (
+        select(func.count())
+        .select_from(Registration)
+        .where(Registration.seminar_id == Seminar.id, Registration.holds_seat.is_(True))
+        .scalar_subquery()
+    )
+    waiting = (
+        select(func.count())
+        .select_from(Registration)
+        .where(Registration.seminar_id == Seminar.id, Registration.status == STATUS_WAITLISTED)
+        .scalar_subquery()
+    )
+    return db.session.scalar(
+        select(Seminar.id)
+        .join(first_start, first_start.c.seminar_id == Seminar.id)
+        .where(
+            first_start.c.starts > now + timedelta(days=7),
+            Seminar.status == STATUS_PUBLISHED,
+            held >= Seminar.capacity,
+            waiting < Seminar.waitlist_capacity,
+        )
+        .order_by(first_start.c.starts, Seminar.id)
+        .limit(1)
+    )
+
+
+def _a_seat_frees_up_for(registration: Registration, now: datetime) -> None:
+    """Staff move the phone caller ahead on the waitlist (a group leader who must come), and
+    the academy adds a seat to the seminar: it is offered to the caller, whose offer now
+    waits on the call list with its deadline (and nobody else is mailed)."""
+    staff.move_ahead(
+        registration.id,
+        reason="Leitet eine neue Gruppe und braucht das Seminar",
+        actor=None,
+        now=now,
+    )
+    seminar = db.session.get(Seminar, registration.seminar_id)
+    assert seminar is not None  # the registration was just written for it
+    allocation.change_capacity(seminar.id, seminar.capacity + registration.seats, now=now)
+
+
 def book_people_without_email(now: datetime | None = None) -> list[Registration]:
-    """Book ``PEOPLE`` into the first upcoming seminars with room, one each."""
+    """Book ``PEOPLE`` into the first upcoming seminars with room, one each; the last one
+    (reached by phone) onto the waitlist of a full seminar, where a seat then frees up."""
     now = now or utcnow()
     seminars = _open_seminars(now)
-    return [
+    booked = [
         staff.register_by_phone(seminar_id, person, actor=None, now=now)
-        for seminar_id, person in zip(seminars, PEOPLE, strict=False)
+        for seminar_id, person in zip(seminars, PEOPLE[:-1], strict=False)
     ]
+    full = _full_seminar(now)
+    target = full if full is not None else next(iter(seminars[len(booked) :]), None)
+    if target is None:
+        return booked
+    caller = staff.register_by_phone(target, PEOPLE[-1], actor=None, now=now)
+    booked.append(caller)
+    if full is not None:
+        _a_seat_frees_up_for(caller, now)
+    return booked

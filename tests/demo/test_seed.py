@@ -95,19 +95,23 @@ def test_the_demo_has_letters_to_print_and_calls_to_make(app):
     assert {r.channel for r in without} == {"post", "phone"}
     assert {r.county[:3] for r in without} == {"th-", "sn-"}
     assert any(r.need_large_print for r in without if r.channel == "post")
-    assert all(r.status == "confirmed" and r.registered_by_staff for r in without)
+    assert all(r.registered_by_staff for r in without)
+    # Three have their seat; the last caller was booked onto a full seminar's waitlist, moved
+    # ahead, and offered the seat the academy added.
+    assert [r.status for r in without] == ["confirmed", "confirmed", "confirmed", "offered"]
+    assert without[-1].offer_expires_at is not None
     waiting = db.session.execute(
         select(OutboxMessage.channel, OutboxMessage.kind, OutboxMessage.recipient)
         .where(OutboxMessage.status == "pending", OutboxMessage.channel != "email")
         .order_by(OutboxMessage.id)
     ).all()
+    # What was said on the phone at booking is done; letters and the offer call wait.
     assert [(channel, kind) for channel, kind, _ in waiting] == [
         ("letter", "confirmed"),
-        ("call", "confirmed"),
         ("letter", "confirmed"),
-        ("call", "confirmed"),
+        ("call", "seat_offered"),
     ]
-    assert "99423 Weimar" in waiting[0].recipient and waiting[1].recipient == "0365 7730418"
+    assert "99423 Weimar" in waiting[0].recipient and waiting[2].recipient == "0371 4402937"
 
 
 def test_the_latest_past_seminar_went_through_every_later_stage(app):
