@@ -220,6 +220,13 @@ class Config:
     SURVEY_REMINDER_DAYS = _env_int("SURVEY_REMINDER_DAYS", 7)
     SURVEY_OPEN_DAYS = _env_int("SURVEY_OPEN_DAYS", 21)
     SURVEY_MIN_RESPONSES = _env_int("SURVEY_MIN_RESPONSES", 3)
+    # Questionnaires returned by post are typed in up to this many days after the survey
+    # closed (letters in transit); codes typed online get no extra days.
+    SURVEY_PAPER_GRACE_DAYS = _env_int("SURVEY_PAPER_GRACE_DAYS", 14)
+    # Codes staff may try when typing in paper questionnaires, per account (both steps).
+    SURVEY_PAPER_RATE_LIMIT = os.environ.get(
+        "SURVEY_PAPER_RATE_LIMIT", "30 per minute;300 per hour"
+    )
 
     # Registration rules.
     # How long an unconfirmed registration holds its seat (or waitlist place) before it
@@ -293,6 +300,7 @@ class TestingConfig(Config):
     REGISTRATION_RATE_LIMIT = "1000 per minute"
     API_RATE_LIMIT = "1000 per minute"
     PDF_RATE_LIMIT = "1000 per minute"
+    SURVEY_PAPER_RATE_LIMIT = "1000 per minute"
     CATALOGUE_CACHE_SECONDS = 0
     WTF_CSRF_ENABLED = True
 

@@ -119,6 +119,9 @@ ACCESS: dict[str, str | frozenset[str]] = {
     "staff_surveys.review_queue": PERSONAL_DATA,
     "staff_surveys.release_text": PERSONAL_DATA,
     "staff_surveys.hide_text": PERSONAL_DATA,
+    # Typing in questionnaires returned by post: office work, not the steering committee's.
+    "staff_surveys.paper_code": PERSONAL_DATA,
+    "staff_surveys.paper_answers": PERSONAL_DATA,
     # statistics: figures only, for everyone in the back office
     "statistics.overview": ANY_STAFF,
     "statistics.export": ANY_STAFF,

@@ -43,3 +43,14 @@ class QuestionForm(Form):
     )
     online_only = BooleanField(_l("Nur bei Online-Seminaren fragen"))
     retired = BooleanField(_l("Nicht mehr fragen"))
+
+
+class PaperCodeForm(Form):
+    """The code printed on a questionnaire that came back by post."""
+
+    code = StringField(
+        _l("Code auf dem Fragebogen"),
+        description=_l("12 Zeichen, zum Beispiel ABCD-EFGH-JKMN"),
+        # Longer input is refused by the service, with the message that explains a code.
+        validators=[DataRequired(_l("Bitte geben Sie den Code ein.")), Length(max=500)],
+    )

@@ -18,6 +18,7 @@ from seminars.core.locking import lock_row
 from seminars.core.unit_of_work import unit
 from seminars.core.urls import external_url
 from seminars.extensions import db
+from seminars.outbox.models import CHANNEL_EMAIL, CHANNEL_LETTER
 from seminars.programme.models import FORMAT_IN_PERSON, STATUS_CANCELLED, Seminar, SeminarSession
 from seminars.registrations import delivery
 from seminars.registrations.mails import text_to_html
@@ -44,6 +45,14 @@ ALREADY_ANSWERED = _l("Vielen Dank! Ihre Antworten sind schon bei uns angekommen
 class SurveyLinkGone(DomainError):
     status_code = 410
     default_message = _l("Dieser Link zur Befragung ist nicht mehr gültig.")
+
+
+class SurveyAnswered(SurveyLinkGone):
+    """The link (or code) was used: its ballot is there."""
+
+
+class SurveyClosed(SurveyLinkGone):
+    """The survey of the link's seminar has ended."""
 
 
 class UnknownSurveyLink(NotFoundError):
@@ -128,13 +137,49 @@ def survey_url(seminar_id: int, registration_id: int) -> str:
     return external_url("surveys.answer", token=links.survey_token(seminar_id, registration_id))
 
 
+def by_letter(registration: Registration) -> bool:
+    """Whether an invitation now would go on paper: a letter with the questionnaire and a
+    code to send it back, instead of a link."""
+    return delivery.channel_for(registration, "survey_invitation") == CHANNEL_LETTER
+
+
+def credential(seminar_id: int, registration_id: int, *, paper: bool) -> str:
+    """What the person answers with: the paper code or the link's token."""
+    if paper:
+        return links.paper_code(seminar_id, registration_id)
+    return links.survey_token(seminar_id, registration_id)
+
+
+def invited_on_paper(seminar_id: int, registration_id: int) -> bool:
+    """Whether this person's invitation was a paper code (the reminder repeats what was
+    sent). Found by the code's hash, like an answer: nothing stored points to it."""
+    code_hash = links.token_hash(links.paper_code(seminar_id, registration_id))
+    return db.session.execute(
+        select(exists().where(SurveyInvitation.token_hash == code_hash))
+    ).scalar_one()
+
+
 def _mail_invitation(
-    registration: Registration, seminar: Seminar, closes_at: datetime, *, reminder: bool
-) -> None:
+    registration: Registration,
+    seminar: Seminar,
+    closes_at: datetime,
+    *,
+    reminder: bool,
+    paper: bool,
+) -> bool:
+    """Write the invitation (or reminder): a mail with the link or, for ``paper``, a letter
+    with the code and the return date (the letters add the printed questionnaire).
+    Returns whether a message was written."""
     from flask import render_template
     from flask_babel import force_locale
     from flask_babel import gettext as _
 
+    kind = "survey_reminder" if reminder else "survey_invitation"
+    channel = CHANNEL_LETTER if paper else CHANNEL_EMAIL
+    if paper and delivery.channel_for(registration, "survey_invitation") != CHANNEL_LETTER:
+        return False  # no address any more to send the reminder letter to
+    if not paper and not registration.email:
+        return False  # the link went by mail; no address for a reminder now
     with force_locale(registration.locale or "de"):
         subject = (
             _("Erinnerung: Wie war das Seminar „%(title)s“?", title=seminar.title)
@@ -146,21 +191,31 @@ def _mail_invitation(
                 "mail/survey_invitation.txt",
                 registration=registration,
                 seminar=seminar,
-                url=survey_url(seminar.id, registration.id),
+                letter=paper,
+                url="" if paper else survey_url(seminar.id, registration.id),
+                code=links.show_code(links.paper_code(seminar.id, registration.id))
+                if paper
+                else "",
                 closes=closes_at,
                 reminder=reminder,
                 academy=current_app.config["ACADEMY_NAME"],
             ).strip()
             + "\n"
         )
-        html = render_template("mail/layout.html", subject=subject, body=text_to_html(body))
-    delivery.send(
+        html = (
+            ""
+            if paper
+            else render_template("mail/layout.html", subject=subject, body=text_to_html(body))
+        )
+    written = delivery.send(
         registration,
-        kind="survey_reminder" if reminder else "survey_invitation",
+        kind=kind,
+        channel=channel,
         subject=subject,
         body_text=body,
         body_html=html,
     )
+    return written is not None
 
 
 def _invite(seminar: Seminar, registration_ids: list[int], template_id: int, now: datetime) -> None:
@@ -168,6 +223,14 @@ def _invite(seminar: Seminar, registration_ids: list[int], template_id: int, now
     registration order, so that neither ids nor row order pair a link with a person."""
     seminar_id = seminar.id
     closes_at = now + _days("SURVEY_OPEN_DAYS")
+    registrations = {}
+    for registration_id in registration_ids:
+        registration = db.session.get(Registration, registration_id)
+        assert registration is not None  # listed under the seminar's lock a moment ago
+        registrations[registration_id] = registration
+    # Decided per person before anything is written; a paper code takes the place of the link
+    # in the same shuffled batch, so nothing tells which row went on paper to whom.
+    paper = {rid: by_letter(registration) for rid, registration in registrations.items()}
     shuffled = list(registration_ids)
     _shuffle(shuffled)
     db.session.execute(
@@ -176,7 +239,9 @@ def _invite(seminar: Seminar, registration_ids: list[int], template_id: int, now
             {
                 "seminar_id": seminar_id,
                 "template_id": template_id,
-                "token_hash": links.token_hash(links.survey_token(seminar_id, registration_id)),
+                "token_hash": links.token_hash(
+                    credential(seminar_id, registration_id, paper=paper[registration_id])
+                ),
                 "closes_at": closes_at,
             }
             for registration_id in shuffled
@@ -190,10 +255,13 @@ def _invite(seminar: Seminar, registration_ids: list[int], template_id: int, now
         ],
     )
     for registration_id in registration_ids:
-        registration = db.session.get(Registration, registration_id)
-        # Its survey_invitee row, just inserted, refers to it (and, on PostgreSQL, keeps it).
-        assert registration is not None
-        _mail_invitation(registration, seminar, closes_at, reminder=False)
+        _mail_invitation(
+            registrations[registration_id],
+            seminar,
+            closes_at,
+            reminder=False,
+            paper=paper[registration_id],
+        )
 
 
 def invite_participants(seminar_id: int, *, ended_at: datetime, now: datetime) -> int:
@@ -223,7 +291,10 @@ def send_reminders(now: datetime) -> int:
     """One reminder, ``SURVEY_REMINDER_DAYS`` after the invitation, while the survey is open.
 
     Everyone invited is reminded, whether they answered or not: which links were used is
-    something this application does not know, so that nobody can learn it from its data."""
+    something this application does not know, so that nobody can learn it from its data.
+    Whoever was invited on paper gets a reminder letter with the same code and return date
+    (and the questionnaire again); the others a mail with the same link, if they have an
+    address for it."""
     open_for = _days("SURVEY_OPEN_DAYS")
     due = list(
         db.session.execute(
@@ -245,9 +316,13 @@ def send_reminders(now: datetime) -> int:
                 assert invitee is not None  # the update above has just changed (and locked) it
                 registration = db.session.get(Registration, invitee.registration_id)
                 seminar = db.session.get(Seminar, invitee.seminar_id)
-                if registration is not None and registration.email and seminar is not None:
-                    _mail_invitation(registration, seminar, invited_at + open_for, reminder=True)
-                    sent += 1
+                if registration is not None and seminar is not None:
+                    paper = invited_on_paper(seminar.id, registration.id)
+                    closes_at = invited_at + open_for
+                    if _mail_invitation(
+                        registration, seminar, closes_at, reminder=True, paper=paper
+                    ):
+                        sent += 1
     return sent
 
 
@@ -262,7 +337,8 @@ class OpenSurvey:
 
 
 def find_invitation(token: str) -> SurveyInvitation:
-    if not links.looks_like_token(token):
+    """The invitation of a link's token or of a paper code (in its stored form)."""
+    if links.canonical(token) != token:
         raise UnknownSurveyLink()
     invitation = db.session.scalars(
         select(SurveyInvitation).where(SurveyInvitation.token_hash == links.token_hash(token))
@@ -278,12 +354,15 @@ def _answered(token: str) -> bool:
     ).scalar_one()
 
 
-def open_survey(token: str, *, now: datetime) -> OpenSurvey:
+def open_survey(token: str, *, now: datetime, grace: timedelta = timedelta(0)) -> OpenSurvey:
+    """The questionnaire behind a link (or a code typed online, or on paper: then with
+    ``grace`` after the closing time for letters still in the post)."""
+    token = links.canonical(token) or token
     invitation = find_invitation(token)
     if _answered(token):
-        raise SurveyLinkGone(ALREADY_ANSWERED)
-    if invitation.closes_at <= now:
-        raise SurveyLinkGone(_l("Die Befragung zu diesem Seminar ist inzwischen beendet."))
+        raise SurveyAnswered(ALREADY_ANSWERED)
+    if invitation.closes_at + grace <= now:
+        raise SurveyClosed(_l("Die Befragung zu diesem Seminar ist inzwischen beendet."))
     seminar = db.session.get(Seminar, invitation.seminar_id)
     if seminar is None:  # deleted a moment ago, and the invitation with it
         raise UnknownSurveyLink()
@@ -307,14 +386,17 @@ def clean_answer(question: SurveyQuestion, raw: str | None):
     return None
 
 
-def submit(token: str, raw_answers: dict[str, str], *, now: datetime) -> SurveyResponse:
+def submit(
+    token: str, raw_answers: dict[str, str], *, now: datetime, grace: timedelta = timedelta(0)
+) -> SurveyResponse:
     """Store one response; its ballot uses the link up.
 
     The transaction writes this one row and nothing else: no invitation is updated or locked
     (a row lock would leave this transaction's id on the invitation). Two submissions at once
     meet at the unique ballot, and the second is told the answers arrived. The request has
     opened the write transaction already."""
-    survey = open_survey(token, now=now)
+    token = links.canonical(token) or token
+    survey = open_survey(token, now=now, grace=grace)
     answers = {}
     for question in survey.questions:
         value = clean_answer(question, raw_answers.get(f"q{question.id}"))
@@ -331,7 +413,7 @@ def submit(token: str, raw_answers: dict[str, str], *, now: datetime) -> SurveyR
         with db.session.begin_nested():
             db.session.add(response)
     except IntegrityError:
-        raise SurveyLinkGone(ALREADY_ANSWERED) from None
+        raise SurveyAnswered(ALREADY_ANSWERED) from None
     return response
 
 
@@ -351,11 +433,13 @@ def response_rate(seminar_ids: list[int]) -> tuple[int, int]:
 
 
 def void_links(registrations: list[tuple[int, int]]) -> None:
-    """Erasure: the survey links of these (seminar id, registration id) pairs stop working.
-    The invitation rows stay (they count for the response rate) under a random hash."""
+    """Erasure: the survey links (or paper codes) of these (seminar id, registration id)
+    pairs stop working. The invitation rows stay (they count for the response rate) under a
+    random hash."""
     hashes = [
-        links.token_hash(links.survey_token(seminar_id, registration_id))
+        links.token_hash(credential(seminar_id, registration_id, paper=paper))
         for seminar_id, registration_id in registrations
+        for paper in (False, True)
     ]
     for token_hash in hashes:
         db.session.execute(

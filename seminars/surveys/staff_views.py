@@ -8,10 +8,12 @@ from flask_babel import gettext as _
 from seminars.accounts.access import current_actor
 from seminars.core.actions import refusal_on
 from seminars.core.i18n import current_language
+from seminars.core.rate_limits import per_user
 from seminars.core.security import keep_personal_page_private
-from seminars.extensions import db
-from seminars.surveys import admin, review
-from seminars.surveys.forms import QuestionForm
+from seminars.core.timezone import utcnow
+from seminars.extensions import db, limiter
+from seminars.surveys import admin, links, paper_entry, review
+from seminars.surveys.forms import PaperCodeForm, QuestionForm
 from seminars.surveys.models import SurveyQuestion
 
 bp = Blueprint("staff_surveys", __name__, url_prefix="/verwaltung/befragung")
@@ -86,3 +88,53 @@ def hide_text(response_id: int, question_id: int):
     review.hide(response_id, question_id, actor=current_actor())
     flash(_("Die Antwort ist ausgeblendet."), "success")
     return _back_to_queue()
+
+
+# -- questionnaires returned by post ----------------------------------------------------------
+
+# Both steps check a code: one count per account for both, so codes cannot be tried in bulk.
+paper_rate_limit = limiter.shared_limit(
+    lambda: current_app.config["SURVEY_PAPER_RATE_LIMIT"],
+    scope="survey-paper-code",
+    key_func=per_user,
+    methods=["POST"],
+)
+
+
+def _code_page(form: PaperCodeForm):
+    page = render_template(
+        "surveys/paper_code.html",
+        form=form,
+        grace_days=current_app.config["SURVEY_PAPER_GRACE_DAYS"],
+    )
+    return page, 422 if form.errors or form.form_errors else 200
+
+
+@bp.route("/papier", methods=["GET", "POST"])
+@paper_rate_limit
+def paper_code():
+    form = PaperCodeForm()
+    if form.validate_on_submit():
+        with refusal_on(form) as refused:
+            code, survey = paper_entry.open_code(form.code.data, now=utcnow())
+        if not refused:
+            return render_template(
+                "surveys/paper_answers.html",
+                survey=survey,
+                shown_code=links.show_code(code),
+                locale=current_language(),
+            )
+    return _code_page(form)
+
+
+@bp.post("/papier/antworten")
+@paper_rate_limit
+def paper_answers():
+    form = PaperCodeForm()
+    if form.validate_on_submit():
+        with refusal_on(form) as refused:
+            paper_entry.enter(form.code.data, request.form.to_dict(), now=utcnow())
+        if not refused:
+            flash(_("Die Antworten sind gespeichert. Der Code ist damit verbraucht."), "success")
+            return redirect(url_for(".paper_code"), code=303)
+    return _code_page(form)

@@ -481,6 +481,61 @@ def test_staff_work_through_the_call_list(live_server, new_page, audit, language
     audit.check(page, f"calls-accepted-{tag}")
 
 
+def a_paper_code(live_server) -> str:
+    """A fresh code of a paper questionnaire for a past demo seminar, as printed."""
+    import random
+    from datetime import timedelta
+
+    from seminars.core.timezone import utcnow
+    from seminars.extensions import db
+    from seminars.surveys import links
+    from seminars.surveys.models import SurveyInvitation
+
+    code = "".join(random.SystemRandom().choice(links.CODE_ALPHABET) for _ in range(12))
+    with live_server.app.app_context():
+        db.session.add(
+            SurveyInvitation(
+                seminar_id=1,
+                template_id=1,
+                token_hash=links.token_hash(code),
+                closes_at=utcnow() + timedelta(days=5),
+            )
+        )
+        db.session.commit()
+    return links.show_code(code)
+
+
+@pytest.mark.parametrize(("language", "size"), VARIANTS)
+def test_staff_type_in_a_questionnaire_returned_by_post(
+    live_server, new_page, audit, language, size
+):
+    page = new_page(VIEWPORTS[size])
+    tag = f"{language}-{size}"
+    page.goto(live_server.url + "/")
+    choose_language(page, language)
+    staff_login(live_server, page, role="staff")
+    page.goto(live_server.url + "/verwaltung/befragung/papier")
+    audit.check(page, f"paper-code-{tag}")
+    page.fill("#code", "ABCD-EFGH")
+    page.click("form.registration-form button[type=submit]")
+    page.wait_for_selector("#code-error")
+    assert page.get_attribute("#code", "aria-invalid") == "true"
+    audit.check(page, f"paper-code-refused-{tag}")
+    code = a_paper_code(live_server)
+    page.fill("#code", code.lower().replace("-", " "))
+    page.click("form.registration-form button[type=submit]")
+    page.wait_for_selector("form.survey-form")
+    assert page.locator(f"text={code}").count() >= 1
+    audit.check(page, f"paper-answers-{tag}")
+    page.check("form.survey-form input[type=radio][value='4'] >> nth=0", force=True)
+    page.click("form.survey-form button[type=submit]")
+    page.wait_for_selector(".notice--success")
+    audit.check(page, f"paper-stored-{tag}")
+    page.fill("#code", code)
+    page.click("form.registration-form button[type=submit]")
+    page.wait_for_selector("#code-error")
+
+
 def seminar_with_people(live_server) -> tuple[int, str]:
     """An online seminar, one person confirmed and one waiting; its id and its sessions
     moved a week later, as the planning form writes them."""

@@ -17,8 +17,9 @@ from seminars.extensions import db
 from seminars.outbox.models import OutboxMessage
 from seminars.outbox.services import send_committed
 from seminars.programme.models import STATUS_DRAFT
-from seminars.registrations import allocation
+from seminars.registrations import allocation, mails, staff
 from seminars.registrations.tokens import token_for
+from seminars.surveys import links as survey_links
 from seminars.surveys import services as surveys
 from seminars.surveys.models import SurveyQuestion
 from tests import factories
@@ -43,6 +44,8 @@ class World:
     certified_token: str
     certificate: int
     survey_token: str
+    # The code on the questionnaire of someone invited by post (as printed).
+    paper_code: str
     text_question: int
     response: int
     person_email: str
@@ -87,6 +90,18 @@ def build_world(app) -> World:
     draft = factories.seminar(status=STATUS_DRAFT)
     finished, attendees = finished_seminar(3, attended=[0, 1, 2])
     certificate = certificates.issue(attendees[0].id, actor=None, now=now, send_mail=False)
+    db.session.commit()
+    # Someone without e-mail at a seminar that has ended: invited on paper, with a code.
+    paper_seminar = factories.seminar(starts_in=timedelta(hours=-8), hours=6, capacity=1)
+    paper_person = factories.registration(paper_seminar, channel="post")
+    mails.queue(paper_person, mails.CONFIRMED)  # its letter, as booking by phone writes it
+    staff.record_attendance(
+        paper_seminar.id,
+        staff.attendance_of(paper_seminar.id).sessions[0].id,
+        {paper_person.id},
+        actor=None,
+        now=now,
+    )
     db.session.commit()
     surveys.send_invitations(now)
     db.session.commit()
@@ -155,6 +170,9 @@ def build_world(app) -> World:
         certified_token=_token(attendees[0]),
         certificate=certificate.id,
         survey_token=next(tokens).rsplit("/", 1)[-1],
+        paper_code=survey_links.show_code(
+            survey_links.paper_code(paper_seminar.id, paper_person.id)
+        ),
         text_question=text_question.id,
         response=response.id,
         person_email=people[0].email,

@@ -45,10 +45,12 @@ def finished_seminar(people=3, *, attended=None, ended_hours_ago=2, **fields):
 
 
 def invitation_tokens() -> dict[str, str]:
-    """recipient -> survey link path, from the mails in the outbox."""
+    """recipient -> survey link path, from the mails in the outbox (letters carry a code)."""
     links = {}
     for message in db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.kind == "survey_invitation")
+        select(OutboxMessage).where(
+            OutboxMessage.kind == "survey_invitation", OutboxMessage.channel == "email"
+        )
     ):
         links[message.recipient] = re.search(
             r"http://seminare\.test(/befragung/\S+)", message.body_text

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from seminars.core.timezone import utcnow
 from seminars.extensions import db
+from seminars.outbox.models import OutboxMessage
 from seminars.outbox.services import deliver
 from seminars.surveys import links, services
 from seminars.surveys.models import SurveyInvitation, SurveyQuestion, SurveyResponse
@@ -149,3 +150,109 @@ def test_no_survey_link_stays_readable_once_mailed(answered, smtp_server):
         assert links.token_hash(tokens[person.id]) in dump  # only as the invitation's hash
         assert person.email not in outbox
         assert links.ballot(tokens[person.id]) in dump  # the ballot is there, keyed
+
+
+# -- questionnaires on paper ----------------------------------------------------------------
+
+
+@pytest.fixture
+def typed_in(app, client, login):
+    """Twelve invited, every third by post; the paper questionnaires are typed in by staff
+    through the back office, between online answers: (people, credential by id, audit
+    entries before the typing in)."""
+    from seminars.audit.models import AuditEntry
+    from tests import factories
+    from tests.conftest import csrf_token_from
+
+    seminar = factories.seminar(starts_in=timedelta(hours=-8), hours=6, capacity=PEOPLE)
+    people = [
+        factories.registration(seminar, channel="post" if n % 3 == 0 else "email")
+        for n in range(PEOPLE)
+    ]
+    now = utcnow() + timedelta(days=3)
+    assert services.send_invitations(now) == PEOPLE
+    db.session.commit()
+    paper = {p.id for p in people if p.channel == "post"}
+    credential = {p.id: services.credential(seminar.id, p.id, paper=p.id in paper) for p in people}
+    login("staff")
+    audit_before = db.session.scalar(select(sa.func.count()).select_from(AuditEntry))
+    order = list(people)
+    random.Random(11).shuffle(order)
+    for person in order:
+        if person.id in paper:
+            page = client.get("/verwaltung/befragung/papier").get_data(as_text=True)
+            shown = client.post(
+                "/verwaltung/befragung/papier",
+                data={"csrf_token": csrf_token_from(page), "code": credential[person.id]},
+            )
+            assert shown.status_code == 200
+            stored = client.post(
+                "/verwaltung/befragung/papier/antworten",
+                data={
+                    "csrf_token": csrf_token_from(shown.get_data(as_text=True)),
+                    "code": links.show_code(credential[person.id]),
+                },
+            )
+            assert stored.status_code == 303
+        else:
+            services.submit(credential[person.id], {}, now=now)
+            db.session.commit()
+    # The letters left the house: the print queue blanks them like sent mail.
+    from seminars.outbox.claims import BLANK
+
+    db.session.execute(sa.update(OutboxMessage).values(status="sent", **BLANK))
+    db.session.commit()
+    return people, paper, credential, audit_before
+
+
+def test_a_paper_response_cannot_be_paired_with_its_person(typed_in, dialect):
+    from seminars.audit.models import AuditEntry
+
+    people, paper, credential, audit_before = typed_in
+    assert db.session.scalar(select(sa.func.count()).select_from(SurveyResponse)) == PEOPLE
+    # No audit entry for typing in (it would pin the moment a response was written).
+    assert db.session.scalar(select(sa.func.count()).select_from(AuditEntry)) == audit_before
+    # A response has no time, and nothing that says paper or online.
+    assert {c.name for c in SurveyResponse.__table__.columns} == {
+        "id",
+        "seminar_id",
+        "template_id",
+        "ballot",
+        "answers",
+        "hidden",
+        "released",
+    }
+    # The invitations of the batch differ only by their hash; their ids and rows follow
+    # neither the people nor the channel.
+    invitations = db.session.scalars(select(SurveyInvitation).order_by("id")).all()
+    assert len({(i.seminar_id, i.template_id, i.closes_at) for i in invitations}) == 1
+    rank = {links.token_hash(credential[p.id]): n for n, p in enumerate(sorted(people, key=id_of))}
+    by_id = [rank[i.token_hash] for i in invitations]
+    assert by_id != list(range(PEOPLE)) and by_id != list(range(PEOPLE))[::-1]
+    # The code is nowhere, its hash only as an invitation's, its ballot only as a response's.
+    with db.engine.connect() as connection:
+        rows = list(_all_rows(connection, system_columns=dialect == "postgresql"))
+    for person_id in paper:
+        code = credential[person_id]
+        holding = {
+            (table, name)
+            for table, row in rows
+            for name, value in row.items()
+            if not name.startswith("_")
+            and any(s in repr(value) for s in (code, links.show_code(code)))
+        }
+        assert holding == set()
+        hashed = {(t, n) for t, r in rows for n, v in r.items() if v == links.token_hash(code)}
+        assert hashed == {("survey_invitation", "token_hash")}
+        ballot = {(t, n) for t, r in rows for n, v in r.items() if v == links.ballot(code)}
+        assert ballot == {("survey_response", "ballot")}
+    if dialect == "postgresql":
+        # Each typing in wrote the response and nothing else (no row shares its xid).
+        response_xids = {row["_xmin"] for table, row in rows if table == "survey_response"}
+        assert len(response_xids) == PEOPLE
+        written = [
+            (table, row.get("id"))
+            for table, row in rows
+            if table != "survey_response" and row["_xmin"] in response_xids
+        ]
+        assert written == []
