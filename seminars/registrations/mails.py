@@ -155,9 +155,8 @@ def queue(registration: Registration, kind: str, **extra) -> None:
         context = _context(registration, seminar, links, extra)
         subject = _subject(kind, seminar.title)
         if channel == CHANNEL_CALL:
-            # What staff read out on the phone.
-            names = [f"calls/{kind}.txt", f"mail/{kind}.txt"]
-            body_text = render_template(names, **context).strip() + "\n"
+            # What staff read out on the phone (every kind that can become a call has one).
+            body_text = render_template(f"calls/{kind}.txt", **context).strip() + "\n"
         else:
             body_text = render_template(f"mail/{kind}.txt", **context).strip() + "\n"
         body_html = ""

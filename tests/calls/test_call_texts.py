@@ -1,6 +1,5 @@
-"""Every message that can reach someone by phone has sentences to read out: the fallback to
-the mail's text (links, "this e-mail") is never read to anyone."""
-
+"""Every message that can reach someone by phone has sentences to read out (never a mail's
+text with links and "this e-mail"): the call is rendered from ``calls/<kind>.txt``."""
 from pathlib import Path
 from types import SimpleNamespace
 
