@@ -1,5 +1,6 @@
 """Every message that can reach someone by phone has sentences to read out (never a mail's
 text with links and "this e-mail"): the call is rendered from ``calls/<kind>.txt``."""
+
 from pathlib import Path
 from types import SimpleNamespace
 
