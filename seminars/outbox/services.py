@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from seminars.core.timezone import utcnow
 from seminars.extensions import db
 from seminars.outbox import claims
-from seminars.outbox.models import CHANNEL_EMAIL, STATUS_PENDING, OutboxMessage
+from seminars.outbox.models import CHANNEL_EMAIL, STATUS_PENDING, STATUS_SENT, OutboxMessage
 from seminars.outbox.refusals import describe, is_permanent
 from seminars.outbox.smtp import MailTransport, MailTransportError
 
@@ -242,9 +242,25 @@ def forget_registrations(registration_ids: Sequence[int]) -> None:
         )
 
 
+# A letter or call that was never done when retention took the person's data: without an
+# address or a text there is nothing left to print or to say.
+OUTCOME_OBSOLETE = "obsolete"
+
+
 def blank_registrations(registration_ids: Sequence[int]) -> None:
-    """Retention: messages to these registrations keep only what they were and when."""
+    """Retention: messages to these registrations keep only what they were and when; letters
+    and calls still waiting leave the print queue and the call list as no longer needed."""
     if registration_ids:
+        db.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.registration_id.in_(registration_ids),
+                OutboxMessage.channel != CHANNEL_EMAIL,
+                OutboxMessage.status == STATUS_PENDING,
+            )
+            .values(status=STATUS_SENT, outcome=OUTCOME_OBSOLETE, sent_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
         db.session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.registration_id.in_(registration_ids))

@@ -150,11 +150,22 @@ def test_retention_leaves_no_letter_call_or_address_of_a_person_without_email(ap
     printed = letters_and_calls(letter_person.id)[0]
     printed.status, printed.sent_at = "sent", long_ago
     db.session.commit()
+    # And one never printed: the reminder letter still waits in the print queue.
+    from seminars.registrations import mails
+
+    mails.queue(letter_person, mails.REMINDER)
+    db.session.commit()
     assert set(traces()) == set(SECRETS)
+    waiting = [m.id for m in letters_and_calls(letter_person.id) if m.status == "pending"]
+    assert waiting
 
     assert services.anonymise_old_registrations(now) == 2
     db.session.expire_all()
     assert traces() == []
+    # Nothing is left to print or to call: without address and text those wait for nothing.
+    for message_id in waiting:
+        message = db.session.get(OutboxMessage, message_id)
+        assert (message.status, message.outcome) == ("sent", "obsolete")
     for registration in (letter_person, call_person):
         for message in letters_and_calls(registration.id):  # they stay, as what and when
             assert (message.recipient, message.body_text) == ("", "")
