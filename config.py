@@ -98,6 +98,8 @@ class Config:
     ACADEMY_NAME = os.environ.get("ACADEMY_NAME", "Paritätische Akademie Thüringen")
     ACADEMY_EMAIL = os.environ.get("ACADEMY_EMAIL", "seminare@example.org")
     ACADEMY_PHONE = os.environ.get("ACADEMY_PHONE", "0361 000000")
+    # The academy's postal address, for the sender line of letters (parts separated by commas).
+    ACADEMY_POSTAL_ADDRESS = os.environ.get("ACADEMY_POSTAL_ADDRESS", "Musterstraße 1, 99084 Erfurt")
     # Where the staff are told about changes made by registrants (e.g. new needs); the
     # academy's address when empty.
     STAFF_NOTIFY_EMAIL = os.environ.get("STAFF_NOTIFY_EMAIL", "")
@@ -236,6 +238,9 @@ class Config:
     # Days before a session its reminder goes out; with REMINDER_EVERY_SESSION before every
     # session of a series, otherwise before the first one only.
     REMINDER_DAYS = _env_int("REMINDER_DAYS", 3)
+    # Days by which a reminder for someone who takes part by post is written earlier: the
+    # letter is printed, posted and delivered before the person would have had the mail.
+    POST_REMINDER_DAYS = _env_int("POST_REMINDER_DAYS", 3)
     # Registrants change their own details (contact, needs, remarks) on their page until this
     # many hours before the first session; afterwards only the academy can.
     SELF_SERVICE_CHANGE_HOURS = _env_int("SELF_SERVICE_CHANGE_HOURS", 48)

@@ -191,6 +191,7 @@ def _connect_domains() -> None:
     from seminars.accounts import labels as account_labels
     from seminars.accounts import names as account_names
     from seminars.audit import directory as audit_directory
+    from seminars.letters import kinds as letter_kinds
     from seminars.registrations import labels as registration_labels
     from seminars.registrations import names as registration_names
     from seminars.registrations.needs import need_field_label
@@ -202,7 +203,10 @@ def _connect_domains() -> None:
             registration_status_label=registration_labels.registration_status_label,
             role_label=account_labels.role_label,
             domain_field_label=need_field_label,
-            domain_value_text=task_lists.audit_value_text,
+            domain_value_text=lambda action, name, value: (
+                task_lists.audit_value_text(action, name, value)
+                or letter_kinds.audit_value_text(action, name, value)
+            ),
         )
     )
 
@@ -266,6 +270,7 @@ def _register_blueprints(app: Flask) -> None:
     from seminars.core.views import bp as core_bp
     from seminars.exports.views import bp as exports_bp
     from seminars.feeds.views import bp as feeds_bp
+    from seminars.letters.staff_views import bp as staff_letters_bp
     from seminars.mailing.views import bp as mailing_bp
     from seminars.outbox.views import bp as dev_mail_bp
     from seminars.planning.views import bp as planning_bp
@@ -298,6 +303,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(audit_bp)
     app.register_blueprint(programme_import_bp)
     app.register_blueprint(staff_accessibility_bp)
+    app.register_blueprint(staff_letters_bp)
     app.register_blueprint(accessibility_bp)
 
 

@@ -25,6 +25,7 @@ ACTION_LABELS = {
     "registration.resend_mail": _l("E-Mail erneut gesendet"),
     "registration.update": _l("Kontaktdaten korrigiert"),
     "registration.self_update": _l("Angaben selbst geändert"),
+    "letter.printed": _l("Brief gedruckt und versandt"),
     "certificate.issue": _l("Teilnahmebescheinigung ausgestellt"),
     "certificate.revoke": _l("Teilnahmebescheinigung widerrufen"),
     "survey.question": _l("Frage der Befragung gespeichert"),
@@ -97,6 +98,8 @@ FIELD_LABELS = {
     "organisation": _l("Organisation"),
     "mail": _l("E-Mail"),
     "reason": _l("Grund"),
+    # letters
+    "letter": _l("Brief"),
     # certificates
     "replaces": _l("Ersetzt"),
     # surveys

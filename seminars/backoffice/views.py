@@ -21,6 +21,7 @@ def dashboard():
     undelivered = None
     venue_checks = None
     service_tasks = None
+    letters = 0
     if current_actor().role == ROLE_STEERING:  # figures only, never a need a small count reveals
         seminars = services.withhold_small_needs(seminars, minimum)
     else:  # whom a mail did not reach is personal data; the tasks name a seminar's needs
@@ -28,12 +29,14 @@ def dashboard():
         # Which seminar's venue misses a need tells of a person's need: staff only.
         venue_checks = venue_check.open_mismatches(now)
         service_tasks = task_lists.needing_attention(now)
+        letters = services.letters_to_print()
     return render_template(
         "backoffice/dashboard.html",
         seminars=seminars,
         undelivered=undelivered,
         venue_checks=venue_checks,
         service_tasks=service_tasks,
+        letters=letters,
         today=berlin_date(now),
         minimum=minimum,
     )
