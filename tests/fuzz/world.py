@@ -14,9 +14,10 @@ from seminars.accounts import links
 from seminars.certificates import services as certificates
 from seminars.core.timezone import utcnow
 from seminars.extensions import db
+from seminars.outbox.models import OutboxMessage
 from seminars.outbox.services import send_committed
 from seminars.programme.models import STATUS_DRAFT
-from seminars.registrations import allocation
+from seminars.registrations import allocation, mails
 from seminars.registrations.tokens import token_for
 from seminars.surveys import services as surveys
 from seminars.surveys.models import SurveyQuestion
@@ -53,6 +54,8 @@ class World:
     supported: int
     # The forms as first shown, by endpoint (filled by the tests).
     forms: dict = field(default_factory=dict)
+    # A letter in the print queue (to a person who takes part by post).
+    letter: int = 0
 
 
 def _token(registration) -> str:
@@ -124,6 +127,13 @@ def build_world(app) -> World:
         now=now,
     )
     db.session.commit()
+    # Someone without e-mail, booked for letters: their confirmation waits in the print queue.
+    by_post = factories.registration(supported, channel="post")
+    mails.queue(by_post, mails.CONFIRMED)
+    letter = db.session.scalars(
+        sa.select(OutboxMessage.id).where(OutboxMessage.registration_id == by_post.id)
+    ).one()
+    db.session.commit()
     # Delivery of the mails queued above is tried now, not after the first request of a test.
     send_committed()
     return World(
@@ -151,6 +161,7 @@ def build_world(app) -> World:
         provider=provider.id,
         material=material.id,
         supported=supported.id,
+        letter=letter,
     )
 
 
