@@ -13,7 +13,12 @@ from datetime import timedelta
 import pytest
 
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.test_journeys import an_undelivered_mail, staff_login, texts_to_review
+from tests.browser.test_journeys import (
+    an_undelivered_mail,
+    letters_to_print,
+    staff_login,
+    texts_to_review,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -33,11 +38,12 @@ LIST_PAGES = [
     ("/verwaltung/statistik", "statistics", "/verwaltung/statistik"),
     ("/verwaltung/unterstuetzung", "support-tasks", "/verwaltung/unterstuetzung"),
     ("/verwaltung/unterstuetzung/anbieter", "support-providers", "/verwaltung/unterstuetzung"),
+    ("/verwaltung/briefe", "letters", "/verwaltung/briefe"),
     # A seminar's venue check and materials belong to the seminar, not to the task list.
     ("/verwaltung/seminare/1/ortspruefung", "venue-check", "/verwaltung/seminare"),
     ("/verwaltung/seminare/1/unterlagen", "materials", "/verwaltung/seminare"),
 ]
-SCREENSHOTS = {"dashboard", "seminars", "statistics", "support-tasks"}
+SCREENSHOTS = {"dashboard", "seminars", "statistics", "support-tasks", "letters"}
 
 # Each table, with the box it must fit: its scroll region, else its parent.
 _TABLES = """() => Array.from(document.querySelectorAll('main table')).map(table => {
@@ -116,6 +122,7 @@ def test_back_office_lists_fit_and_key_figures_read_whole_words(live_server, new
     an_undelivered_mail(live_server)
     an_overdue_interpreter_booking(live_server)
     texts_to_review(live_server)
+    letters_to_print(live_server)
     page = new_page(viewport)
     staff_login(live_server, page)
     problems = []
