@@ -110,7 +110,8 @@ def letters_to_print(ids: Iterable[int] | None = None, limit: int = LIMIT) -> li
         .limit(limit)
     )
     if ids is not None:
-        statement = statement.where(OutboxMessage.id.in_(list(ids)))
+        # No more than a page shows (and the database takes as parameters of one query).
+        statement = statement.where(OutboxMessage.id.in_(list(ids)[:limit]))
     return [(message, registration) for message, registration in db.session.execute(statement)]
 
 
@@ -128,6 +129,11 @@ def mark_printed(message_ids: Sequence[int], *, actor: Actor | None, now: dateti
     ids = sorted(set(message_ids))
     if not ids:
         raise DomainError(_l("Bitte wählen Sie mindestens einen Brief aus."), field="letter_ids")
+    if len(ids) > LIMIT:
+        raise DomainError(
+            _l("Bitte markieren Sie höchstens %(num)d Briefe auf einmal.", num=LIMIT),
+            field="letter_ids",
+        )
     letters = letters_to_print(ids, limit=len(ids))
     marked = 0
     for message, registration in letters:

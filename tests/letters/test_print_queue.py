@@ -381,3 +381,19 @@ def test_the_queue_loads_in_a_constant_number_of_queries(client, login, count_qu
         page = text(client.get(QUEUE))
     assert page.count('name="letter_ids"') == 8
     assert many.count == few.count
+
+
+def test_too_many_letters_at_once_are_refused_not_a_server_error(client, login):
+    login("staff")
+    two_letters()
+    page = text(client.get(QUEUE))
+    many = [str(number) for number in range(1, 40_000)]
+    response = client.post(
+        f"{QUEUE}/gedruckt",
+        data={"letter_ids": many, "csrf_token": csrf_token_from(page)},
+        follow_redirects=True,
+    )
+    assert "höchstens 200 Briefe" in text(response)
+    assert len(services.due_letters()) == 2
+    query = "&".join(f"brief={number}" for number in range(1, 3000))
+    assert client.get(f"{QUEUE}/faellig.pdf?{query}").status_code == 200
