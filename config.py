@@ -247,6 +247,9 @@ class Config:
     # Days before a session its reminder goes out; with REMINDER_EVERY_SESSION before every
     # session of a series, otherwise before the first one only.
     REMINDER_DAYS = _env_int("REMINDER_DAYS", 3)
+    # Days by which a reminder for someone who takes part by post is written earlier: the
+    # letter is printed, posted and delivered before the person would have had the mail.
+    POST_REMINDER_DAYS = _env_int("POST_REMINDER_DAYS", 3)
     # Registrants change their own details (contact, needs, remarks) on their page until this
     # many hours before the first session; afterwards only the academy can.
     SELF_SERVICE_CHANGE_HOURS = _env_int("SELF_SERVICE_CHANGE_HOURS", 48)

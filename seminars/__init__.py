@@ -184,24 +184,26 @@ def _connect_domains() -> None:
             materials_of=service_materials.materials_for,
         )
     )
-    # The audit log names staff members and registered people, whose packages build on it.
     # The audit log names staff members and registered people, whose packages build on it,
-    # and words the values of accessibility tasks and of calls.
+    # and words the values of accessibility tasks, channels, calls and letters.
     from seminars.accessibility import task_lists
     from seminars.accounts import labels as account_labels
     from seminars.accounts import names as account_names
     from seminars.audit import directory as audit_directory
+    from seminars.letters import kinds as letter_kinds
     from seminars.registrations import labels as registration_labels
     from seminars.registrations import names as registration_names
     from seminars.registrations.call_records import audit_value_text as call_value_text
     from seminars.registrations.needs import need_field_label
 
     def _audit_value_text(action, name, value):
-        # The first domain that words the value wins: calls, accessibility tasks, channels.
+        # The first domain that words the value wins: calls, accessibility tasks, channels,
+        # letters.
         for words in (
             call_value_text,
             task_lists.audit_value_text,
             registration_labels.audit_value_text,
+            letter_kinds.audit_value_text,
         ):
             worded = words(action, name, value)
             if worded is not None:
@@ -280,6 +282,7 @@ def _register_blueprints(app: Flask) -> None:
     from seminars.core.views import bp as core_bp
     from seminars.exports.views import bp as exports_bp
     from seminars.feeds.views import bp as feeds_bp
+    from seminars.letters.staff_views import bp as staff_letters_bp
     from seminars.mailing.views import bp as mailing_bp
     from seminars.outbox.views import bp as dev_mail_bp
     from seminars.planning.views import bp as planning_bp
@@ -313,6 +316,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(programme_import_bp)
     app.register_blueprint(staff_accessibility_bp)
     app.register_blueprint(staff_calls_bp)
+    app.register_blueprint(staff_letters_bp)
     app.register_blueprint(accessibility_bp)
 
 

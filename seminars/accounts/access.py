@@ -139,6 +139,11 @@ ACCESS: dict[str, str | frozenset[str]] = {
     "staff_accessibility.providers": PERSONAL_DATA,
     "staff_accessibility.provider_edit": PERSONAL_DATA,
     # requests for access and erasure
+    "staff_letters.queue": PERSONAL_DATA,
+    "staff_letters.download_due": PERSONAL_DATA,
+    "staff_letters.download_one": PERSONAL_DATA,
+    "staff_letters.mark_batch": PERSONAL_DATA,
+    "staff_letters.mark_one": PERSONAL_DATA,
     "privacy.person": PERSONAL_DATA,
     "privacy.export": PERSONAL_DATA,
     "privacy.erase": PERSONAL_DATA,

@@ -28,6 +28,7 @@ ACTION_LABELS = {
     "registration.offer_answered_by_phone": _l("Platzangebot am Telefon beantwortet"),
     "call.done": _l("Anruf erledigt"),
     "call.not_reached": _l("Anruf: nicht erreicht"),
+    "letter.printed": _l("Brief gedruckt und versandt"),
     "certificate.issue": _l("Teilnahmebescheinigung ausgestellt"),
     "certificate.revoke": _l("Teilnahmebescheinigung widerrufen"),
     "survey.question": _l("Frage der Befragung gespeichert"),
@@ -110,6 +111,8 @@ FIELD_LABELS = {
     "outcome": _l("Ergebnis"),
     "answer": _l("Antwort"),
     "attempts": _l("Versuche"),
+    # letters
+    "letter": _l("Brief"),
     # certificates
     "replaces": _l("Ersetzt"),
     # surveys

@@ -11,6 +11,7 @@ from sqlalchemy import and_, func, or_, select
 
 from seminars.core.timezone import berlin_date
 from seminars.extensions import db
+from seminars.letters import services as letters
 from seminars.outbox.models import OutboxMessage
 from seminars.outbox.undelivered import open_failure
 from seminars.programme.models import STATUS_CANCELLED, Seminar, SeminarSession
@@ -198,3 +199,8 @@ def undelivered(now: datetime, limit: int = 20) -> Undelivered:
             for rid, first, last, title, count in rows
         ],
     )
+
+
+def letters_to_print() -> int:
+    """How many letters wait in the print queue (their people are staff's business only)."""
+    return letters.count_due()

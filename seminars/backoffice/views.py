@@ -23,6 +23,7 @@ def dashboard():
     venue_checks = None
     service_tasks = None
     open_calls = None
+    letters = 0
     if current_actor().role == ROLE_STEERING:  # figures only, never a need a small count reveals
         seminars = services.withhold_small_needs(seminars, minimum)
     else:  # whom a mail did not reach is personal data; the tasks name a seminar's needs
@@ -32,6 +33,7 @@ def dashboard():
         service_tasks = task_lists.needing_attention(now)
         # Whom to call is personal data too: staff only.
         open_calls = calls.figures(now)
+        letters = services.letters_to_print()
     return render_template(
         "backoffice/dashboard.html",
         seminars=seminars,
@@ -39,6 +41,7 @@ def dashboard():
         venue_checks=venue_checks,
         service_tasks=service_tasks,
         open_calls=open_calls,
+        letters=letters,
         today=berlin_date(now),
         minimum=minimum,
     )

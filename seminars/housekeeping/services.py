@@ -26,6 +26,7 @@ from seminars.outbox.services import DeliveryReport, deliver
 from seminars.privacy import services as privacy
 from seminars.programme.models import STATUS_PUBLISHED, Seminar, SeminarSession
 from seminars.registrations import allocation, reminders
+from seminars.registrations.channels import CHANNEL_POST
 from seminars.registrations.consistency import free_seats_while_waiting
 from seminars.registrations.models import (
     STATUS_CONFIRMED,
@@ -89,11 +90,24 @@ def offer_unserved_seats(now: datetime) -> int:
     return repaired
 
 
+def _reminder_due(starts_at, now: datetime):
+    """A session starting at ``starts_at`` is near enough for its reminder: ``REMINDER_DAYS``
+    ahead, and for people who take part by post ``POST_REMINDER_DAYS`` earlier still, so
+    that the letter can be printed, posted and delivered in time."""
+    config = current_app.config
+    days = timedelta(days=config["REMINDER_DAYS"])
+    by_post = days + timedelta(days=config["POST_REMINDER_DAYS"])
+    return or_(
+        and_(Registration.channel != CHANNEL_POST, starts_at <= now + days),
+        and_(Registration.channel == CHANNEL_POST, starts_at <= now + by_post),
+    )
+
+
 def send_reminders(now: datetime) -> int:
     """The reminder ``REMINDER_DAYS`` before the first session (claimed on the registration)
     and, with ``REMINDER_EVERY_SESSION``, before each later session of a series (claimed by
-    its ``SessionReminder`` row), to confirmed people of published seminars."""
-    horizon = now + timedelta(days=current_app.config["REMINDER_DAYS"])
+    its ``SessionReminder`` row), to confirmed people of published seminars; by post
+    ``POST_REMINDER_DAYS`` earlier (``_reminder_due``)."""
     first_start = (
         select(SeminarSession.seminar_id, func.min(SeminarSession.starts_at).label("starts_at"))
         .group_by(SeminarSession.seminar_id)
@@ -109,7 +123,7 @@ def send_reminders(now: datetime) -> int:
                 Registration.reminder_sent_at.is_(None),
                 Seminar.status == STATUS_PUBLISHED,
                 first_start.c.starts_at > now,
-                first_start.c.starts_at <= horizon,
+                _reminder_due(first_start.c.starts_at, now),
             )
             .order_by(Registration.id)
         )
@@ -122,11 +136,11 @@ def send_reminders(now: datetime) -> int:
             if reminders.send_reminder_once(registration_id, now=now):
                 sent += 1
     if current_app.config["REMINDER_EVERY_SESSION"]:
-        sent += _send_session_reminders(now, horizon, first_start)
+        sent += _send_session_reminders(now, first_start)
     return sent
 
 
-def _send_session_reminders(now: datetime, horizon: datetime, first_start) -> int:
+def _send_session_reminders(now: datetime, first_start) -> int:
     """The reminders before the later sessions of series, each pair once, and only for the
     next session to come (a daily series reminds of one evening at a time)."""
     earlier = aliased(SeminarSession)
@@ -158,7 +172,7 @@ def _send_session_reminders(now: datetime, horizon: datetime, first_start) -> in
                 Seminar.status == STATUS_PUBLISHED,
                 SeminarSession.starts_at > first_start.c.starts_at,
                 SeminarSession.starts_at > now,
-                SeminarSession.starts_at <= horizon,
+                _reminder_due(SeminarSession.starts_at, now),
                 ~one_before_it,
                 ~already,
             )

@@ -16,6 +16,7 @@ from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.test_journeys import (
     an_undelivered_mail,
     calls_to_make,
+    letters_to_print,
     staff_login,
     texts_to_review,
 )
@@ -38,12 +39,13 @@ LIST_PAGES = [
     ("/verwaltung/statistik", "statistics", "/verwaltung/statistik"),
     ("/verwaltung/unterstuetzung", "support-tasks", "/verwaltung/unterstuetzung"),
     ("/verwaltung/unterstuetzung/anbieter", "support-providers", "/verwaltung/unterstuetzung"),
+    ("/verwaltung/briefe", "letters", "/verwaltung/briefe"),
     # A seminar's venue check and materials belong to the seminar, not to the task list.
     ("/verwaltung/seminare/1/ortspruefung", "venue-check", "/verwaltung/seminare"),
     ("/verwaltung/seminare/1/unterlagen", "materials", "/verwaltung/seminare"),
     ("/verwaltung/anrufe", "calls", "/verwaltung/anrufe"),
 ]
-SCREENSHOTS = {"dashboard", "seminars", "statistics", "support-tasks", "calls"}
+SCREENSHOTS = {"dashboard", "seminars", "statistics", "support-tasks", "calls", "letters"}
 
 # Each table, with the box it must fit: its scroll region, else its parent.
 _TABLES = """() => Array.from(document.querySelectorAll('main table')).map(table => {
@@ -123,6 +125,7 @@ def test_back_office_lists_fit_and_key_figures_read_whole_words(live_server, new
     an_overdue_interpreter_booking(live_server)
     texts_to_review(live_server)
     calls_to_make(live_server)
+    letters_to_print(live_server)
     page = new_page(viewport)
     staff_login(live_server, page)
     problems = []

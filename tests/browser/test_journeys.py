@@ -213,6 +213,36 @@ def test_maintenance_page_while_the_database_is_away(
     )
 
 
+LETTER_NAME = "Ohnemail"
+
+
+def letters_to_print(live_server) -> None:
+    """Two people without e-mail booked for letters (one in large print): their
+    confirmations wait in the print queue. Once per server."""
+    from sqlalchemy import select
+
+    from seminars.extensions import db
+    from seminars.programme.models import Seminar
+    from seminars.registrations import mails
+    from seminars.registrations.models import Registration
+    from tests import factories
+
+    with live_server.app.app_context():
+        if db.session.scalar(select(Registration.id).where(Registration.last_name == LETTER_NAME)):
+            return
+        seminar = db.session.get(Seminar, 8)
+        for first, large in (("Gerda", False), ("Hans-Joachim", True)):
+            registration = factories.registration(
+                seminar,
+                channel="post",
+                first_name=first,
+                last_name=LETTER_NAME,
+                need_large_print=large,
+            )
+            mails.queue(registration, mails.CONFIRMED)
+        db.session.commit()
+
+
 def texts_to_review(live_server) -> None:
     """Survey answers with free text for two past demo seminars: seminar 1 has enough
     respondents, seminar 2 only two (its texts never reach the steering committee)."""
@@ -324,7 +354,9 @@ def test_staff_logs_in_and_finds_the_back_office(live_server, new_page, audit, l
     audit.check(page, f"staff-dashboard-{tag}")
     texts_to_review(live_server)
     task_id = a_support_task(live_server)
+    letters_to_print(live_server)
     for path, name in [
+        ("/verwaltung/briefe", "letters-to-print"),
         ("/verwaltung/unterstuetzung", "support-tasks"),
         ("/verwaltung/unterstuetzung?beendete=1", "support-tasks-ended"),
         (f"/verwaltung/unterstuetzung/{task_id}", "support-task"),

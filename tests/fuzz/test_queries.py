@@ -51,6 +51,7 @@ def _valid_arguments(w: World, rule) -> dict[str, str]:
         "task_id": str(w.task),
         "provider_id": str(w.provider),
         "material_id": str(w.material),
+        "message_id": str(w.letter),
         "code": code,
         "fmt": "csv",
         "filename": "css/site.css",

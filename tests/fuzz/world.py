@@ -59,6 +59,8 @@ class World:
     call: int
     # The forms as first shown, by endpoint (filled by the tests).
     forms: dict = field(default_factory=dict)
+    # A letter in the print queue (to a person who takes part by post).
+    letter: int = 0
 
 
 def _token(registration) -> str:
@@ -151,6 +153,13 @@ def build_world(app) -> World:
     call = db.session.scalars(
         sa.select(OutboxMessage.id).where(OutboxMessage.registration_id == phone.id)
     ).one()
+    # Someone without e-mail, booked for letters: their confirmation waits in the print queue.
+    by_post = factories.registration(supported, channel="post")
+    mails.queue(by_post, mails.CONFIRMED)
+    letter = db.session.scalars(
+        sa.select(OutboxMessage.id).where(OutboxMessage.registration_id == by_post.id)
+    ).one()
+    db.session.commit()
     # Delivery of the mails queued above is tried now, not after the first request of a test.
     send_committed()
     return World(
@@ -182,6 +191,7 @@ def build_world(app) -> World:
         material=material.id,
         supported=supported.id,
         call=call,
+        letter=letter,
     )
 
 

@@ -1,0 +1,35 @@
+"""Letters and calls that staff have done: printed and posted, or made.
+
+Marking is a conditional update of one pending message of the channel: of two people who
+mark the same letter at once, one changes it (True) and the other finds it done (False), so
+each letter is recorded once. The message keeps its kind, subject, registration and times,
+no address and no text (``claims.BLANK``), like a sent mail.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import update
+
+from seminars.core.changed_rows import changed_rows
+from seminars.outbox.claims import BLANK
+from seminars.outbox.models import STATUS_PENDING, STATUS_SENT, OutboxMessage
+
+
+def mark_done(
+    message_id: int, *, channel: str, done_by_id: int | None, now: datetime, outcome: str = ""
+) -> bool:
+    """Mark the pending message ``message_id`` of ``channel`` as done by ``done_by_id``;
+    False when it is not (or no longer) pending on that channel."""
+    statement = (
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.channel == channel,
+            OutboxMessage.status == STATUS_PENDING,
+        )
+        .values(status=STATUS_SENT, sent_at=now, done_by_id=done_by_id, outcome=outcome, **BLANK)
+        .execution_options(synchronize_session=False)
+    )
+    return changed_rows(statement) == 1
