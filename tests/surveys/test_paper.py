@@ -337,3 +337,25 @@ def test_codes_tried_per_account_are_limited(app, client, login):
     for _ in range(3):
         assert _type_code(client, "ABCD-EFGH-JKMN").status_code == 422
     assert _type_code(client, "ABCD-EFGH-JKMN").status_code == 429
+
+
+def test_the_survey_letter_in_the_print_queue_encloses_the_questionnaire(app):
+    """The letter and the questionnaire leave the print queue as one PDF: the letter's
+    pages, then the questionnaire with the same code and the questions."""
+    from seminars.core.timezone import berlin_date
+    from seminars.letters import rendering
+    from seminars.registrations.models import Registration
+
+    _seminar, _online, post, _now = ended_seminar(online_people=0, post_people=1)
+    person = post[0]
+    letter = messages("survey_invitation")[person.id]
+    registration = db.session.get(Registration, person.id)
+    body = rendering.letters_pdf([(letter, registration)], today=berlin_date(utcnow()))
+    document = PdfReader(io.BytesIO(body))
+    assert len(document.pages) >= 2
+    first = document.pages[0].extract_text()
+    rest = "\n".join(page.extract_text() for page in document.pages[1:])
+    code = links.show_code(code_of(person))
+    assert code in first  # the letter names the code ...
+    assert code in rest and question("overall").text_de[:30] in rest.replace("\n", " ")
+    assert document.trailer["/Root"]["/MarkInfo"]["/Marked"]
