@@ -4,29 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-
-KIND_LABELS = {
-    "confirmed": _l("Bestätigung"),
-    "waitlisted": _l("Warteliste"),
-    "seat_offered": _l("Platzangebot"),
-    "offer_expired": _l("Platzangebot abgelaufen"),
-    "cancelled_by_you": _l("Abmeldung"),
-    "seminar_cancelled": _l("Absage des Seminars"),
-    "seminar_changed": _l("Änderung am Seminar"),
-    "reminder": _l("Erinnerung"),
-    "certificate": _l("Teilnahmebescheinigung"),
-    "survey_invitation": _l("Befragung"),
-    "survey_reminder": _l("Erinnerung an die Befragung"),
-    "staff_message": _l("Nachricht der Akademie"),
-    "service_unavailable": _l("Unterstützung nicht möglich"),
-}
+from seminars.registrations.message_kinds import message_kind_label
 
 
 def letter_kind_label(kind: str) -> str:
-    """The kind in words; an unknown one as its code (a kind added elsewhere still shows)."""
-    label = KIND_LABELS.get(kind)
-    return str(label) if label is not None else kind
+    """The kind in words (the same words as the call list)."""
+    return message_kind_label(kind)
 
 
 def audit_value_text(action: str, name: str, value: Any) -> str | None:

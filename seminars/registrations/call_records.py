@@ -24,6 +24,7 @@ from seminars.extensions import db
 from seminars.outbox.claims import BLANK
 from seminars.outbox.models import CHANNEL_CALL, STATUS_PENDING, STATUS_SENT, OutboxMessage
 from seminars.registrations import mails
+from seminars.registrations.message_kinds import message_kind_label
 from seminars.registrations.models import Registration
 
 ACCEPTED = "accepted"
@@ -47,24 +48,8 @@ OUTCOME_LABELS = {
     OBSOLETE: _l("Nicht mehr nötig"),
 }
 
-# What a call is about, in words.
-KIND_LABELS = {
-    mails.CONFIRMED: _l("Anmeldung bestätigt"),
-    mails.WAITLISTED: _l("Auf der Warteliste"),
-    mails.SEAT_OFFERED: _l("Platzangebot"),
-    mails.OFFER_EXPIRED: _l("Platzangebot abgelaufen"),
-    mails.CANCELLED_BY_YOU: _l("Abmeldung bestätigt"),
-    mails.SEMINAR_CANCELLED: _l("Seminar abgesagt"),
-    mails.SEMINAR_CHANGED: _l("Seminar geändert"),
-    mails.REMINDER: _l("Erinnerung"),
-    mails.CERTIFICATE: _l("Teilnahmebescheinigung"),
-    "staff_message": _l("Nachricht der Akademie"),
-    "service_unavailable": _l("Unterstützung nicht möglich"),
-}
-
-
-def kind_label(kind: str) -> str:
-    return str(KIND_LABELS.get(kind, kind))
+# What a call is about, in words (the same words as the print queue).
+kind_label = message_kind_label
 
 
 def audit_value_text(action: str, name: str, value) -> str | None:

@@ -85,7 +85,9 @@ def test_a_volunteer_without_email_gets_the_confirmation_by_letter(client, login
     page = client.get(QUEUE)
     assert page.status_code == 200
     html = text(page)
-    assert "Gerda Ohnemail" in html and "Bestätigung" in html and "Gruppen gut leiten" in html
+    assert (
+        "Gerda Ohnemail" in html and "Anmeldung bestätigt" in html and "Gruppen gut leiten" in html
+    )
     [letter] = letters_of(registration.id)
     assert f'value="{letter.id}"' in html
 
@@ -271,7 +273,7 @@ def test_marking_printed_blanks_the_letter_and_writes_one_audit_entry(client, lo
     # The audit log words the kind.
     login("admin")
     log = text(client.get("/verwaltung/protokoll"))
-    assert "Brief gedruckt und versandt" in log and "Bestätigung" in log
+    assert "Brief gedruckt und versandt" in log and "Anmeldung bestätigt" in log
 
 
 def test_a_letter_written_after_the_download_is_not_marked(client, login):
