@@ -14,7 +14,11 @@ from sqlalchemy import update
 
 from seminars.core.changed_rows import changed_rows
 from seminars.outbox.claims import BLANK
-from seminars.outbox.models import STATUS_PENDING, STATUS_SENT, OutboxMessage
+from seminars.outbox.models import CHANNEL_EMAIL, STATUS_PENDING, STATUS_SENT, OutboxMessage
+
+# A letter or call that has nothing left to say (the person left, the seminar was called off,
+# the person now hears from us another way): it leaves the print queue and the call list.
+OBSOLETE = "obsolete"
 
 
 def mark_done(
@@ -33,3 +37,22 @@ def mark_done(
         .execution_options(synchronize_session=False)
     )
     return changed_rows(statement) == 1
+
+
+def close_waiting(registration_id: int, *, now: datetime, channel: str | None = None) -> int:
+    """Close the letters and calls (or those of ``channel``) still waiting for the
+    registration as no longer needed, like a sent message without address and text.
+    Returns how many."""
+    statement = (
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.registration_id == registration_id,
+            OutboxMessage.channel != CHANNEL_EMAIL,
+            OutboxMessage.status == STATUS_PENDING,
+        )
+        .values(status=STATUS_SENT, sent_at=now, outcome=OBSOLETE, **BLANK)
+        .execution_options(synchronize_session=False)
+    )
+    if channel is not None:
+        statement = statement.where(OutboxMessage.channel == channel)
+    return changed_rows(statement)

@@ -41,6 +41,7 @@ from seminars.core.email_address import normalise_email
 from seminars.core.errors import DomainError, NotFoundError
 from seminars.core.locking import lock_name, lock_row
 from seminars.extensions import db
+from seminars.outbox import done as outbox_done
 from seminars.programme import availability as av
 from seminars.programme.models import STATUS_CANCELLED as SEMINAR_CANCELLED
 from seminars.programme.models import STATUS_PUBLISHED, Seminar, SeminarSession
@@ -552,8 +553,10 @@ def _expire_overdue(state: SeatState, now: datetime) -> int:
 
 
 def _leave(registration: Registration, status: str, now: datetime) -> None:
-    """End the registration as cancelled or expired (stamped ``now``); it gives up its seat."""
+    """End the registration as cancelled or expired (stamped ``now``); it gives up its seat.
+    Letters and calls still waiting for it are void: what comes next says it has ended."""
     _offer_ends(registration, now)
+    outbox_done.close_waiting(registration.id, now=now)
     registration.status = status
     if status == STATUS_CANCELLED:
         registration.cancelled_at = now

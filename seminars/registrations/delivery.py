@@ -10,8 +10,19 @@ address. A message nobody can receive (no address of the kind it needs) is not w
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
-from seminars.outbox.models import CHANNEL_CALL, CHANNEL_EMAIL, CHANNEL_LETTER, OutboxMessage
+from sqlalchemy import select
+
+from seminars.extensions import db
+from seminars.outbox import done as outbox_done
+from seminars.outbox.models import (
+    CHANNEL_CALL,
+    CHANNEL_EMAIL,
+    CHANNEL_LETTER,
+    STATUS_PENDING,
+    OutboxMessage,
+)
 from seminars.outbox.services import Attachment, queue_mail
 from seminars.registrations.channels import (
     CHANNEL_PHONE,
@@ -76,3 +87,29 @@ def send(
         registration_id=registration.id,
         send_after_commit=send_after_commit,
     )
+
+
+def follow_contact_change(registration: Registration, *, now: datetime) -> None:
+    """The person's address, phone number or channel changed: letters and calls still
+    waiting go to the new address or number; those the person no longer gets that way (a
+    letter after a switch to e-mail, a call without a number) are void."""
+    waiting = db.session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.registration_id == registration.id,
+            OutboxMessage.channel != CHANNEL_EMAIL,
+            OutboxMessage.status == STATUS_PENDING,
+        )
+    ).all()
+    for message in waiting:
+        if channel_for(registration, message.kind) == message.channel:
+            message.recipient = recipient_for(registration, message.channel)
+    db.session.flush()
+    for message in waiting:
+        if channel_for(registration, message.kind) != message.channel:
+            outbox_done.mark_done(
+                message.id,
+                channel=message.channel,
+                done_by_id=None,
+                now=now,
+                outcome=outbox_done.OBSOLETE,
+            )

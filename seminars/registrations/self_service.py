@@ -24,7 +24,7 @@ from seminars.core.errors import DomainError
 from seminars.extensions import db
 from seminars.programme.models import STATUS_CANCELLED as SEMINAR_CANCELLED
 from seminars.programme.models import Seminar, SeminarSession
-from seminars.registrations import allocation, staff_notice
+from seminars.registrations import allocation, delivery, staff_notice
 from seminars.registrations.channels import CHANNEL_PHONE, CHANNEL_POST, own_choices
 from seminars.registrations.models import ACTIVE_STATUSES, Registration
 from seminars.registrations.needs import NEED_KEYS, OTHER_NEEDS
@@ -134,6 +134,7 @@ def change_own_details(token: str, values: Mapping[str, object], *, now: datetim
     for name in OWN_FIELDS:
         setattr(registration, name, wanted[name])
     db.session.flush()
+    delivery.follow_contact_change(registration, now=now)
     after = {name: getattr(registration, name) for name in OWN_FIELDS}
     if before == after:
         return registration

@@ -17,7 +17,7 @@ from seminars.audit.services import changes, record
 from seminars.core.actor import Actor
 from seminars.core.email_address import normalise_email
 from seminars.core.errors import DomainError, NotFoundError
-from seminars.core.timezone import berlin_date
+from seminars.core.timezone import berlin_date, utcnow
 from seminars.extensions import db
 from seminars.programme.models import Seminar, SeminarSession
 from seminars.registrations import allocation, call_records, delivery, mails
@@ -247,6 +247,7 @@ def correct_contact(registration_id: int, values: dict, *, actor: Actor | None) 
     registration.email_normalized = email
     registration.person_key = person_key(email) if email else key_without_email(registration)
     db.session.flush()
+    delivery.follow_contact_change(registration, now=utcnow())
     old, new = changes(before, {name: getattr(registration, name) for name in CONTACT_FIELDS})
     if new:
         record(actor, "registration.update", registration=registration, before=old, after=new)

@@ -184,3 +184,63 @@ def test_mail_senders_never_take_letters_or_calls(app):
     assert waiting_count() == 0
     assert deliver().sent == 0
     assert {m.status for m in messages(post.id) + messages(phone.id)} == {"pending"}
+
+
+def _waiting(registration_id: int) -> list[tuple[str, str, str]]:
+    db.session.expire_all()
+    return [
+        (m.kind, m.channel, m.recipient)
+        for m in messages(registration_id)
+        if m.status == "pending" and m.channel != "email"
+    ]
+
+
+def test_waiting_letters_follow_a_corrected_address(app):
+    from seminars.registrations import mails, staff
+
+    seminar = factories.seminar()
+    person = factories.registration(seminar, channel="post")
+    mails.queue(person, mails.REMINDER)
+    db.session.commit()
+    values = {name: getattr(person, name) for name in staff.CONTACT_FIELDS}
+    staff.correct_contact(
+        person.id, {**values, "street": "Löbdergraben 4", "postcode": "07743", "city": "Jena"},
+        actor=None,
+    )  # fmt: skip
+    db.session.commit()
+    [(kind, channel, recipient)] = _waiting(person.id)
+    assert (kind, channel) == ("reminder", "letter")
+    assert recipient.endswith("Löbdergraben 4\n07743 Jena") and "Anger" not in recipient
+
+
+def test_waiting_letters_are_void_once_the_person_hears_from_us_by_email(app):
+    from seminars.registrations import mails, staff
+
+    seminar = factories.seminar()
+    person = factories.registration(seminar, channel="post")
+    mails.queue(person, mails.REMINDER)
+    db.session.commit()
+    values = {name: getattr(person, name) for name in staff.CONTACT_FIELDS}
+    staff.correct_contact(
+        person.id, {**values, "channel": "email", "email": "neu@example.org"}, actor=None
+    )
+    db.session.commit()
+    assert _waiting(person.id) == []
+    [letter] = [m for m in messages(person.id) if m.channel == "letter"]
+    assert (letter.status, letter.outcome, letter.recipient) == ("sent", "obsolete", "")
+
+
+def test_a_cancelled_seminar_leaves_only_the_cancellation_letter_to_post(app):
+    from seminars.core.timezone import utcnow
+    from seminars.registrations import allocation, mails
+
+    seminar = factories.seminar()
+    person = factories.registration(seminar, channel="post")
+    caller = factories.registration(seminar, channel="phone")
+    mails.queue(person, mails.REMINDER)
+    mails.queue(caller, mails.REMINDER)
+    db.session.commit()
+    allocation.cancel_seminar(seminar.id, now=utcnow())
+    db.session.commit()
+    assert [(k, c) for k, c, _ in _waiting(person.id)] == [("seminar_cancelled", "letter")]
+    assert [(k, c) for k, c, _ in _waiting(caller.id)] == [("seminar_cancelled", "call")]
