@@ -242,6 +242,9 @@ class Config:
     # takes days there and back, a call needs the person at home.
     POST_OFFER_HOURS = _env_int("POST_OFFER_HOURS", 120)
     PHONE_OFFER_HOURS = _env_int("PHONE_OFFER_HOURS", 48)
+    # Closer to the start than this, no letter reaches someone in time: a freed seat goes to
+    # the next person instead (the one by post keeps their place).
+    POST_OFFER_MIN_HOURS = _env_int("POST_OFFER_MIN_HOURS", 48)
     OFFER_MIN_HOURS = _env_int("OFFER_MIN_HOURS", 2)
     MEETING_LINK_HOURS = _env_int("MEETING_LINK_HOURS", 48)
     # Days before a session its reminder goes out; with REMINDER_EVERY_SESSION before every

@@ -659,14 +659,21 @@ def seats_to_offer(state: SeatState, now: datetime) -> list[Offer]:
     Confirmed people, strictly in order; someone who needs two seats (with a personal
     assistant) and is first in line is not skipped: the seat waits until a second one is
     free, so nobody loses their turn. Nor is someone skipped whose window is too short
-    (too little time left before the start): nobody behind them gets the seat either.
+    (too little time left before the start): nobody behind them gets the seat either. The
+    one exception: closer to the start than ``POST_OFFER_MIN_HOURS`` a letter cannot reach
+    someone by post in time, so the seat goes to the next person (they keep their place).
     Changes nothing.
     """
     chosen: list[Offer] = []
     free = state.free_seats
+    too_late_for_post = state.starts_at is not None and state.starts_at - now < _config_hours(
+        "POST_OFFER_MIN_HOURS"
+    )
     for registration in state.queue:
         if registration.status != STATUS_WAITLISTED:
             continue  # not confirmed yet: keeps the place, cannot take an offer
+        if too_late_for_post and registration.channel == CHANNEL_POST:
+            continue  # no letter arrives before the start: keeps the place
         if registration.seats > free:
             break
         deadline = offer_window(state, now, registration.channel)

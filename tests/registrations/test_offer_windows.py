@@ -87,3 +87,25 @@ def test_the_consistency_check_asks_the_same_rules(app, now):
     soon = factories.seminar(capacity=1, starts_at=now + timedelta(minutes=90))
     factories.registration(soon, status="waitlisted", channel="post")
     assert allocation.unserved_waitlist(soon, now=now) == []
+
+
+def test_close_to_the_start_a_seat_passes_over_someone_by_post(app, now):
+    """A letter would arrive after the start: the next person gets the seat, the one by post
+    keeps their place (first in line for the next seat offered early enough)."""
+    seminar = factories.seminar(capacity=1, starts_at=now + timedelta(hours=30))
+    by_post = factories.registration(seminar, status="waitlisted", channel="post")
+    by_mail = factories.registration(seminar, status="waitlisted")
+    free_a_seat(seminar, now)
+    assert fresh(by_post).status == "waitlisted"
+    assert fresh(by_mail).status == "offered"
+    assert fresh(by_mail).offer_expires_at == now + timedelta(hours=30)
+    assert "seat_offered" not in factories.outbox_kinds(by_post.id)
+
+
+def test_early_enough_the_one_by_post_comes_first(app, now):
+    seminar = factories.seminar(capacity=1, starts_at=now + timedelta(hours=49))
+    by_post = factories.registration(seminar, status="waitlisted", channel="post")
+    by_mail = factories.registration(seminar, status="waitlisted")
+    free_a_seat(seminar, now)
+    assert fresh(by_post).status == "offered"
+    assert fresh(by_mail).status == "waitlisted"
