@@ -31,7 +31,7 @@ from seminars.core.locking import lock_row
 from seminars.extensions import db
 from seminars.programme.models import Seminar
 from seminars.registrations import delivery
-from seminars.registrations.mails import manage_url, salutation, text_to_html
+from seminars.registrations.mails import manage_url, personal_message, text_to_html
 from seminars.registrations.models import ACTIVE_STATUSES, STATUS_CONFIRMED, Registration
 
 SERVICE_UNAVAILABLE = "service_unavailable"
@@ -107,13 +107,8 @@ def task_for_notice(task_id: int) -> tuple[ServiceTask, Seminar]:
 
 
 def mail_body(registration: Registration, text: str) -> str:
-    with force_locale(registration.locale or "de"):
-        greeting = salutation(registration)
-        link = _("Ihre Anmeldung können Sie hier ansehen:")
-    return (
-        f"{greeting}\n\n{text.strip()}\n\n{link}\n{manage_url(registration)}\n\n"
-        f"{current_app.config['ACADEMY_NAME']}\n"
-    )
+    """The staff text as it reaches the person (``mails.personal_message``)."""
+    return personal_message(registration, text, kind=SERVICE_UNAVAILABLE)
 
 
 def tell_unavailable(

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from flask import current_app
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -14,8 +11,10 @@ from seminars.core.errors import DomainError, NotFoundError
 from seminars.extensions import db
 from seminars.programme.models import Seminar
 from seminars.registrations import delivery
-from seminars.registrations.mails import links_in, manage_url, salutation, text_to_html
+from seminars.registrations.mails import links_in, manage_url, personal_message, text_to_html
 from seminars.registrations.models import STATUS_CONFIRMED, STATUS_WAITLISTED, Registration
+
+STAFF_MESSAGE = "staff_message"
 
 AUDIENCES = {
     "confirmed": (STATUS_CONFIRMED,),
@@ -40,15 +39,8 @@ def recipients(seminar_id: int, audience: str) -> list[Registration]:
 
 
 def body_for(registration: Registration, text: str) -> str:
-    """The staff text, addressed to the person and with their personal link; the words
-    around the text in the person's language."""
-    with force_locale(registration.locale or "de"):
-        greeting = salutation(registration)
-        link = _("Ihre Anmeldung können Sie hier ansehen:")
-    return (
-        f"{greeting}\n\n{text.strip()}\n\n{link}\n{manage_url(registration)}\n\n"
-        f"{current_app.config['ACADEMY_NAME']}\n"
-    )
+    """The staff text as it reaches the person (``mails.personal_message``)."""
+    return personal_message(registration, text, kind=STAFF_MESSAGE)
 
 
 def send_to_participants(
@@ -66,7 +58,7 @@ def send_to_participants(
         body = body_for(registration, text)
         delivery.send(
             registration,
-            kind="staff_message",
+            kind=STAFF_MESSAGE,
             subject=subject,
             body_text=body,
             body_html=str(text_to_html(body, {manage_url(registration), *staff_links})),

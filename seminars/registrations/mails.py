@@ -199,3 +199,20 @@ def seminar_changed_preview(
         }
         context = _context(registration, seminar, links, {"changes": changes})
         return render_template(f"mail/{SEMINAR_CHANGED}.txt", **context).strip() + "\n"
+
+
+def personal_message(registration: Registration, text: str, *, kind: str) -> str:
+    """A text staff wrote, addressed to the person in their language, as it goes out on the
+    person's channel: a mail ends with the personal link, a letter points to the QR code
+    printed with it, a call is said, without any address to read out."""
+    channel = delivery.channel_for(registration, kind)
+    with force_locale(registration.locale or "de"):
+        greeting = salutation(registration)
+        academy = current_app.config["ACADEMY_NAME"]
+        if channel == CHANNEL_CALL:
+            return f"{greeting} {_('hier ist %(academy)s.', academy=academy)}\n\n{text.strip()}\n"
+        if channel == CHANNEL_LETTER:
+            where = _("Ihre Anmeldung finden Sie über den QR-Code am Ende dieses Briefes.")
+            return f"{greeting}\n\n{text.strip()}\n\n{where}\n\n{academy}\n"
+        link = _("Ihre Anmeldung können Sie hier ansehen:")
+    return f"{greeting}\n\n{text.strip()}\n\n{link}\n{manage_url(registration)}\n\n{academy}\n"

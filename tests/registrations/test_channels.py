@@ -244,3 +244,23 @@ def test_a_cancelled_seminar_leaves_only_the_cancellation_letter_to_post(app):
     db.session.commit()
     assert [(k, c) for k, c, _ in _waiting(person.id)] == [("seminar_cancelled", "letter")]
     assert [(k, c) for k, c, _ in _waiting(caller.id)] == [("seminar_cancelled", "call")]
+
+
+def test_a_staff_message_reads_without_an_address_on_the_phone_and_on_paper(app):
+    from seminars.mailing.services import send_to_participants
+
+    seminar = factories.seminar()
+    by_mail = factories.registration(seminar)
+    by_post = factories.registration(seminar, channel="post")
+    by_phone = factories.registration(seminar, channel="phone", street="", postcode="", city="")
+    text = "Bitte bringen Sie Ihre Unterlagen mit."
+    assert send_to_participants(seminar.id, "confirmed", "Hinweis", text, actor=None) == 3
+    db.session.commit()
+    [mail] = messages(by_mail.id)
+    [letter] = messages(by_post.id)
+    [call] = messages(by_phone.id)
+    assert mail.channel == "email" and "/anmeldung/" in mail.body_text
+    assert letter.channel == "letter" and "http" not in letter.body_text
+    assert "QR-Code" in letter.body_text and text in letter.body_text
+    assert call.channel == "call" and "http" not in call.body_text
+    assert call.body_text.startswith(f"Guten Tag Vorname {by_phone.last_name}, hier ist ")
