@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from seminars.accounts.access import current_actor
 from seminars.core.actions import refusal_on
 from seminars.core.i18n import current_language
+from seminars.core.logs import unlogged
 from seminars.core.rate_limits import per_user
 from seminars.core.security import keep_personal_page_private
 from seminars.core.timezone import utcnow
@@ -111,6 +112,7 @@ def _code_page(form: PaperCodeForm):
 
 
 @bp.route("/papier", methods=["GET", "POST"])
+@unlogged
 @paper_rate_limit
 def paper_code():
     form = PaperCodeForm()
@@ -128,6 +130,7 @@ def paper_code():
 
 
 @bp.post("/papier/antworten")
+@unlogged
 @paper_rate_limit
 def paper_answers():
     form = PaperCodeForm()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from seminars.core.i18n import current_language
+from seminars.core.logs import unlogged
 from seminars.core.security import keep_personal_page_private
 from seminars.core.timezone import utcnow
 from seminars.surveys import services
@@ -26,6 +27,7 @@ def answer(token: str):
 
 
 @bp.post("/befragung/<token>")
+@unlogged
 def submit(token: str):
     services.submit(token, request.form.to_dict(), now=utcnow())
     return redirect(url_for("surveys.thanks"), code=303)

@@ -359,3 +359,41 @@ def test_the_survey_letter_in_the_print_queue_encloses_the_questionnaire(app):
     assert code in first  # the letter names the code ...
     assert code in rest and question("overall").text_de[:30] in rest.replace("\n", " ")
     assert document.trailer["/Root"]["/MarkInfo"]["/Marked"]
+
+
+def test_no_answer_leaves_a_timed_line_in_the_request_log(app, client, login):
+    """Answers typed in and answers given online leave no request line: a logged time next to
+    the order of the stored answers would tell which came from paper (and so from whom)."""
+    import io
+    import json
+    import logging
+
+    from seminars.core.logs import JsonFormatter, RequestContext
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(RequestContext())
+    logger = logging.getLogger("seminars")
+    logger.addHandler(handler)
+    try:
+        seminar, online, post, _now = ended_seminar(online_people=1, post_people=1)
+        login("staff")
+        page = _type_code(client, links.show_code(code_of(post[0]))).get_data(as_text=True)
+        overall = question("overall")
+        assert _type_answers(client, page, {f"q{overall.id}": "4"}).status_code == 303
+        token = links.survey_token(seminar.id, online[0].id)
+        answer_page = client.get(f"/befragung/{token}").get_data(as_text=True)
+        online_answer = client.post(
+            f"/befragung/{token}",
+            data={"csrf_token": csrf_token_from(answer_page), f"q{overall.id}": "5"},
+        )
+        assert online_answer.status_code == 303
+        assert db.session.scalar(select(func.count()).select_from(SurveyResponse)) == 2
+    finally:
+        logger.removeHandler(handler)
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    requests = [(e["method"], e["endpoint"]) for e in lines if e["message"] == "request"]
+    assert ("GET", "surveys.answer") in requests  # requests are logged in general ...
+    assert not [r for r in requests if r[0] == "POST" and "paper" in r[1]]  # ... not these
+    assert ("POST", "surveys.submit") not in requests
