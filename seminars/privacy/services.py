@@ -33,9 +33,8 @@ from seminars.core.unit_of_work import unit
 from seminars.extensions import db
 from seminars.outbox import personal_data as outbox_data
 from seminars.registrations import personal_data as registrations
-from seminars.registrations.models import Registration
 from seminars.registrations.person_key import random_key
-from seminars.registrations.personal_data import PersonQuery
+from seminars.registrations.personal_data import Person, PersonQuery
 from seminars.surveys import personal_data as surveys_data
 
 HOLDERS = (registrations, outbox_data, audit_data, surveys_data, certificates_data)
@@ -105,7 +104,7 @@ def people(query: PersonQuery) -> list[tuple[str, list[dict]]]:
     ]
 
 
-def _chosen(query: PersonQuery | str, person: str) -> list[Registration]:
+def _chosen(query: PersonQuery | str, person: str) -> Person | None:
     """The registrations of the person staff chose (``person``: an id from ``people``).
     Without a choice the search must have found one person: export and erasure never act
     on two people at once."""
@@ -113,11 +112,11 @@ def _chosen(query: PersonQuery | str, person: str) -> list[Registration]:
     if person:
         for candidate in found:
             if candidate.id == person:
-                return candidate.registrations
+                return candidate
         raise DomainError(GONE, field="person")
     if len(found) > 1:
         raise DomainError(CHOOSE, field="person")
-    return found[0].registrations if found else []
+    return found[0] if found else None
 
 
 def _export(ids: list[int]) -> list[dict]:
@@ -136,7 +135,8 @@ def export_person(query: PersonQuery | str, person: str = "") -> dict:
     postcode: ``PersonQuery``; ``person`` chooses one when the search found several), as
     plain data."""
     query = PersonQuery.of(query)
-    ids = [registration.id for registration in _chosen(query, person)]
+    chosen = _chosen(query, person)
+    ids = [registration.id for registration in chosen.registrations] if chosen else []
     return {
         # What was searched for.
         "email": query.email,
@@ -162,10 +162,11 @@ def erase_person(
     leads back to the address or the phone number. When the search found several people,
     only the one chosen (``person``) is erased. The caller commits (the request's unit
     of work)."""
-    found = _chosen(query, person)
-    ids = [r.id for r in found]
-    if not ids:
+    chosen = _chosen(query, person)
+    if chosen is None:
         return 0
+    found = chosen.registrations
+    ids = [r.id for r in found]
     for holder in HOLDERS:
         holder.erase(found, now=now)
     _anonymise(ids, now, person_key=random_key())
