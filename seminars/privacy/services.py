@@ -20,20 +20,21 @@ whose mails the outbox then forgets with the others).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from seminars.audit import personal_data as audit_data
 from seminars.audit import services as audit
 from seminars.certificates import personal_data as certificates_data
 from seminars.core.actor import Actor
+from seminars.core.errors import DomainError
 from seminars.core.unit_of_work import unit
 from seminars.extensions import db
 from seminars.outbox import personal_data as outbox_data
 from seminars.registrations import personal_data as registrations
 from seminars.registrations.person_key import random_key
-from seminars.registrations.personal_data import PersonQuery
+from seminars.registrations.personal_data import Person, PersonQuery
 from seminars.surveys import personal_data as surveys_data
 
 HOLDERS = (registrations, outbox_data, audit_data, surveys_data, certificates_data)
@@ -75,44 +76,97 @@ def _anonymise(ids: list[int], now: datetime, *, person_key: str | None = None) 
         holder.anonymise(ids, now=now, person_key=person_key)
 
 
-def export_person(query: PersonQuery | str) -> dict:
+CHOOSE = _l("Die Suche hat mehrere Personen gefunden. Bitte wählen Sie die Person aus.")
+GONE = _l("Diese Person wurde nicht (mehr) gefunden. Bitte suchen Sie noch einmal.")
+
+
+FIRST_NAME = _l(
+    "Bitte geben Sie auch den Vornamen an: Nachname und Postleitzahl allein finden oft "
+    "mehrere Personen einer Familie."
+)
+INCOMPLETE = _l(
+    "Bitte geben Sie eine E-Mail-Adresse, eine Telefonnummer oder Vorname, Nachname und "
+    "Postleitzahl an."
+)
+
+
+def people(query: PersonQuery) -> list[tuple[str, list[dict]]]:
+    """The people a search finds (``registrations.people``), each as its id and the export
+    of its registrations (what the page shows, to choose from when there are several).
+    Refuses a search that could not tell a person apart."""
+    if query.lacks_first_name:
+        raise DomainError(FIRST_NAME, field="first_name")
+    if not query.complete:
+        raise DomainError(INCOMPLETE)
+    return [
+        (found.id, _export([r.id for r in found.registrations]))
+        for found in registrations.people(query)
+    ]
+
+
+def _chosen(query: PersonQuery | str, person: str) -> Person | None:
+    """The registrations of the person staff chose (``person``: an id from ``people``).
+    Without a choice the search must have found one person: export and erasure never act
+    on two people at once."""
+    found = registrations.people(query)
+    if person:
+        for candidate in found:
+            if candidate.id == person:
+                return candidate
+        raise DomainError(GONE, field="person")
+    if len(found) > 1:
+        raise DomainError(CHOOSE, field="person")
+    return found[0] if found else None
+
+
+def _export(ids: list[int]) -> list[dict]:
+    parts = [holder.export(ids) for holder in HOLDERS]
+    entries = []
+    for registration_id in ids:
+        entry: dict = {}
+        for part in parts:
+            entry.update(part[registration_id])
+        entries.append(entry)
+    return entries
+
+
+def export_person(query: PersonQuery | str, person: str = "") -> dict:
     """Everything stored about one person (found by e-mail address, phone number or name and
-    postcode: ``PersonQuery``), as plain data."""
+    postcode: ``PersonQuery``; ``person`` chooses one when the search found several), as
+    plain data."""
     query = PersonQuery.of(query)
-    result: dict[str, Any] = {
+    chosen = _chosen(query, person)
+    ids = [registration.id for registration in chosen.registrations] if chosen else []
+    return {
         # What was searched for.
         "email": query.email,
         "phone": query.contact.strip() if query.phone_digits else "",
         "first_name": query.first_name.strip(),
         "last_name": query.last_name.strip(),
         "postcode": query.postcode.strip(),
-        "registrations": [],
+        "registrations": _export(ids),
         # Survey answers are stored without any link to a person, link or registration:
         # nobody, the academy included, can find out which answers were this person's.
         "survey_answers": "not linkable",
     }
-    ids = [registration.id for registration in registrations.of_person(query)]
-    parts = [holder.export(ids) for holder in HOLDERS]
-    for registration_id in ids:
-        entry: dict = {}
-        for part in parts:
-            entry.update(part[registration_id])
-        result["registrations"].append(entry)
-    return result
 
 
-def erase_person(query: PersonQuery | str, *, actor: Actor | None, now: datetime) -> int:
+def erase_person(
+    query: PersonQuery | str, *, actor: Actor | None, now: datetime, person: str = ""
+) -> int:
     """Erase one person on request, in one transaction: active registrations of seminars
     that have not ended are cancelled (seats pass on; the cancellation mail goes with every
     other mail to the person), survey links stop working, certificates are withdrawn and
     lose the name, audit entries lose the values, and every registration is anonymised
     under one new random person key, so that the figures stay as they were and nothing
-    leads back to the address or the phone number. The caller commits (the request's unit
+    leads back to the address or the phone number. When the search found several people,
+    only the one chosen (``person``) is erased. The caller commits (the request's unit
     of work)."""
-    found = registrations.of_person(query)
-    ids = [r.id for r in found]
-    if not ids:
+    chosen = _chosen(query, person)
+    if chosen is None:
         return 0
+    found = chosen.registrations
+    ids = [r.id for r in found]
     for holder in HOLDERS:
         holder.erase(found, now=now)
     _anonymise(ids, now, person_key=random_key())

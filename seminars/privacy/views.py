@@ -8,7 +8,9 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import ngettext
 
 from seminars.accounts.access import current_actor
+from seminars.core.errors import DomainError
 from seminars.core.timezone import utcnow
+from seminars.core.unit_of_work import discard
 from seminars.privacy import services
 from seminars.privacy.services import PersonQuery
 
@@ -27,17 +29,46 @@ def _query() -> PersonQuery:
     )
 
 
+def _person() -> str:
+    """The person staff chose when the search found several (an id from ``people``)."""
+    return request.form.get("person", "").strip()[:32]
+
+
+def _page(query: PersonQuery, person: str = "", error: DomainError | None = None):
+    """The search form; after a search the people found: one person with the buttons for
+    export and erasure, several to choose from first (``person``, the one chosen)."""
+    found = chosen = None
+    if request.method == "POST":
+        try:
+            found = services.people(query)
+        except DomainError as refused:
+            error = refused
+    if found:
+        single = found[0] if len(found) == 1 else None
+        chosen = single or next((item for item in found if item[0] == person), None)
+        if chosen is None and error is None and (person or request.form.get("choosing")):
+            error = DomainError(services.GONE if person else services.CHOOSE, field="person")
+    page = render_template(
+        "privacy/person.html", query=query, found=found, chosen=chosen, error=error
+    )
+    return page, 422 if error is not None else 200
+
+
 @bp.route("/personendaten", methods=["GET", "POST"])
 def person():
-    query = _query() if request.method == "POST" else PersonQuery()
-    data = services.export_person(query) if query.complete else None
-    incomplete = request.method == "POST" and not query.complete
-    return render_template("privacy/person.html", query=query, data=data, incomplete=incomplete)
+    if request.method == "GET":
+        return _page(PersonQuery())
+    return _page(_query(), _person())
 
 
 @bp.post("/personendaten.json")
 def export():
-    body = json.dumps(services.export_person(_query()), ensure_ascii=False, indent=2)
+    query = _query()
+    try:
+        data = services.export_person(query, _person())
+    except DomainError as error:
+        return _page(query, _person(), error)
+    body = json.dumps(data, ensure_ascii=False, indent=2)
     response = Response(body, mimetype="application/json")
     response.headers["Content-Disposition"] = 'attachment; filename="personendaten.json"'
     response.headers["Cache-Control"] = "no-store"
@@ -46,7 +77,12 @@ def export():
 
 @bp.post("/personendaten/loeschen")
 def erase():
-    count = services.erase_person(_query(), actor=current_actor(), now=utcnow())
+    query = _query()
+    try:
+        count = services.erase_person(query, actor=current_actor(), now=utcnow(), person=_person())
+    except DomainError as error:
+        discard()
+        return _page(query, _person(), error)
     flash(
         ngettext(
             "%(num)d Anmeldung ist gelöscht (anonymisiert).",

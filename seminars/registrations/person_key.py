@@ -15,6 +15,8 @@ import secrets
 
 from flask import current_app
 
+from seminars.registrations.phone_numbers import normalise_phone
+
 
 def _secret() -> bytes:
     configured = current_app.config.get("PERSON_KEY_SECRET")
@@ -31,9 +33,20 @@ def person_key(email_normalized: str) -> str:
 
 def key_without_email(applicant) -> str:
     """The key of someone who takes part without e-mail: their name with postcode and phone
-    number, so that the same person booked twice by phone counts once."""
+    number, so that the same person booked twice by phone counts once. The number counts
+    as a number (``normalise_phone``): "+49 361 …" and "0361 …" give the same key."""
+    return _key_without_email(applicant, normalise_phone(applicant.phone))
+
+
+def keys_without_email(applicant) -> set[str]:
+    """The key, and the one registrations booked before numbers were normalised may carry
+    (the digits as typed: "+49 361 …" gave "49361…"), so that erasure finds those too."""
+    typed = "".join(ch for ch in applicant.phone if ch.isdigit())
+    return {key_without_email(applicant), _key_without_email(applicant, typed)}
+
+
+def _key_without_email(applicant, digits: str) -> str:
     name = " ".join(f"{applicant.first_name} {applicant.last_name}".casefold().split())
-    digits = "".join(ch for ch in applicant.phone if ch.isdigit())
     return person_key(f"no-email:{name}|{applicant.postcode.strip()}|{digits}")
 
 

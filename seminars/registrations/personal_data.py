@@ -8,6 +8,7 @@ whom, and never writes another domain's rows itself.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,14 +25,16 @@ from seminars.registrations import allocation
 from seminars.registrations import anonymise as blank
 from seminars.registrations.models import ACTIVE_STATUSES, Attendance, Registration
 from seminars.registrations.needs import needs_of
-from seminars.registrations.person_key import key_without_email
+from seminars.registrations.person_key import keys_without_email
 from seminars.registrations.person_key import person_key as person_key_of
+from seminars.registrations.phone_numbers import normalise_phone, stored_forms
 
 
 @dataclass(frozen=True)
 class PersonQuery:
-    """Who staff look for: an e-mail address or a phone number (``contact``), and/or a
-    name with the postcode (for people without e-mail). What is given must all match."""
+    """Who staff look for: an e-mail address or a phone number (``contact``), and/or the
+    first name, last name and postcode (for people without e-mail). What is given must all
+    match. A last name with a postcode alone is not enough: it finds a whole family."""
 
     contact: str = ""
     first_name: str = ""
@@ -48,33 +51,79 @@ class PersonQuery:
 
     @property
     def phone_digits(self) -> str:
-        return "" if self.email else _digits(self.contact)
+        """The number as a number (``normalise_phone``); empty for an e-mail address."""
+        return "" if self.email else normalise_phone(self.contact)
+
+    @property
+    def by_contact(self) -> bool:
+        return bool(self.email or len(self.phone_digits) >= 3)
 
     @property
     def by_name(self) -> bool:
-        return bool(self.last_name.strip() and self.postcode.strip())
+        return bool(self.first_name.strip() and self.last_name.strip() and self.postcode.strip())
 
     @property
     def complete(self) -> bool:
-        """Enough to find a person: an address, a phone number, or name and postcode."""
-        return bool(self.email or len(self.phone_digits) >= 3 or self.by_name)
+        """Enough to find a person: an address, a phone number, or full name and postcode."""
+        return self.by_contact or self.by_name
+
+    @property
+    def lacks_first_name(self) -> bool:
+        """Last name and postcode without the first name (refused: that finds a family)."""
+        return (
+            not self.by_contact
+            and not self.first_name.strip()
+            and bool(self.last_name.strip() and self.postcode.strip())
+        )
 
 
-def _digits(value: str) -> str:
-    return "".join(ch for ch in value if ch.isdigit())
+@dataclass(frozen=True)
+class Person:
+    """The registrations a search found that belong to one person: one person key and one
+    name (``id`` names the group, the same from one request to the next)."""
+
+    id: str
+    registrations: list[Registration]
 
 
-def _phone_digits_column():
-    # The form lets a phone number hold digits, spaces and + ( ) / - only.
+def _phone_column():
+    # The form lets a phone number hold digits, spaces and + ( ) / - only; the "+" stays,
+    # ``stored_forms`` lists the ways a number may be written with it.
     column = Registration.phone
-    for ch in " +()/-":
+    for ch in " ()/-":
         column = func.replace(column, ch, "")
     return column
 
 
+def _name(registration: Registration) -> str:
+    return " ".join(f"{registration.first_name} {registration.last_name}".casefold().split())
+
+
+def people(query: PersonQuery | str) -> list[Person]:
+    """The registrations ``of_person`` finds, as people: registrations under different person
+    keys, or with different names under one key (a family sharing one e-mail address), are
+    different people. Anonymised registrations (no name left) belong to the one name under
+    their key; under a key with several names they are a person of their own."""
+    groups: dict[tuple[str, str], list[Registration]] = {}
+    by_key: dict[str, list[Registration]] = {}
+    for registration in of_person(query):
+        by_key.setdefault(registration.person_key, []).append(registration)
+    for key, found in by_key.items():
+        names = {_name(r) for r in found if _name(r)}
+        for registration in found:
+            name = _name(registration) if len(names) > 1 else ""
+            groups.setdefault((key, name), []).append(registration)
+    ordered = sorted(groups.items(), key=lambda item: (item[1][0].seminar_id, item[1][0].id))
+    return [
+        Person(id=hashlib.sha256(f"{key}|{name}".encode()).hexdigest()[:16], registrations=found)
+        for (key, name), found in ordered
+    ]
+
+
 def of_person(query: PersonQuery | str) -> list[Registration]:
-    """Every registration of the person, also those retention anonymised already (found by
-    the person key), in seminar order (the order in which erasure locks seminars).
+    """Every registration found, also those retention anonymised already (found by the
+    person key), in seminar order (the order in which erasure locks seminars). They may be
+    several people's: ``people`` tells them apart.
 
     ``query`` is a ``PersonQuery`` or an e-mail address. Registrations under the person key
     of one found are the same person's (e.g. one anonymised already)."""
@@ -87,22 +136,19 @@ def of_person(query: PersonQuery | str) -> list[Registration]:
         conditions.append(Registration.email_normalized == query.email)
         keys.append(person_key_of(query.email))
     elif query.phone_digits:
-        conditions.append(_phone_digits_column() == query.phone_digits)
-    if query.by_name or query.first_name.strip() or query.last_name.strip():
-        if query.last_name.strip():
-            conditions.append(func.lower(Registration.last_name) == query.last_name.strip().lower())
-        if query.first_name.strip():
-            conditions.append(
-                func.lower(Registration.first_name) == query.first_name.strip().lower()
-            )
-        if query.postcode.strip():
-            conditions.append(Registration.postcode == query.postcode.strip())
+        conditions.append(_phone_column().in_(stored_forms(query.phone_digits)))
+    if query.last_name.strip():
+        conditions.append(func.lower(Registration.last_name) == query.last_name.strip().lower())
+    if query.first_name.strip():
+        conditions.append(func.lower(Registration.first_name) == query.first_name.strip().lower())
+    if query.postcode.strip():
+        conditions.append(Registration.postcode == query.postcode.strip())
     found = set(db.session.scalars(select(Registration.person_key).where(and_(*conditions))))
-    if not query.email and query.phone_digits and query.by_name and query.first_name.strip():
+    if not query.email and query.phone_digits and query.by_name:
         # Someone without e-mail, anonymised by retention: their key from name, postcode and
         # phone number (``key_without_email``).
-        keys.append(
-            key_without_email(
+        keys.extend(
+            keys_without_email(
                 SimpleNamespace(
                     first_name=query.first_name,
                     last_name=query.last_name,

@@ -243,6 +243,33 @@ def letters_to_print(live_server) -> None:
         db.session.commit()
 
 
+def a_family_on_one_line(live_server) -> None:
+    """Two people without e-mail who share one landline: the search by that number finds
+    both, and staff choose one. Once per server."""
+    from sqlalchemy import select
+
+    from seminars.extensions import db
+    from seminars.programme.models import Seminar
+    from seminars.registrations.models import Registration
+    from tests import factories
+
+    with live_server.app.app_context():
+        if db.session.scalar(select(Registration.id).where(Registration.phone == FAMILY_LINE)):
+            return
+        for first in ("Hans", "Greta"):
+            factories.registration(
+                db.session.get(Seminar, 8),
+                channel="post",
+                first_name=first,
+                last_name="Müller",
+                phone=FAMILY_LINE,
+            )
+        db.session.commit()
+
+
+FAMILY_LINE = "0361 987654"
+
+
 def texts_to_review(live_server) -> None:
     """Survey answers with free text for two past demo seminars: seminar 1 has enough
     respondents, seminar 2 only two (its texts never reach the steering committee)."""
@@ -439,6 +466,18 @@ def test_staff_logs_in_and_finds_the_back_office(live_server, new_page, audit, l
     page.fill("#contact", "nobody@example.org")
     page.click("form.registration-form button[type=submit]")
     audit.check(page, f"privacy-result-{tag}")
+    a_family_on_one_line(live_server)
+    page.fill("#contact", "+49 361 987654")
+    page.click("form.registration-form button[type=submit]")
+    assert page.locator("input[name=person]").count() == 2
+    audit.check(page, f"privacy-choose-person-{tag}")
+    page.click("#person ~ button[type=submit]")
+    assert page.get_attribute("#person", "aria-describedby") == "person-hint person-error"
+    audit.check(page, f"privacy-choose-person-error-{tag}")
+    page.check("#person-1")
+    page.click("#person ~ button[type=submit]")
+    assert page.locator("input[name=person]").count() == 2  # one per button: export, erase
+    audit.check(page, f"privacy-person-chosen-{tag}")
     page.goto(live_server.url + "/verwaltung/seminare/8/nachricht")
     page.fill("#subject", "Hinweis")
     page.fill("#text", "Bitte bringen Sie Ihre Unterlagen mit.")

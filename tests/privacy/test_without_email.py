@@ -111,12 +111,17 @@ def test_a_person_without_email_is_found_by_phone_exported_and_erased_everywhere
     assert again["registrations"] == []
 
 
-def test_a_person_without_email_is_found_by_name_and_postcode(app, client, login):
+def test_a_person_without_email_is_found_by_full_name_and_postcode(app, client, login):
     login("staff")
     booked_by_phone(factories.seminar(), channel="post", when=utcnow())
     booked_by_phone(factories.seminar(), channel="post", when=utcnow(), postcode="04109")
     token = csrf_token_from(client.get("/verwaltung/personendaten").get_data(as_text=True))
-    query = {"last_name": "wolkenstein", "postcode": "99510", "csrf_token": token}
+    query = {
+        "first_name": "irmtraud",
+        "last_name": "wolkenstein",
+        "postcode": "99510",
+        "csrf_token": token,
+    }
     found = client.post("/verwaltung/personendaten", data=query).get_data(as_text=True)
     assert "1 Anmeldung gefunden" in found  # the other one lives elsewhere
     # A name alone finds nobody; the page asks for more.
