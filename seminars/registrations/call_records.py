@@ -15,15 +15,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from seminars.audit.services import record
 from seminars.core.actor import Actor
-from seminars.core.changed_rows import changed_rows
 from seminars.core.errors import DomainError
 from seminars.extensions import db
+from seminars.outbox import done
 from seminars.outbox.claims import BLANK
-from seminars.outbox.done import mark_done
 from seminars.outbox.models import CHANNEL_CALL, STATUS_PENDING, OutboxMessage
 from seminars.registrations import mails
 from seminars.registrations.message_kinds import message_kind_label
@@ -83,14 +82,14 @@ def finish(message: OutboxMessage, outcome: str, *, actor: Actor | None, now: da
     once, one changes it and is recorded (True); the other finds it done, or gone, and
     nothing is written (False)."""
     kind, registration_id = message.kind, message.registration_id
-    done = mark_done(
+    marked = done.mark_done(
         message.id,
         channel=CHANNEL_CALL,
         done_by_id=getattr(actor, "id", None),
         now=now,
         outcome=outcome,
     )
-    if not done:
+    if not marked:
         return False
     db.session.expire(message, _MARKED)
     if actor is not None:
@@ -112,20 +111,11 @@ def count_attempt(message: OutboxMessage) -> int | None:
     """Nobody answered the open call: count the attempt in one conditional update (no
     attempt is lost when two people count at once). The number of attempts now, or None
     when the call is done already or gone."""
-    changed = changed_rows(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.id == message.id,
-            OutboxMessage.channel == CHANNEL_CALL,
-            OutboxMessage.status == STATUS_PENDING,
-        )
-        .values(attempts=func.coalesce(OutboxMessage.attempts, 0) + 1, outcome=NOT_REACHED)
-        .execution_options(synchronize_session=False)
-    )
-    if changed != 1:
+    attempts = done.count_attempt(message.id, channel=CHANNEL_CALL, outcome=NOT_REACHED)
+    if attempts is None:
         return None
     db.session.expire(message, ["attempts", "outcome"])
-    return db.session.scalar(select(OutboxMessage.attempts).where(OutboxMessage.id == message.id))
+    return attempts
 
 
 def registration_of(message: OutboxMessage) -> Registration | None:

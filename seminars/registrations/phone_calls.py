@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import update
 
 from seminars.audit.services import record
 from seminars.core.actor import Actor
 from seminars.core.errors import DomainError, NotFoundError
 from seminars.extensions import db
-from seminars.outbox.done import mark_done
+from seminars.outbox.done import correct_outcome, mark_done
 from seminars.outbox.models import CHANNEL_CALL, STATUS_PENDING, OutboxMessage
 from seminars.registrations import allocation, mails
 from seminars.registrations.call_records import (
@@ -164,12 +163,7 @@ def _call_answered(
 ) -> None:
     """The claimed call's outcome is the answer as it turned out; staff made the call."""
     if answer == OBSOLETE:
-        db.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == message_id)
-            .values(outcome=answer)
-            .execution_options(synchronize_session=False)
-        )
+        correct_outcome(message_id, outcome=answer)
     if actor is not None:
         record(
             actor,
