@@ -88,6 +88,7 @@ ACCESS: dict[str, str | frozenset[str]] = {
     "staff_registrations.cancel": PERSONAL_DATA,
     "staff_registrations.move_ahead": PERSONAL_DATA,
     "staff_registrations.resend": PERSONAL_DATA,
+    "staff_registrations.answer_offer": PERSONAL_DATA,
     "staff_registrations.contact": PERSONAL_DATA,
     "staff_registrations.attendance": PERSONAL_DATA,
     "staff_calls.calls": PERSONAL_DATA,

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from seminars.core.changed_rows import changed_rows
+from seminars.extensions import db
 from seminars.outbox.claims import BLANK
 from seminars.outbox.models import CHANNEL_EMAIL, STATUS_PENDING, STATUS_SENT, OutboxMessage
 
@@ -56,3 +57,33 @@ def close_waiting(registration_id: int, *, now: datetime, channel: str | None = 
     if channel is not None:
         statement = statement.where(OutboxMessage.channel == channel)
     return changed_rows(statement)
+
+
+def count_attempt(message_id: int, *, channel: str, outcome: str) -> int | None:
+    """One more attempt at the pending message ``message_id`` of ``channel`` (a call nobody
+    answered), counted in the row itself so no attempt is lost when two count at once; the
+    number of attempts now, or None when it is not (or no longer) pending on that channel."""
+    statement = (
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.channel == channel,
+            OutboxMessage.status == STATUS_PENDING,
+        )
+        .values(attempts=func.coalesce(OutboxMessage.attempts, 0) + 1, outcome=outcome)
+        .execution_options(synchronize_session=False)
+    )
+    if changed_rows(statement) != 1:
+        return None
+    return db.session.scalar(select(OutboxMessage.attempts).where(OutboxMessage.id == message_id))
+
+
+def correct_outcome(message_id: int, *, outcome: str) -> None:
+    """Say what came of the message ``message_id`` this transaction marked done, once known."""
+    statement = (
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == STATUS_SENT)
+        .values(outcome=outcome)
+        .execution_options(synchronize_session=False)
+    )
+    changed_rows(statement)

@@ -21,8 +21,9 @@ from seminars.audit.services import record
 from seminars.core.actor import Actor
 from seminars.core.errors import DomainError
 from seminars.extensions import db
+from seminars.outbox import done
 from seminars.outbox.claims import BLANK
-from seminars.outbox.models import CHANNEL_CALL, STATUS_PENDING, STATUS_SENT, OutboxMessage
+from seminars.outbox.models import CHANNEL_CALL, STATUS_PENDING, OutboxMessage
 from seminars.registrations import mails
 from seminars.registrations.message_kinds import message_kind_label
 from seminars.registrations.models import Registration
@@ -74,28 +75,57 @@ def outcomes_for(kind: str) -> tuple[str, ...]:
     return OFFER_OUTCOMES if kind == mails.SEAT_OFFERED else OTHER_OUTCOMES
 
 
-def finish(message: OutboxMessage, outcome: str, *, actor: Actor | None, now: datetime) -> None:
-    """Mark one call done with ``outcome``; staff (``actor``) are in the audit log."""
-    message.status = STATUS_SENT
-    message.sent_at = now
-    message.done_by_id = getattr(actor, "id", None)
-    message.outcome = outcome
-    for name, value in BLANK.items():
-        setattr(message, name, value)
+def finish(message: OutboxMessage, outcome: str, *, actor: Actor | None, now: datetime) -> bool:
+    """Mark one call done with ``outcome``; staff (``actor``) are in the audit log.
+
+    A conditional update (``outbox.done.mark_done``): of two people who mark the same call at
+    once, one changes it and is recorded (True); the other finds it done, or gone, and
+    nothing is written (False)."""
+    kind, registration_id = message.kind, message.registration_id
+    marked = done.mark_done(
+        message.id,
+        channel=CHANNEL_CALL,
+        done_by_id=getattr(actor, "id", None),
+        now=now,
+        outcome=outcome,
+    )
+    if not marked:
+        return False
+    db.session.expire(message, _MARKED)
     if actor is not None:
         record(
             actor,
             "call.done",
-            registration=registration_of(message),
-            after={"kind": message.kind, "outcome": outcome},
+            registration=_registration(registration_id),
+            after={"kind": kind, "outcome": outcome},
         )
     db.session.flush()
+    return True
+
+
+# What marking a call done changes in its row: the session's copy reloads them.
+_MARKED = ["status", "sent_at", "done_by_id", "outcome", *BLANK]
+
+
+def count_attempt(message: OutboxMessage) -> int | None:
+    """Nobody answered the open call: count the attempt in one conditional update (no
+    attempt is lost when two people count at once). The number of attempts now, or None
+    when the call is done already or gone."""
+    attempts = done.count_attempt(message.id, channel=CHANNEL_CALL, outcome=NOT_REACHED)
+    if attempts is None:
+        return None
+    db.session.expire(message, ["attempts", "outcome"])
+    return attempts
 
 
 def registration_of(message: OutboxMessage) -> Registration | None:
-    if message.registration_id is None:
+    return _registration(message.registration_id)
+
+
+def _registration(registration_id: int | None) -> Registration | None:
+    if registration_id is None:
         return None
-    return db.session.get(Registration, message.registration_id)
+    return db.session.get(Registration, registration_id)
 
 
 def open_calls(registration_id: int, *, after_id: int = 0, kinds=None) -> list[OutboxMessage]:
@@ -129,9 +159,7 @@ def told_on_the_phone(
         for message in open_calls(registration_id, after_id=after_id)
         if message.kind != mails.SEAT_OFFERED
     ]
-    for message in done:
-        finish(message, outcome, actor=actor, now=now)
-    return len(done)
+    return sum(finish(message, outcome, actor=actor, now=now) for message in done)
 
 
 def offer_calls_obsolete(registration_id: int, *, now: datetime) -> None:

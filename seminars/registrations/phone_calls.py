@@ -1,4 +1,5 @@
-"""What came of a call on the call list: staff record it here (see ``call_records``)."""
+"""What came of a call on the call list, and answers to seat offers given on the phone:
+staff record them here (see ``call_records``)."""
 
 from __future__ import annotations
 
@@ -9,18 +10,22 @@ from flask_babel import lazy_gettext as _l
 
 from seminars.audit.services import record
 from seminars.core.actor import Actor
-from seminars.core.errors import DomainError
+from seminars.core.errors import DomainError, NotFoundError
 from seminars.extensions import db
+from seminars.outbox.done import correct_outcome, mark_done
 from seminars.outbox.models import CHANNEL_CALL, STATUS_PENDING, OutboxMessage
 from seminars.registrations import allocation, mails
 from seminars.registrations.call_records import (
     ACCEPTED,
+    DECLINED,
     NOT_REACHED,
     OBSOLETE,
     TOLD,
     CallNotOpen,
+    count_attempt,
     finish,
     last_message_id,
+    open_calls,
     outcomes_for,
     registration_of,
     told_on_the_phone,
@@ -42,46 +47,85 @@ def record_outcome(
 ) -> CallResult:
     """Record what came of the call ``message_id``: for a seat offer the person's answer
     (``ACCEPTED``/``DECLINED``) or ``NOT_REACHED``; for any other call ``TOLD`` or
-    ``NOT_REACHED``. Refused for a call that is done already or whose offer no longer holds."""
+    ``NOT_REACHED``. Refused for a call that is done already (or by someone else meanwhile)
+    or whose offer no longer holds."""
     message = db.session.get(OutboxMessage, message_id)
     if message is None or message.channel != CHANNEL_CALL:
         raise CallNotOpen(_l("Diesen Anruf gibt es nicht."))
     if message.status != STATUS_PENDING:
         raise CallNotOpen()
-    if outcome not in outcomes_for(message.kind):
+    kind = message.kind
+    if outcome not in outcomes_for(kind):
         raise DomainError(_l("Bitte wählen Sie aus, was das Gespräch ergeben hat."))
     registration = registration_of(message)
-    if message.kind == mails.SEAT_OFFERED and (
+    if kind == mails.SEAT_OFFERED and (
         registration is None or registration.status != STATUS_OFFERED
     ):
         raise CallNotOpen(_l("Das Platzangebot gilt nicht mehr; der Anruf ist nicht mehr nötig."))
     if outcome == NOT_REACHED:
-        message.attempts = (message.attempts or 0) + 1
-        message.outcome = NOT_REACHED
+        attempts = count_attempt(message)
+        if attempts is None:
+            raise CallNotOpen()
         record(
             actor,
             "call.not_reached",
             registration=registration,
-            after={"kind": message.kind, "attempts": message.attempts},
+            after={"kind": kind, "attempts": attempts},
         )
         db.session.flush()
-        return CallResult(NOT_REACHED, message.kind)
-    if message.kind != mails.SEAT_OFFERED or registration is None:
-        finish(message, TOLD, actor=actor, now=now)
-        return CallResult(TOLD, message.kind)
-    return _answer_offer(message, registration, outcome, actor=actor, now=now)
+        return CallResult(NOT_REACHED, kind)
+    if kind != mails.SEAT_OFFERED or registration is None:
+        if not finish(message, TOLD, actor=actor, now=now):
+            raise CallNotOpen()
+        return CallResult(TOLD, kind)
+    answered = answer_offer(registration.id, outcome, actor=actor, now=now, call_id=message.id)
+    return CallResult(answered.answer, kind, status=answered.status)
 
 
-def _answer_offer(
-    message: OutboxMessage,
-    registration: Registration,
+@dataclass(frozen=True)
+class OfferAnswer:
+    # ACCEPTED, DECLINED, or OBSOLETE for an acceptance after the deadline (the offer expired).
+    answer: str
+    # The registration's status now.
+    status: str
+
+
+def answer_offer(
+    registration_id: int,
     answer: str,
     *,
     actor: Actor | None,
     now: datetime,
-) -> CallResult:
-    """The person answered the offer on the phone: as if they had answered online."""
-    registration_id = registration.id
+    call_id: int | None = None,
+) -> OfferAnswer:
+    """The person answered their seat offer on the phone (``ACCEPTED`` or ``DECLINED``):
+    as if they had answered on their personal page, whatever their channel. Staff record it
+    on the call list (``call_id``, the offer's call) or on the registration's page.
+
+    The offer's open call is the person's answer; the messages the answer writes go by the
+    person's channel: a letter or a mail as usual, a call is done at once (staff said it on
+    the phone). Accepted after the deadline, the offer expires instead (``allocation``)."""
+    if answer not in (ACCEPTED, DECLINED):
+        raise DomainError(_l("Bitte wählen Sie aus, was das Gespräch ergeben hat."))
+    registration = db.session.get(Registration, registration_id)
+    if registration is None:
+        raise NotFoundError()
+    # The seminar's lock first, as every seat change takes it, then the call: an offer that
+    # ends inside that lock closes its call, in the same order.
+    allocation.lock_seminar(registration.seminar_id)
+    db.session.refresh(registration)
+    if registration.status != STATUS_OFFERED:
+        raise CallNotOpen(_l("Für diese Anmeldung liegt kein Platzangebot vor."))
+    offer_calls = (
+        [call_id]
+        if call_id is not None
+        else [m.id for m in open_calls(registration_id, kinds=(mails.SEAT_OFFERED,))]
+    )
+    # The open call is the answer: claimed before the seat moves (an offer's end closes its
+    # calls as not needed any more).
+    marked = [message_id for message_id in offer_calls if _claim(message_id, answer, actor, now)]
+    if call_id is not None and not marked:
+        raise CallNotOpen()  # someone else recorded the call meanwhile
     mark = last_message_id(registration_id)
     if answer == ACCEPTED:
         answered = allocation.accept_offer(registration_id, now=now)
@@ -89,8 +133,8 @@ def _answer_offer(
         answered = allocation.decline_offer(registration_id, now=now)
     if answer == ACCEPTED and answered.status != STATUS_CONFIRMED:
         answer = OBSOLETE  # the deadline had passed: the offer expired, its seat went on
-    # The offer's end marked its call obsolete; it is the person's answer (or was too late).
-    finish(message, answer, actor=actor, now=now)
+    for message_id in marked:
+        _call_answered(message_id, answered, answer, actor)
     record(
         actor,
         "registration.offer_answered_by_phone",
@@ -99,4 +143,32 @@ def _answer_offer(
         after={"status": answered.status, "answer": answer},
     )
     told_on_the_phone(registration_id, after_id=mark, outcome=TOLD, actor=actor, now=now)
-    return CallResult(answer, message.kind, status=answered.status)
+    return OfferAnswer(answer, answered.status)
+
+
+def _claim(message_id: int, answer: str, actor: Actor | None, now: datetime) -> bool:
+    """Mark the open call ``message_id`` done with ``answer``; False when it was done (or
+    removed) meanwhile."""
+    return mark_done(
+        message_id,
+        channel=CHANNEL_CALL,
+        done_by_id=getattr(actor, "id", None),
+        now=now,
+        outcome=answer,
+    )
+
+
+def _call_answered(
+    message_id: int, registration: Registration, answer: str, actor: Actor | None
+) -> None:
+    """The claimed call's outcome is the answer as it turned out; staff made the call."""
+    if answer == OBSOLETE:
+        correct_outcome(message_id, outcome=answer)
+    if actor is not None:
+        record(
+            actor,
+            "call.done",
+            registration=registration,
+            after={"kind": mails.SEAT_OFFERED, "outcome": answer},
+        )
+    db.session.flush()

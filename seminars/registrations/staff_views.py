@@ -15,7 +15,8 @@ from seminars.core.i18n import current_language
 from seminars.core.routing import parse_id
 from seminars.core.timezone import utcnow
 from seminars.outbox.undelivered import failed_mails_of
-from seminars.registrations import certificate_lookup, staff
+from seminars.registrations import certificate_lookup, phone_calls, staff
+from seminars.registrations.call_records import ACCEPTED, DECLINED
 from seminars.registrations.forms import applicant_from, county_groups
 from seminars.registrations.staff_forms import ContactForm, PhoneRegistrationForm, ReasonForm
 
@@ -66,6 +67,7 @@ def _detail_page(registration_id: int, contact: ContactForm | None = None, statu
         certificates=certificate_lookup.certificates_of(registration_id),
         may_get_certificate=item.id in certificate_lookup.eligible_ids(item.seminar_id),
         failed_mails=failed_mails_of(registration_id),
+        offer_overdue=item.offer_expires_at is not None and item.offer_expires_at <= utcnow(),
     ), status
 
 
@@ -120,6 +122,29 @@ def resend(registration_id: int):
         registration_id,
         lambda _kind: staff.resent_text(staff.get_registration(registration_id)),
         lambda: staff.resend_mail(registration_id, actor=current_actor()),
+    )
+
+
+def _offer_answered(result: phone_calls.OfferAnswer) -> str:
+    if result.answer == ACCEPTED:
+        return _("Angenommen: Die Person hat den Platz. Die Bestätigung geht ihr wie gewohnt zu.")
+    if result.answer == DECLINED:
+        return _("Abgelehnt: Der Platz geht an die nächste Person auf der Warteliste.")
+    return _(
+        "Die Frist für das Angebot war schon abgelaufen; der Platz ist an die nächste "
+        "Person auf der Warteliste gegangen."
+    )
+
+
+@bp.post("/anmeldungen/<int:registration_id>/angebot")
+def answer_offer(registration_id: int):
+    answer = request.form.get("answer", "")
+    return _done(
+        registration_id,
+        _offer_answered,
+        lambda: phone_calls.answer_offer(
+            registration_id, answer, actor=current_actor(), now=utcnow()
+        ),
     )
 
 

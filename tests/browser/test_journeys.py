@@ -550,6 +550,33 @@ def test_staff_work_through_the_call_list(live_server, new_page, audit, language
     page.wait_for_selector(".notice--success")
     assert page.locator("tbody tr", has_text=person).count() == 0
     audit.check(page, f"calls-accepted-{tag}")
+    # Someone who gets letters phones in to accept their offer: answered on their page.
+    offered = an_offer_by_post(live_server, tag)
+    page.goto(live_server.url + f"/verwaltung/anmeldungen/{offered}")
+    assert page.locator("button[value=accepted]").count() == 1
+    audit.check(page, f"registration-offer-{tag}")
+    page.click("button[value=accepted]")
+    page.wait_for_selector(".notice--success")
+    assert page.locator("button[value=accepted]").count() == 0
+    audit.check(page, f"registration-offer-accepted-{tag}")
+
+
+def an_offer_by_post(live_server, tag: str) -> int:
+    """A seat offered to someone who gets letters; the registration's id."""
+    from seminars.core.timezone import utcnow
+    from seminars.extensions import db
+    from seminars.registrations import allocation
+    from tests import factories
+
+    with live_server.app.app_context():
+        seminar = factories.seminar(f"Briefkette {tag}", capacity=1)
+        holder = factories.registration(seminar)
+        person = factories.registration(
+            seminar, status="waitlisted", channel="post", first_name="Paula", last_name="Brief"
+        )
+        allocation.cancel(holder.id, now=utcnow())
+        db.session.commit()
+        return person.id
 
 
 def a_paper_code(live_server) -> str:

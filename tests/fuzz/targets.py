@@ -143,6 +143,8 @@ TARGETS = [
     Target("staff_registrations.register_by_phone",
            *_same(lambda w: f"{_seminar(w)}/anmeldungen/neu"), fill=lambda w: PERSON),
     Target("staff_registrations.resend", _detail, lambda w: f"{_detail(w)}/mail"),
+    Target("staff_registrations.answer_offer", lambda w: f"/verwaltung/anmeldungen/{w.offered}",
+           lambda w: f"/verwaltung/anmeldungen/{w.offered}/angebot"),
     Target("staff_calls.record_outcome", lambda w: "/verwaltung/anrufe",
            lambda w: f"/verwaltung/anrufe/{w.call}"),
     Target("staff_surveys.hide_text", lambda w: "/verwaltung/befragung/freitexte",

@@ -39,6 +39,8 @@ class World:
     confirmed_token: str
     pending_token: str
     offered_token: str
+    # The registration offered a seat (its offer can be answered on the staff page).
+    offered: int
     attended: int
     certified: int
     certified_token: str
@@ -174,6 +176,7 @@ def build_world(app) -> World:
         confirmed_token=_token(people[0]),
         pending_token=_token(people[3]),
         offered_token=_token(people[2]),
+        offered=people[2].id,
         attended=attendees[1].id,
         certified=attendees[0].id,
         certified_token=_token(attendees[0]),
