@@ -16,7 +16,7 @@ from sqlalchemy import and_, case, func, or_, select
 
 from seminars.extensions import db
 from seminars.outbox.models import CHANNEL_CALL, STATUS_PENDING, OutboxMessage
-from seminars.programme.models import Seminar, SeminarSession
+from seminars.programme.models import FORMAT_IN_PERSON, Seminar, SeminarSession
 from seminars.registrations import mails
 from seminars.registrations.call_records import NOT_REACHED, kind_label, outcomes_for
 from seminars.registrations.models import STATUS_OFFERED, Registration
@@ -37,6 +37,9 @@ class CallEntry:
     # Offers: until when the person may answer.
     deadline: datetime | None
     overdue: bool
+    # Reminders of online and hybrid seminars: how to join, to say on the phone (None: the
+    # call is not about it; "": the seminar has no access link yet).
+    meeting_url: str | None = None
 
     @property
     def kind_label(self) -> str:
@@ -81,6 +84,8 @@ def open_calls(now: datetime, limit: int = 500) -> list[CallEntry]:
             Registration.offer_expires_at,
             Seminar.title,
             first.c.starts_at,
+            Seminar.format,
+            Seminar.meeting_url,
         )
         .outerjoin(Registration, Registration.id == OutboxMessage.registration_id)
         .outerjoin(Seminar, Seminar.id == Registration.seminar_id)
@@ -96,8 +101,10 @@ def open_calls(now: datetime, limit: int = 500) -> list[CallEntry]:
     entries = []
     for row in rows:
         (message_id, kind, phone, text, attempts, outcome, registration_id) = row[:7]
-        first_name, last_name, offer_expires_at, title, starts_at = row[7:]
+        first_name, last_name, offer_expires_at, title, starts_at, form, meeting_url = row[7:]
         deadline = offer_expires_at if kind == mails.SEAT_OFFERED else None
+        online = form is not None and form != FORMAT_IN_PERSON
+        joins = (meeting_url or "") if online and kind == mails.REMINDER else None
         entries.append(
             CallEntry(
                 id=message_id,
@@ -112,6 +119,7 @@ def open_calls(now: datetime, limit: int = 500) -> list[CallEntry]:
                 starts_at=starts_at,
                 deadline=deadline,
                 overdue=deadline is not None and deadline <= now,
+                meeting_url=joins,
             )
         )
     return entries

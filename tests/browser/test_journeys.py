@@ -489,8 +489,8 @@ def test_staff_logs_in_and_finds_the_back_office(live_server, new_page, audit, l
 
 def calls_to_make(live_server, tag: str = "") -> str:
     """Open calls for people who take part by phone: a seat offered (with someone waiting
-    behind), an offer past its deadline and a cancellation to confirm. The offered person's
-    name."""
+    behind), an offer past its deadline, a cancellation to confirm and the reminder of an
+    online seminar. The offered person's name."""
     from datetime import timedelta
 
     from sqlalchemy import select
@@ -521,6 +521,16 @@ def calls_to_make(live_server, tag: str = "") -> str:
         mails.queue(late, mails.SEAT_OFFERED)
         gone = factories.registration(seminar, channel="phone", last_name=f"Ab{name}")
         allocation.cancel(gone.id, now=now)
+        # A reminder of an online seminar: the list shows staff the access to say.
+        online = factories.seminar(
+            f"Online-Telefonkette {tag}".strip(),
+            seminar_format="online",
+            meeting_url="https://meet.example.org/telefonkette-mit-einem-langen-namen-2027",
+        )
+        reminded = factories.registration(
+            online, channel="phone", street="", postcode="", city="", last_name=f"On{name}"
+        )
+        mails.queue(reminded, mails.REMINDER)
         db.session.commit()
     return f"Gerda {name}"
 

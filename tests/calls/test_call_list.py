@@ -324,3 +324,32 @@ def test_the_call_list_runs_a_constant_number_of_queries(client, login, count_qu
     many, large = measure()
     assert large > small
     assert many == few
+
+
+def test_the_reminder_call_of_an_online_seminar_gives_staff_the_access_to_say(client, login):
+    """People reached by phone have no personal page in hand: the reminder call tells them
+    how to join, and the list shows staff the access (not stored with the call's text)."""
+    from seminars.registrations import mails
+
+    login("staff")
+    online = factories.seminar(
+        "Online gut zuhören",
+        seminar_format="online",
+        meeting_url="https://meet.example.org/zuhoeren-2027",
+    )
+    pending = factories.seminar("Noch ohne Zugang", seminar_format="online")
+    in_person = factories.seminar("Vor Ort zuhören")
+    people = [
+        factories.registration(item, channel="phone", street="", postcode="", city="")
+        for item in (online, pending, in_person)
+    ]
+    for person in people:
+        mails.queue(person, mails.REMINDER)
+    db.session.commit()
+    page = text(client.get("/verwaltung/anrufe"))
+    assert page.count('class="meeting-access"') == 2
+    assert "https://meet.example.org/zuhoeren-2027" in page
+    assert "noch nicht eingetragen" in page
+    said = call_of(people[0], "reminder").body_text
+    assert "Zugang durch" in said and "http" not in said
+    assert "Zugang durch" not in call_of(people[2], "reminder").body_text
