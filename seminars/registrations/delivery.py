@@ -113,3 +113,16 @@ def follow_contact_change(registration: Registration, *, now: datetime) -> None:
                 now=now,
                 outcome=outbox_done.OBSOLETE,
             )
+    _certificate_once_it_can_go(registration, waiting)
+
+
+def _certificate_once_it_can_go(registration: Registration, waiting) -> None:
+    """A certificate nobody could send (a phone registrant without address: the call asked
+    where to) goes by post once the address is there; the question is answered."""
+    from seminars.registrations import certificate_lookup, mails
+
+    asked = [m for m in waiting if m.kind == mails.CERTIFICATE and m.channel == CHANNEL_CALL]
+    if not asked or channel_for(registration, mails.CERTIFICATE) != CHANNEL_LETTER:
+        return
+    if certificate_lookup.has_active_certificate(registration.id):
+        mails.queue(registration, mails.CERTIFICATE)

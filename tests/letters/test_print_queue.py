@@ -399,3 +399,29 @@ def test_too_many_letters_at_once_are_refused_not_a_server_error(client, login):
     assert len(services.due_letters()) == 2
     query = "&".join(f"brief={number}" for number in range(1, 3000))
     assert client.get(f"{QUEUE}/faellig.pdf?{query}").status_code == 200
+
+
+def test_a_certificate_asked_about_on_the_phone_goes_by_post_once_the_address_is_there(app):
+    """A phone registrant without address: the certificate call asks where to send it; the
+    address staff then enter sends the certificate letter and closes the question."""
+    _seminar, registration = attended(channel="phone", street="", postcode="", city="")
+    certificates.issue(registration.id, actor=None, now=utcnow())
+    db.session.commit()
+    [call] = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.registration_id == registration.id)
+    ).all()
+    assert (call.kind, call.channel, call.status) == ("certificate", "call", "pending")
+    values = {name: getattr(registration, name) for name in staff.CONTACT_FIELDS}
+    address = {"street": "Markt 1", "postcode": "07743", "city": "Jena"}
+    staff.correct_contact(registration.id, {**values, **address}, actor=None)
+    db.session.commit()
+    db.session.expire_all()
+    [letter] = [m for m in letters_of(registration.id) if m.channel == "letter"]
+    assert (letter.kind, letter.status) == ("certificate", "pending")
+    assert letter.recipient.endswith("Markt 1\n07743 Jena")
+    assert len(letter_pdf(letter).pages) == 2  # with the certificate enclosed
+    assert db.session.get(OutboxMessage, call.id).outcome == "obsolete"
+    # A second correction sends nothing more.
+    staff.correct_contact(registration.id, {**values, **address, "city": "Jena-Ost"}, actor=None)
+    db.session.commit()
+    assert len([m for m in letters_of(registration.id) if m.channel == "letter"]) == 1
