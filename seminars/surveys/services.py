@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, func, insert, select, update
+from sqlalchemy import and_, exists, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from seminars.core.changed_rows import claim_once
@@ -21,6 +21,7 @@ from seminars.extensions import db
 from seminars.outbox.models import CHANNEL_EMAIL, CHANNEL_LETTER
 from seminars.programme.models import FORMAT_IN_PERSON, STATUS_CANCELLED, Seminar, SeminarSession
 from seminars.registrations import delivery
+from seminars.registrations.channels import CHANNEL_PHONE
 from seminars.registrations.mails import text_to_html
 from seminars.registrations.models import STATUS_CONFIRMED, Attendance, Registration
 from seminars.surveys import links
@@ -114,12 +115,19 @@ def _invitees(seminar_id: int, ended_at: datetime, now: datetime) -> list[int]:
         )
     )
     not_invited = ~exists().where(SurveyInvitee.registration_id == Registration.id)
+    # Someone reached only by phone, without an address, cannot get a questionnaire (a survey
+    # is not read out): not invited, so the response rate does not count them.
+    unreachable = and_(
+        Registration.channel == CHANNEL_PHONE,
+        or_(Registration.street == "", Registration.postcode == "", Registration.city == ""),
+    )
     base = (
         select(Registration.id)
         .where(
             Registration.seminar_id == seminar_id,
             Registration.status == STATUS_CONFIRMED,
             not_invited,
+            ~unreachable,
         )
         .order_by(Registration.id)
     )

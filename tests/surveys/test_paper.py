@@ -17,7 +17,12 @@ from seminars.outbox.models import OutboxMessage
 from seminars.programme.models import FORMAT_ONLINE
 from seminars.statistics import services as statistics
 from seminars.surveys import links, paper, paper_entry, services
-from seminars.surveys.models import SurveyInvitation, SurveyQuestion, SurveyResponse
+from seminars.surveys.models import (
+    SurveyInvitation,
+    SurveyInvitee,
+    SurveyQuestion,
+    SurveyResponse,
+)
 from tests import factories
 from tests.conftest import csrf_token_from
 
@@ -397,3 +402,18 @@ def test_no_answer_leaves_a_timed_line_in_the_request_log(app, client, login):
     assert ("GET", "surveys.answer") in requests  # requests are logged in general ...
     assert not [r for r in requests if r[0] == "POST" and "paper" in r[1]]  # ... not these
     assert ("POST", "surveys.submit") not in requests
+
+
+def test_someone_reached_only_by_phone_without_address_is_not_invited(app):
+    """A survey is not read out: without an address no questionnaire reaches them, so they
+    are not counted as invited (the response rate would count them as silent)."""
+    seminar = factories.seminar(starts_in=timedelta(hours=-8), hours=6, capacity=3)
+    by_mail = factories.registration(seminar)
+    by_phone = factories.registration(seminar, channel="phone", street="", postcode="", city="")
+    with_address = factories.registration(seminar, channel="phone")
+    assert services.send_invitations(utcnow() + timedelta(days=3)) == 2
+    db.session.commit()
+    invited = set(db.session.scalars(select(SurveyInvitee.registration_id)))
+    assert invited == {by_mail.id, with_address.id}
+    assert by_phone.id not in messages("survey_invitation")
+    assert db.session.scalar(select(func.count()).select_from(SurveyInvitation)) == 2
