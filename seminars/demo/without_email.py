@@ -69,63 +69,49 @@ PEOPLE = [
 ]
 
 
-def _open_seminars(now: datetime) -> list[int]:
-    """Upcoming seminars open for registration with a few seats free, in programme order."""
+def _count_of(*conditions):
+    """How many of the seminar's registrations meet ``conditions`` (a correlated subquery)."""
+    return (
+        select(func.count())
+        .select_from(Registration)
+        .where(Registration.seminar_id == Seminar.id, *conditions)
+        .scalar_subquery()
+    )
+
+
+def _upcoming_after(moment: datetime, *conditions):
+    """Seminars starting after ``moment`` that meet ``conditions``, in programme order."""
     first_start = (
         select(SeminarSession.seminar_id, func.min(SeminarSession.starts_at).label("starts"))
         .group_by(SeminarSession.seminar_id)
         .subquery()
     )
-    held = (
-        select(func.count())
-        .select_from(Registration)
-        .where(Registration.seminar_id == Seminar.id, Registration.holds_seat.is_(True))
-        .scalar_subquery()
+    return (
+        select(Seminar.id)
+        .join(first_start, first_start.c.seminar_id == Seminar.id)
+        .where(first_start.c.starts > moment, *conditions)
+        .order_by(first_start.c.starts, Seminar.id)
     )
-    return list(
-        db.session.scalars(
-            select(Seminar.id)
-            .join(first_start, first_start.c.seminar_id == Seminar.id)
-            .where(
-                first_start.c.starts > now,
-                (Seminar.registration_opens_at.is_(None)) | (Seminar.registration_opens_at <= now),
-                Seminar.capacity - held >= 3,
-            )
-            .order_by(first_start.c.starts, Seminar.id)
-        )
-    )
+
+
+def _open_seminars(now: datetime) -> list[int]:
+    """Upcoming seminars open for registration with a few seats free, in programme order."""
+    held = _count_of(Registration.holds_seat.is_(True))
+    opened = (Seminar.registration_opens_at.is_(None)) | (Seminar.registration_opens_at <= now)
+    return list(db.session.scalars(_upcoming_after(now, opened, Seminar.capacity - held >= 3)))
 
 
 def _full_seminar(now: datetime) -> int | None:
     """The first upcoming seminar whose seats are all taken and whose waitlist has room."""
-    first_start = (
-        select(SeminarSession.seminar_id, func.min(SeminarSession.starts_at).label("starts"))
-        .group_by(SeminarSession.seminar_id)
-        .subquery()
-    )
-    held = (
-        select(func.count())
-        .select_from(Registration)
-        .where(Registration.seminar_id == Seminar.id, Registration.holds_seat.is_(True))
-        .scalar_subquery()
-    )
-    waiting = (
-        select(func.count())
-        .select_from(Registration)
-        .where(Registration.seminar_id == Seminar.id, Registration.status == STATUS_WAITLISTED)
-        .scalar_subquery()
-    )
+    held = _count_of(Registration.holds_seat.is_(True))
+    waiting = _count_of(Registration.status == STATUS_WAITLISTED)
     return db.session.scalar(
-        select(Seminar.id)
-        .join(first_start, first_start.c.seminar_id == Seminar.id)
-        .where(
-            first_start.c.starts > now + timedelta(days=7),
+        _upcoming_after(
+            now + timedelta(days=7),
             Seminar.status == STATUS_PUBLISHED,
             held >= Seminar.capacity,
             waiting < Seminar.waitlist_capacity,
-        )
-        .order_by(first_start.c.starts, Seminar.id)
-        .limit(1)
+        ).limit(1)
     )
 
 

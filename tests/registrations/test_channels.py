@@ -170,17 +170,22 @@ def test_an_online_registration_for_letters_needs_the_address(client):
     assert client.post(f"/seminare/{seminar.id}/anmeldung", data=data).status_code == 422
 
 
+def reminded(*channels: str) -> list[Registration]:
+    """People of one seminar, one per channel, each with a reminder waiting."""
+    from seminars.registrations import mails
+
+    seminar = factories.seminar()
+    people = [factories.registration(seminar, channel=channel) for channel in channels]
+    for person in people:
+        mails.queue(person, mails.REMINDER)
+    db.session.commit()
+    return people
+
+
 def test_mail_senders_never_take_letters_or_calls(app):
     from seminars.outbox.services import deliver, waiting_count
 
-    seminar = factories.seminar()
-    post = factories.registration(seminar, channel="post")
-    phone = factories.registration(seminar, channel="phone")
-    from seminars.registrations import mails
-
-    mails.queue(post, mails.REMINDER)
-    mails.queue(phone, mails.REMINDER)
-    db.session.commit()
+    post, phone = reminded("post", "phone")
     assert waiting_count() == 0
     assert deliver().sent == 0
     assert {m.status for m in messages(post.id) + messages(phone.id)} == {"pending"}
@@ -196,12 +201,9 @@ def _waiting(registration_id: int) -> list[tuple[str, str, str]]:
 
 
 def test_waiting_letters_follow_a_corrected_address(app):
-    from seminars.registrations import mails, staff
+    from seminars.registrations import staff
 
-    seminar = factories.seminar()
-    person = factories.registration(seminar, channel="post")
-    mails.queue(person, mails.REMINDER)
-    db.session.commit()
+    [person] = reminded("post")
     values = {name: getattr(person, name) for name in staff.CONTACT_FIELDS}
     staff.correct_contact(
         person.id, {**values, "street": "Löbdergraben 4", "postcode": "07743", "city": "Jena"},
@@ -214,12 +216,9 @@ def test_waiting_letters_follow_a_corrected_address(app):
 
 
 def test_waiting_letters_are_void_once_the_person_hears_from_us_by_email(app):
-    from seminars.registrations import mails, staff
+    from seminars.registrations import staff
 
-    seminar = factories.seminar()
-    person = factories.registration(seminar, channel="post")
-    mails.queue(person, mails.REMINDER)
-    db.session.commit()
+    [person] = reminded("post")
     values = {name: getattr(person, name) for name in staff.CONTACT_FIELDS}
     staff.correct_contact(
         person.id, {**values, "channel": "email", "email": "neu@example.org"}, actor=None
@@ -232,15 +231,10 @@ def test_waiting_letters_are_void_once_the_person_hears_from_us_by_email(app):
 
 def test_a_cancelled_seminar_leaves_only_the_cancellation_letter_to_post(app):
     from seminars.core.timezone import utcnow
-    from seminars.registrations import allocation, mails
+    from seminars.registrations import allocation
 
-    seminar = factories.seminar()
-    person = factories.registration(seminar, channel="post")
-    caller = factories.registration(seminar, channel="phone")
-    mails.queue(person, mails.REMINDER)
-    mails.queue(caller, mails.REMINDER)
-    db.session.commit()
-    allocation.cancel_seminar(seminar.id, now=utcnow())
+    person, caller = reminded("post", "phone")
+    allocation.cancel_seminar(person.seminar_id, now=utcnow())
     db.session.commit()
     assert [(k, c) for k, c, _ in _waiting(person.id)] == [("seminar_cancelled", "letter")]
     assert [(k, c) for k, c, _ in _waiting(caller.id)] == [("seminar_cancelled", "call")]
