@@ -258,6 +258,20 @@ class Config:
     SELF_SERVICE_CHANGE_HOURS = _env_int("SELF_SERVICE_CHANGE_HOURS", 48)
     REMINDER_EVERY_SESSION = _env_bool("REMINDER_EVERY_SESSION", True)
 
+    # Interest lists and programme alerts (``seminars/interest``).
+    # An unconfirmed subscription is deleted after this many hours.
+    INTEREST_CONFIRMATION_HOURS = _env_int("INTEREST_CONFIRMATION_HOURS", 48)
+    # Unconfirmed subscriptions at once per client (IP address; IPv6 by /64); 0: no cap.
+    INTEREST_PENDING_MAX_PER_CLIENT = _env_int("INTEREST_PENDING_MAX_PER_CLIENT", 5)
+    INTEREST_RATE_LIMIT = os.environ.get("INTEREST_RATE_LIMIT", "10 per minute;50 per hour")
+    # A subscription ends (its address deleted) this many months after its confirmation or
+    # last renewal; subscribers are asked to renew INTEREST_RENEWAL_NOTICE_DAYS before.
+    INTEREST_RETENTION_MONTHS = _env_int("INTEREST_RETENTION_MONTHS", 24)
+    INTEREST_RENEWAL_NOTICE_DAYS = _env_int("INTEREST_RENEWAL_NOTICE_DAYS", 30)
+    # Programme alerts go out once a day, from this hour (Berlin time), for every seminar
+    # published since the subscriber's last alert.
+    INTEREST_ALERT_HOUR = _env_int("INTEREST_ALERT_HOUR", 8)
+
     # Catalogue.
     CATALOGUE_PAGE_SIZE = _env_int("CATALOGUE_PAGE_SIZE", 20)
     # Seconds a rendered catalogue page may be served again before it is built anew.
@@ -307,6 +321,7 @@ class TestingConfig(Config):
     API_RATE_LIMIT = "1000 per minute"
     PDF_RATE_LIMIT = "1000 per minute"
     SURVEY_PAPER_RATE_LIMIT = "1000 per minute"
+    INTEREST_RATE_LIMIT = "1000 per minute"
     CATALOGUE_CACHE_SECONDS = 0
     WTF_CSRF_ENABLED = True
 

@@ -152,6 +152,7 @@ def _register_models() -> None:
     import seminars.certificates.models  # noqa: F401
     import seminars.core.locking  # noqa: F401  (session hooks)
     import seminars.core.sqlite  # noqa: F401  (engine hooks)
+    import seminars.interest.models  # noqa: F401
     import seminars.outbox.models  # noqa: F401
     import seminars.programme.models  # noqa: F401
     import seminars.registrations.models  # noqa: F401

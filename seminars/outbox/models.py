@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from seminars.core.db_types import UTCDateTime
@@ -49,6 +49,12 @@ class OutboxMessage(Model):
     body_html: Mapped[str] = mapped_column(Text, default="")
     # [{"filename": ..., "content_type": ..., "data": <text>}]
     attachments: Mapped[list] = mapped_column(JSON, default=list)
+    # Extra mail headers, e.g. List-Unsubscribe for interest subscriptions.
+    headers: Mapped[dict] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
+    # Mail to an interest subscriber (no registration): found by erasure through this.
+    subscription_id: Mapped[int | None] = mapped_column(
+        ForeignKey("interest_subscription.id", ondelete="SET NULL"), index=True
+    )
     status: Mapped[str] = mapped_column(String(20), default=STATUS_PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

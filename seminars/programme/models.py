@@ -66,6 +66,8 @@ class Venue(Model):
     hearing_loop: Mapped[bool] = mapped_column(Boolean, default=False)
     accessible_parking: Mapped[bool] = mapped_column(Boolean, default=False)
     accessibility_notes: Mapped[str] = mapped_column(Text, default="")
+    # County key (``registrations/counties.py``) for programme alerts and demand figures.
+    county: Mapped[str | None] = mapped_column(String(60))
     directions: Mapped[str] = mapped_column(Text, default="")
 
     @property
@@ -122,6 +124,12 @@ class Seminar(Model):
     status: Mapped[str] = mapped_column(String(20), default=STATUS_DRAFT, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # A new date of a full seminar: the people still waiting there are offered seats here
+    # when it is published (``repeat_offers_at`` records that it happened, once).
+    repeat_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("seminar.id", ondelete="SET NULL"), index=True
+    )
+    repeat_offers_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Raised by every update: two people saving the same seminar cannot overwrite each other.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 

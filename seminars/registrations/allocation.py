@@ -693,6 +693,7 @@ def _offer_free_seats(state: SeatState, now: datetime) -> list[Registration]:
         registration.status = STATUS_OFFERED
         registration.holds_seat = True
         registration.offer_expires_at = offer.deadline
+        registration.first_offered_at = registration.first_offered_at or now
         mails.queue(registration, mails.SEAT_OFFERED)
     db.session.flush()
     return [offer.registration for offer in offered]

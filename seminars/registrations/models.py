@@ -163,6 +163,16 @@ class Registration(Model):
         Boolean, default=False, server_default=false()
     )
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When a seat was first offered to this registration (kept after the offer ends).
+    first_offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A place on a new date (``Seminar.repeat_of_id``): the waitlist registration of the old
+    # date it came from, or the interest subscription for the old date.
+    moved_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registration.id", ondelete="SET NULL"), index=True
+    )
+    interest_subscription_id: Mapped[int | None] = mapped_column(
+        ForeignKey("interest_subscription.id", ondelete="SET NULL"), index=True
+    )
     # Set when retention removed the personal data (names, addresses, needs).
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # While unconfirmed only: a keyed hash of the client address it came from (see
