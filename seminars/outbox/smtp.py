@@ -156,7 +156,7 @@ class _TimedConnection(Connection):
             body=message.body_text,
             html=message.body_html or None,
             sender=self.transport.sender,
-            extra_headers={"Auto-Submitted": "auto-generated"},
+            extra_headers={"Auto-Submitted": "auto-generated", **(message.headers or {})},
         )
         mail.msgId = self.transport.message_id(message)
         for attachment in message.attachments or []:
