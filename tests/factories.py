@@ -240,3 +240,38 @@ def confirmed_people(item: Seminar, count: int) -> list[Registration]:
         db.session.commit()
         people.append(registration)
     return people
+
+
+def subscription(
+    email: str = "interesse@example.org",
+    *,
+    topic_id: int | None = None,
+    region: str | None = None,
+    seminar_id: int | None = None,
+    status: str = "confirmed",
+    **fields,
+):
+    """An interest subscription, confirmed by default (for a topic, or for one seminar's new
+    date); returns it flushed, with a token issued (``interest.links.token_for``)."""
+    from seminars.core.email_address import normalise_email
+    from seminars.interest import links
+    from seminars.interest.models import InterestSubscription
+
+    now = utcnow()
+    confirmed = status == "confirmed"
+    item = InterestSubscription(
+        status=status,
+        email=email if status != "ended" else "",
+        email_normalized=normalise_email(email) if status != "ended" else None,
+        topic_id=topic_id,
+        region=region,
+        seminar_id=seminar_id,
+        confirmed_at=now if confirmed else None,
+        renewed_at=now if confirmed else None,
+        **fields,
+    )
+    db.session.add(item)
+    db.session.flush()
+    links.issue_token(item)
+    db.session.flush()
+    return item

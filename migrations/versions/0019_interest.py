@@ -162,6 +162,11 @@ def upgrade():
     with op.batch_alter_table("venue", schema=None) as batch_op:
         batch_op.add_column(sa.Column("county", sa.String(length=60), nullable=True))
 
+    # Seminars published before alerts existed are known already: they never alert.
+    op.execute(
+        "INSERT INTO programme_alert (seminar_id, queued_at) "
+        "SELECT id, CURRENT_TIMESTAMP FROM seminar WHERE status = 'published'"
+    )
     # ### end Alembic commands ###
 
 
