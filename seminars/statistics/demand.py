@@ -5,8 +5,9 @@ What counts (all years are counted; a year is picked afterwards):
 
 - *Waited in vain*: people (``Registration.person_key``) on the waitlist of a seminar that has
   begun (waitlisted, or unconfirmed without a seat), and people moved from a seminar's
-  waitlist to a new date (a registration on another seminar has ``moved_from_id`` pointing at
-  theirs, and they never held a seat on the old date). By the old seminar's topic, format and
+  waitlist to a new date (a confirmed registration on another seminar has ``moved_from_id``
+  pointing at theirs, and theirs is not confirmed: who declined the new date keeps the old
+  place and counts if still waiting at the start). By the old seminar's topic, format and
   the year of its first session, and the county the person gave.
 - *Joined an interest list*: subscriptions ever confirmed, also those ended since (the row
   stays, without the address). By the year of the confirmation; the topic of the
@@ -140,7 +141,9 @@ def _cells(now: datetime) -> dict[int, dict[Key, Parts]]:
     )
     new_place = aliased(Registration)
     moved = Registration.id.in_(
-        select(new_place.moved_from_id).where(new_place.moved_from_id.is_not(None))
+        select(new_place.moved_from_id).where(
+            new_place.moved_from_id.is_not(None), new_place.status == STATUS_CONFIRMED
+        )
     ) & (Registration.status != STATUS_CONFIRMED)
     waiting = Registration.on_waitlist & (first.c.starts_at <= now)
     year = extract("year", first.c.starts_at)
@@ -304,8 +307,9 @@ def _table(dimension: str, years: list[_Published], labels, order, minimum: int)
             raw_totals[figure] += raw
             if published.withheld:
                 continue
-            pooled[figure] += sum(published.pooled[indices_of(column, i)] for i in indices)
             totals[figure] += raw
+            if published.pooled:
+                pooled[figure] += sum(published.pooled[indices_of(column, i)] for i in indices)
     table.pooled = DemandRow(
         _("Übrige (zusammengefasst)"),
         {figure: Figure(value=pooled[figure]) for figure in MEASURES},
