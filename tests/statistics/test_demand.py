@@ -325,6 +325,20 @@ def test_query_count_does_not_grow_with_the_data(client, login, count_queries):
 
     few = statements()
     build_world(copy=1)
+    # More rows too: new topics, counties and formats.
+    more = factories.seminar(
+        "Mehr",
+        starts_at=_start(2024, 4, 1),
+        topic_key="oeffentlichkeitsarbeit",
+        town=None,
+        seminar_format=FORMAT_HYBRID,
+    )
+    for county in ("th-suhl", "th-gera", "th-gotha", "sn-bautzen", "th-sonneberg"):
+        factories.registration(more, status="waitlisted", county=county)
+    care = factories.topic("selbstfuersorge").id
+    for number, county in enumerate(("th-suhl", "th-gera", "sn-bautzen")):
+        _subscription(500 + number, topic_id=care, region=county)
+    db.session.commit()
     assert statements() == few
 
 
