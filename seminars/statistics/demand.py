@@ -320,7 +320,7 @@ def _table(dimension: str, years: list[_Published], labels, order, minimum: int)
         _("Zusammen"),
         {
             figure: (
-                Figure(value=totals[figure], partial=raw_totals[figure] > totals[figure])
+                Figure(value=totals[figure])
                 if totals[figure] or not raw_totals[figure]
                 else Figure(small=raw_totals[figure] < minimum)
             )

@@ -82,8 +82,9 @@ def rule_note(minimum: int) -> str:
 
 def partial_note() -> str:
     return _(
-        "* Ohne die Jahre, in denen diese Zahl unter „Übrige (zusammengefasst)“ zählt: Der "
-        "Vergleich aller Jahre zählt, was jedes Jahr für sich zeigt."
+        "* Ohne die Jahre, in denen diese Zahl nicht für sich gezeigt wird (sie zählt dann "
+        "unter „Übrige (zusammengefasst)“ oder, wenn das ganze Jahr zu klein ist, gar nicht): "
+        "Die Zahlen aller Jahre zählen zusammen, was jedes Jahr für sich zeigt."
     )
 
 

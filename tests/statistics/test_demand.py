@@ -270,3 +270,22 @@ def test_moved_means_took_the_new_date(app):
         cells = demand._cells(NOW)
     recht = factories.topic("recht").id
     assert cells[2025][(recht, "th-gotha", FORMAT_IN_PERSON)][:2] == [3, 0]
+
+
+def test_a_year_too_small_to_show_is_left_out_of_all_years(app):
+    build_world()
+    lonely = factories.seminar("Einsam", starts_at=start(2024, 4, 1), topic_key="recht")
+    factories.registration(lonely, status="waitlisted", county="th-suhl")
+    with app.test_request_context():
+        year = demand.demand(2024, now=NOW, locale="de")
+        every = demand.demand(None, now=NOW, locale="de")
+        assert tables(year)["topic"] == {
+            "Rechtliche Grundlagen": [LESS, 0, 0, 0],
+            "Zusammen": [LESS, 0, 0, 0],
+        }
+        # All years count what each year published: 2024 published nothing.
+        assert tables(every)["topic"]["Zusammen"] == [12, 10, 17, 10]
+        # Its one person counts nowhere; the row says so with a star.
+        assert tables(every)["topic"]["Rechtliche Grundlagen"] == ["4 *", 3, LESS, LESS]
+        assert every.partial
+    assert every.years_left_out == 1 and 2024 in every.years
