@@ -310,12 +310,6 @@ def _table(dimension: str, years: list[_Published], labels, order, minimum: int)
             totals[figure] += raw
             if published.pooled:
                 pooled[figure] += sum(published.pooled[indices_of(column, i)] for i in indices)
-    table.pooled = DemandRow(
-        _("Übrige (zusammengefasst)"),
-        {figure: Figure(value=pooled[figure]) for figure in MEASURES},
-    )
-    if not any(pooled.values()):
-        table.pooled = None
     table.total = DemandRow(
         _("Zusammen"),
         {
@@ -327,6 +321,17 @@ def _table(dimension: str, years: list[_Published], labels, order, minimum: int)
             for figure in MEASURES
         },
     )
+    if any(pooled.values()):
+        # A column that published nothing says so here too, not 0.
+        table.pooled = DemandRow(
+            _("Übrige (zusammengefasst)"),
+            {
+                figure: Figure(value=pooled[figure])
+                if table.total.figures[figure].value is not None
+                else table.total.figures[figure]
+                for figure in MEASURES
+            },
+        )
     return table
 
 

@@ -276,15 +276,28 @@ def test_a_year_too_small_to_show_is_left_out_of_all_years(app):
     build_world()
     lonely = factories.seminar("Einsam", starts_at=start(2024, 4, 1), topic_key="recht")
     factories.registration(lonely, status="waitlisted", county="th-suhl")
+    care = factories.topic("selbstfuersorge").id
+    for number, county in enumerate(("th-suhl", "th-suhl", "th-gera", "th-gera", "th-gera")):
+        subscribe(900 + number, topic_id=care, region=county).confirmed_at = start(2024, 2, 1)
+    db.session.commit()
     with app.test_request_context():
         year = demand.demand(2024, now=NOW, locale="de")
         every = demand.demand(None, now=NOW, locale="de")
         assert tables(year)["topic"] == {
             "Rechtliche Grundlagen": [LESS, 0, 0, 0],
-            "Zusammen": [LESS, 0, 0, 0],
+            "Selbstfürsorge im Ehrenamt": [0, 5, 0, 0],
+            "Zusammen": [LESS, 5, 0, 0],
         }
-        # All years count what each year published: 2024 published nothing.
-        assert tables(every)["topic"]["Zusammen"] == [12, 10, 17, 10]
+        # Suhl (2) is below the minimum, so Gera (3) joins it; the waiting person counts in
+        # no shown figure, and the pooled row says so instead of 0.
+        assert tables(year)["county"] == {
+            "Gera (Stadt)": [0, POOLED, 0, 0],
+            "Suhl (Stadt)": [LESS, LESS, 0, 0],
+            "Übrige (zusammengefasst)": [LESS, 5, 0, 0],
+            "Zusammen": [LESS, 5, 0, 0],
+        }
+        # All years count what each year published: 2024 published no waiting person.
+        assert tables(every)["topic"]["Zusammen"] == [12, 15, 17, 10]
         # Its one person counts nowhere; the row says so with a star.
         assert tables(every)["topic"]["Rechtliche Grundlagen"] == ["4 *", 3, LESS, LESS]
         assert every.partial
