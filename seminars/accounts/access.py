@@ -129,6 +129,8 @@ ACCESS: dict[str, str | frozenset[str]] = {
     "statistics.export_xlsx": ANY_STAFF,
     "statistics.service_costs_export": ANY_STAFF,
     "statistics.report": ANY_STAFF,
+    "statistics.demand_figures": ANY_STAFF,
+    "statistics.demand_export": ANY_STAFF,
     # the venue check: which need a venue misses (names no person, but a need of few)
     "staff_accessibility.venue_check": PERSONAL_DATA,
     "staff_accessibility.venue_check_resolve": PERSONAL_DATA,

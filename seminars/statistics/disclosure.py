@@ -13,7 +13,7 @@ isolate single people, so with those the table is not offered at all.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -85,3 +85,51 @@ def county_table(held, *, offered: bool, minimum: int) -> CountyTable:
     for year, county, count in rows:
         years[int(year)][county or None] += count
     return combine(years, minimum)
+
+
+@dataclass
+class PublishedParts:
+    """One column of a table published by ``publish_parts``."""
+
+    # The keys shown with their own figure.
+    shown: set = field(default_factory=set)
+    # The sum of the parts of every other key: all zero, or a safe vector.
+    pooled: tuple[int, ...] = ()
+    # Even all keys together are not safe: nothing of the column is published.
+    withheld: bool = False
+
+
+def safe_parts(parts: Sequence[int], minimum: int) -> bool:
+    """A figure made of disjoint groups of people may be shown when it is about at least the
+    minimum, and each group is empty or also of at least the minimum: then neither the figure
+    nor the difference of two figures made of these groups is about fewer people."""
+    return sum(parts) >= minimum and all(part == 0 or part >= minimum for part in parts)
+
+
+def publish_parts(cells: Mapping[K | None, Sequence[int]], minimum: int) -> PublishedParts:
+    """``publish_year`` for cells made of disjoint parts (for example the people who took a
+    new date and those who did not: "offered" is their sum, "took" the first part, so that
+    "offered" minus "took" is a figure too). Keys whose parts are not safe join the pooled
+    rest; while the pooled rest is neither empty nor safe, the smallest shown keys join it
+    too. Every shown key and the pooled rest are safe, so every sum of them is safe, and so is
+    every difference between a total and the shown keys. A key of None always joins the rest."""
+    width = max((len(parts) for parts in cells.values()), default=0)
+
+    def total(parts: Sequence[int]) -> int:
+        return sum(parts)
+
+    shown = {key for key, parts in cells.items() if key is not None and safe_parts(parts, minimum)}
+    pooled = [0] * width
+    for key, parts in cells.items():
+        if key not in shown:
+            for index, part in enumerate(parts):
+                pooled[index] += part
+    for key in sorted(shown, key=lambda key: (total(cells[key]), str(key))):
+        if not any(pooled) or safe_parts(pooled, minimum):
+            break
+        shown.remove(key)
+        for index, part in enumerate(cells[key]):
+            pooled[index] += part
+    if any(pooled) and not safe_parts(pooled, minimum):
+        return PublishedParts(withheld=True, pooled=(0,) * width)
+    return PublishedParts(shown=shown, pooled=tuple(pooled))

@@ -22,6 +22,14 @@ from seminars.exports.sheets import (
 )
 from seminars.registrations.labels import county_label
 from seminars.statistics.charts import charts_of, question_rows
+from seminars.statistics.demand import MEASURES, Demand
+from seminars.statistics.demand_labels import (
+    demand_heading,
+    demand_years_left_out_note,
+    dimension_heading,
+    figure_text,
+    partial_note,
+)
 from seminars.statistics.notes import (
     county_note,
     service_costs_note,
@@ -74,10 +82,11 @@ def statistics_xlsx(stats, locale: str) -> bytes:
     return to_xlsx_sheets(statistics_sheets(stats, locale))
 
 
-def annual_report_pdf(stats, *, now: datetime) -> bytes:
+def annual_report_pdf(stats, *, now: datetime, new_date_endpoint: str | None = None) -> bytes:
     html = render_template(
         "statistics/report.html",
         stats=stats,
+        new_date_endpoint=new_date_endpoint,
         charts=charts_of(stats, current_language()),
         now=now,
         county_note=county_note(),
@@ -88,6 +97,26 @@ def annual_report_pdf(stats, *, now: datetime) -> bytes:
         split_hidden_note=split_hidden_note,
     )
     return html_to_pdf(html)
+
+
+def demand_csv(figures: Demand, locale: str) -> bytes:
+    """The demand tables one below the other, with the same figures and words as the page."""
+    rows: list[list] = [
+        [_("Jahr"), figures.year if figures.year is not None else _("Alle Jahre")],
+        [],
+        [_("Aufteilung"), _("Gruppe"), *(demand_heading(measure) for measure in MEASURES)],
+    ]
+    for table in figures.tables:
+        dimension = dimension_heading(table.dimension)
+        listed = [*table.rows, *([table.pooled] if table.pooled else []), table.total]
+        for row in listed:
+            cells = [figure_text(row.figures[measure], figures.minimum) for measure in MEASURES]
+            rows.append([dimension, row.label, *cells])
+    if figures.partial:
+        rows.append([partial_note()])
+    if figures.years_left_out:
+        rows.append([demand_years_left_out_note(figures.years_left_out, figures.minimum)])
+    return to_csv_rows(rows, locale=locale)
 
 
 def _share(value: float | None):

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
+from flask_login import current_user
 
 from seminars.core.i18n import current_language
 from seminars.core.rate_limits import pdf_rate_limit
 from seminars.core.routing import parse_id
 from seminars.core.timezone import utcnow
 from seminars.programme.models import FORMATS
-from seminars.statistics import report_files, services
+from seminars.statistics import demand, report_files, services
 from seminars.statistics.charts import charts_of
+from seminars.statistics.demand import MEASURES
+from seminars.statistics.demand_labels import (
+    demand_explanation,
+    demand_heading,
+    demand_years_left_out_note,
+    dimension_caption,
+    dimension_heading,
+    figure_text,
+    partial_note,
+    rule_note,
+)
 from seminars.statistics.notes import (
     county_note,
     service_costs_note,
@@ -67,6 +79,7 @@ def overview():
         seminars=seminars,
         formats=FORMATS,
         locale=locale,
+        new_date_endpoint=new_date_endpoint(),
     )
 
 
@@ -97,5 +110,45 @@ def export_xlsx():
 def report():
     now = utcnow()
     stats = services.statistics(_filters(), now=now)
-    body = report_files.annual_report_pdf(stats, now=now)
+    body = report_files.annual_report_pdf(stats, now=now, new_date_endpoint=new_date_endpoint())
     return _attachment(body, "application/pdf", "jahresbericht.pdf")
+
+
+# Staff prepare a new date for a seminar with a full waitlist here (planning).
+NEW_DATE_ENDPOINT = "planning.new_date"
+
+
+def new_date_endpoint() -> str | None:
+    """The page for a new date from the waitlist, for the roles that may open it (staff and
+    admins, never the steering committee), while the app has it."""
+    if NEW_DATE_ENDPOINT in current_app.view_functions and current_user.sees_personal_data:
+        return NEW_DATE_ENDPOINT
+    return None
+
+
+@bp.get("/statistik/nachfrage")
+def demand_figures():
+    figures = demand.demand(
+        parse_id(request.args.get("year")), now=utcnow(), locale=current_language()
+    )
+    return render_template(
+        "statistics/demand.html",
+        demand=figures,
+        measures=MEASURES,
+        demand_heading=demand_heading,
+        demand_explanation=demand_explanation,
+        dimension_heading=dimension_heading,
+        dimension_caption=dimension_caption,
+        figure_text=figure_text,
+        rule_note=rule_note(figures.minimum),
+        partial_note=partial_note(),
+        years_left_out_note=demand_years_left_out_note,
+    )
+
+
+@bp.get("/statistik/nachfrage.csv")
+def demand_export():
+    locale = current_language()
+    figures = demand.demand(parse_id(request.args.get("year")), now=utcnow(), locale=locale)
+    body = report_files.demand_csv(figures, locale)
+    return _attachment(body, "text/csv", "nachfrage.csv")

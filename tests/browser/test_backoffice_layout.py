@@ -168,3 +168,36 @@ def test_back_office_lists_fit_and_key_figures_read_whole_words(live_server, new
             if task.count() != 1 or "überfällig" not in task.inner_text():
                 problems.append(f"{width} px support tasks: the overdue task is not overdue")
     assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_demand_tables_fit_the_screen(live_server, new_page, audit, size):
+    from tests.browser.test_journeys import demand_to_show
+
+    viewport = {"desktop": DESKTOP, "phone": PHONE}[size]
+    width = viewport["width"]
+    demand_to_show(live_server)
+    page = new_page(viewport)
+    staff_login(live_server, page, role="steering")
+    problems = []
+    for path in ("/verwaltung/statistik/nachfrage", "/verwaltung/statistik/nachfrage?year=2026"):
+        page.goto(live_server.url + path)
+        audit.check(
+            page, f"layout-demand-{width}" if "year" not in path else f"layout-demand-year-{width}"
+        )
+        marked = page.eval_on_selector_all(
+            ".staff-nav a[aria-current='page']", "links => links.map(a => a.pathname)"
+        )
+        if marked != ["/verwaltung/statistik"]:
+            problems.append(f"{width} px {path}: navigation marks {marked}")
+        tables = page.evaluate(_TABLES)
+        if len(tables) != 3:
+            problems.append(f"{width} px {path}: {len(tables)} tables, not 3")
+        for table in tables:
+            where = f"{width} px {path}: table „{table['name']}“"
+            if width >= 1280:
+                if table["overflows"] or table["right"] > table["viewport"] + 0.5:
+                    problems.append(f"{where} is cut off at the right")
+            elif table["overflows"] and not (table["scrolls"] and table["region"]):
+                problems.append(f"{where} is wider than the screen outside a labelled region")
+    assert problems == [], "\n".join(problems)

@@ -885,6 +885,42 @@ def test_staff_imports_the_programme_from_a_file(
     audit.check(page, f"import-done-{tag}")
 
 
+def demand_to_show(live_server) -> None:
+    """The hand-counted demand world of the statistics tests, once per server."""
+    from sqlalchemy import select
+
+    from seminars.extensions import db
+    from seminars.programme.models import Seminar
+    from tests.statistics.demand_world import FIRST_TITLE, build_world
+
+    with live_server.app.app_context():
+        if db.session.scalar(select(Seminar.id).where(Seminar.title == FIRST_TITLE)) is None:
+            build_world()
+
+
+@pytest.mark.parametrize(("language", "size"), VARIANTS)
+def test_steering_and_staff_read_the_demand_figures(live_server, new_page, audit, language, size):
+    demand_to_show(live_server)
+    tag = f"{language}-{size}"
+    for role in ("steering", "staff"):
+        page = new_page(VIEWPORTS[size])
+        page.goto(live_server.url + "/")
+        choose_language(page, language)
+        staff_login(live_server, page, role=role)
+        page.goto(live_server.url + "/verwaltung/statistik")
+        page.click("a[href$='/verwaltung/statistik/nachfrage']")
+        page.wait_for_url("**/verwaltung/statistik/nachfrage")
+        assert page.locator("table.demand-table").count() == 3
+        audit.check(page, f"demand-{role}-{tag}")
+        page.select_option("#year", "2026")
+        page.click("form.filter-form button[type=submit]")
+        page.wait_for_url("**year=2026**")
+        hidden = "weniger als 3" if language == "de" else "fewer than 3"
+        assert page.locator("table.demand-table td", has_text=hidden).count() >= 1
+        audit.check(page, f"demand-2026-{role}-{tag}")
+        page.close()
+
+
 def tab_to(page, selector: str, limit: int = 250) -> None:
     """Press Tab until the element has the focus; it must show a visible focus indicator."""
     target = page.locator(selector)
