@@ -123,6 +123,15 @@ def _share(value: float | None):
     return Percent(value) if value is not None else ""
 
 
+def _waitlist_demand(stats) -> int | str:
+    h = stats.headline
+    if h.waitlist_demand_shown == "fewer":
+        return _("weniger als %(n)d", n=stats.minimum)
+    if h.waitlist_demand_shown == "at_least":
+        return _("mindestens %(n)d", n=h.waitlist_demand)
+    return h.waitlist_demand
+
+
 def _headline_sheet(stats) -> Sheet:
     h = stats.headline
     rows: list[list] = [
@@ -130,7 +139,7 @@ def _headline_sheet(stats) -> Sheet:
         [_("Anmeldungen"), h.registrations],
         [_("Erreichte Personen"), h.people_reached],
         [_("Auslastung") + PERCENT_SUFFIX, _share(h.fill_rate)],
-        [_("Nachfrage auf der Warteliste"), h.waitlist_demand],
+        [_("Nachfrage auf der Warteliste"), _waitlist_demand(stats)],
         [_("Abmeldequote") + PERCENT_SUFFIX, _share(h.cancellation_rate)],
         [_("Nicht erschienen") + PERCENT_SUFFIX, _share(h.no_show_rate)],
         [

@@ -59,6 +59,9 @@ class Headline:
     seats: int = 0
     capacity: int = 0
     waitlist_demand: int = 0
+    # How ``waitlist_demand`` may be shown (``_publishable_demand``): "" exactly, "at_least"
+    # as a lower bound, "fewer" only as "fewer than the minimum".
+    waitlist_demand_shown: str = ""
     cancelled: int = 0
     no_shows: int = 0
     with_attendance: int = 0
@@ -196,6 +199,24 @@ def _headline(held) -> Headline:
 SEMINAR_CHOICES = 100
 
 
+def _publishable_demand(
+    headline: Headline, overflow: list[tuple[Seminar, int]], minimum: int
+) -> list[tuple[Seminar, int]]:
+    """The minimum rule for waitlist demand: a seminar is named as a candidate for a repeat
+    with at least ``minimum`` people without a seat only, and the total is shown exactly
+    only when what the named seminars leave over is none or at least ``minimum`` too (else
+    total minus the named counts would tell how few waited elsewhere)."""
+    named = [(seminar, count) for seminar, count in overflow if count >= minimum]
+    named_sum = sum(count for _seminar, count in named)
+    rest = headline.waitlist_demand - named_sum
+    if 0 < rest < minimum:
+        if named_sum:
+            headline.waitlist_demand, headline.waitlist_demand_shown = named_sum, "at_least"
+        else:
+            headline.waitlist_demand, headline.waitlist_demand_shown = 0, "fewer"
+    return named
+
+
 def _overflow(held) -> list[tuple[Seminar, int]]:
     rows = db.session.execute(
         select(Seminar, func.count(Registration.id))
@@ -229,6 +250,7 @@ def statistics(filters: Filters, *, now: datetime) -> Statistics:
     survey = survey_figures(held, minimum)
     headline = _headline(held)
     headline.survey = response_rate(held, minimum)
+    overflow = _publishable_demand(headline, _overflow(held), minimum)
     # County counts only for whole years: other filters would let differences isolate people.
     whole_years = not (filters.topic or filters.format or filters.seminar_id)
     return Statistics(
@@ -237,7 +259,7 @@ def statistics(filters: Filters, *, now: datetime) -> Statistics:
         headline=headline,
         questions=survey.questions,
         counties=county_table(held, offered=whole_years, minimum=minimum),
-        overflow=_overflow(held),
+        overflow=overflow,
         by_year=survey.by_year,
         years=survey.years,
         question_texts=survey.texts,

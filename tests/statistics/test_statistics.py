@@ -85,7 +85,8 @@ def test_figures_match_a_hand_count(app):
     assert h.registrations == 5  # everyone confirmed their address
     assert h.people_reached == 3  # confirmed at the end
     assert (h.seats, h.capacity) == (3, 4) and h.fill_rate == 0.75
-    assert h.waitlist_demand == 1
+    # One person waited in vain: fewer than the minimum, so neither counted nor named.
+    assert (h.waitlist_demand, h.waitlist_demand_shown) == (0, "fewer")
     assert h.cancelled == 1 and h.cancellation_rate == 1 / 5
     assert (h.no_shows, h.with_attendance) == (1, 3)
     assert (h.survey.invitations, h.survey.responses) == (5, 4) and h.response_rate == 0.8
@@ -96,7 +97,7 @@ def test_figures_match_a_hand_count(app):
     assert recommend.counts == {"yes": 3, "no": 1}
     # Leipzig's only person cancelled: nothing else to pool.
     assert (stats.counties.rows, stats.counties.other) == ([("th-gotha", 3)], 0)
-    assert [(s.title, n) for s, n in stats.overflow] == [("Gehalten", 1)]
+    assert stats.overflow == []
 
 
 def test_small_numbers_are_withheld(app):
@@ -158,7 +159,9 @@ def test_page_and_export(client, login):
     exported = client.get("/verwaltung/statistik.csv").get_data(as_text=True).lstrip("\ufeff")
     rows = list(csv.reader(io.StringIO(exported), delimiter=";"))
     assert ["Durchgeführte Seminare", "1"] in rows
-    assert any(row[:1] == ["Gehalten"] and row[2:] == ["1"] for row in rows)  # overflow
+    # One person waited in vain: below the minimum, neither named nor counted exactly.
+    assert not any(row[:1] == ["Gehalten"] and len(row) == 3 for row in rows)
+    assert ["Nachfrage auf der Warteliste", "weniger als 3"] in rows
     overall = "Wie zufrieden sind Sie insgesamt mit dem Seminar?"
     assert any(len(row) == 5 and row[1] == overall and row[3:] == ["3,75", "4"] for row in rows)
     assert any(row[:1] == [overall] and row[3:] == ["3,75", "4", "0"] for row in rows)
@@ -186,3 +189,47 @@ def test_annual_report_pdf(client, login):
     text = "".join(page.extract_text() for page in document.pages)
     assert "Durchgeführte Seminare" in text and "Jahresbericht" in document.metadata.title
     assert document.trailer["/Root"]["/Lang"] == "de"
+
+
+def _waiting_in_vain(title: str, count: int) -> None:
+    """A seminar that has taken place with one seat and ``count`` people left waiting."""
+    seminar = factories.seminar(title, capacity=1, starts_in=timedelta(days=-3))
+    factories.registration(seminar, confirmed_at=utcnow() - timedelta(days=9))
+    for _ in range(count):
+        factories.registration(
+            seminar, status="waitlisted", confirmed_at=utcnow() - timedelta(days=8)
+        )
+
+
+def test_candidates_for_a_repeat_follow_the_minimum_rule(app):
+    _waiting_in_vain("Groß", 4)
+    _waiting_in_vain("Mittel", 3)
+    stats = services.statistics(services.Filters(), now=utcnow())
+    assert [(s.title, n) for s, n in stats.overflow] == [("Groß", 4), ("Mittel", 3)]
+    assert (stats.headline.waitlist_demand, stats.headline.waitlist_demand_shown) == (7, "")
+    # Two more people on a third seminar: it is not named, and the total says "at least 7",
+    # not 9, since 9 - 4 - 3 would tell that two people waited there.
+    _waiting_in_vain("Klein", 2)
+    stats = services.statistics(services.Filters(), now=utcnow())
+    assert [s.title for s, _n in stats.overflow] == ["Groß", "Mittel"]
+    assert (stats.headline.waitlist_demand, stats.headline.waitlist_demand_shown) == (
+        7,
+        "at_least",
+    )
+    # Once the rest reaches the minimum too, the total is exact again.
+    _waiting_in_vain("Auch klein", 1)
+    stats = services.statistics(services.Filters(), now=utcnow())
+    assert (stats.headline.waitlist_demand, stats.headline.waitlist_demand_shown) == (10, "")
+
+
+def test_steering_reads_no_small_waitlist_count(app, client, login):
+    _waiting_in_vain("Groß", 4)
+    _waiting_in_vain("Klein", 2)
+    login("steering")
+    page = client.get("/verwaltung/statistik").get_data(as_text=True)
+    named = page.split('id="overflow-heading"')[1].split("</section>")[0]
+    assert "Groß" in named and "4 Personen ohne Platz" in named
+    assert "Klein" not in named and "2 Personen ohne Platz" not in page
+    assert "mindestens 4 Personen ohne Platz" in page
+    csv = client.get("/verwaltung/statistik.csv").get_data(as_text=True)
+    assert "Klein" not in csv and "mindestens 4" in csv
