@@ -15,8 +15,9 @@ from sqlalchemy import func, select
 from seminars.audit.services import changes, record
 from seminars.core.actor import Actor
 from seminars.core.errors import NotFoundError
-from seminars.core.timezone import BERLIN
+from seminars.core.timezone import BERLIN, utcnow
 from seminars.extensions import db
+from seminars.interest import alerts
 from seminars.planning import change_notice, change_rules
 from seminars.planning.change_notice import ChangeNotice
 from seminars.planning.errors import ChangedMeanwhile, PlanningError
@@ -263,6 +264,8 @@ def set_status(seminar_id: int, status: str, *, actor: Actor | None) -> Seminar:
     before = seminar.status
     seminar.status = status
     db.session.flush()
+    if status == STATUS_PUBLISHED:
+        alerts.seminar_published(seminar.id, utcnow())
     record(
         actor,
         "seminar.status",
