@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time as clock
 from datetime import datetime, time, timedelta
 from types import SimpleNamespace
 
@@ -161,6 +162,21 @@ def test_a_seminar_published_the_next_day_comes_the_next_day(app):
     first, second = alert_mails()
     assert titles_in(first, "Am ersten Tag", "Am zweiten Tag") == ["Am ersten Tag"]
     assert titles_in(second, "Am ersten Tag", "Am zweiten Tag") == ["Am zweiten Tag"]
+
+
+def test_a_later_subscriber_hears_only_of_what_came_after_the_confirmation(app):
+    early = subscriber("frueh@example.org")
+    publish(new_seminar("Erstes"))
+    assert alerts.send_alerts(at(1, 9)) == 1
+    publish(new_seminar("Zweites"))
+    # Confirmed now: what was published before is known (as the confirmation records it).
+    newest = db.session.scalar(select(func.max(ProgrammeAlert.id)))
+    late = subscriber("spaet@example.org", last_alert_id=newest)
+    publish(new_seminar("Drittes"))
+    assert alerts.send_alerts(at(2, 9)) == 2
+    names = ("Erstes", "Zweites", "Drittes")
+    assert titles_in(alert_mails(early.email)[-1], *names) == ["Zweites", "Drittes"]
+    assert titles_in(alert_mails(late.email)[-1], *names) == ["Drittes"]
 
 
 def test_nothing_after_the_subscription_ended(app):
@@ -346,12 +362,15 @@ def test_a_second_runner_passes_over_subscriptions_another_holds(app, dialect):
     thread = threading.Thread(target=first_runner)
     thread.start()
     assert holding.wait(10)
+    started = clock.monotonic()
     try:
         with app.app_context():
             second = alerts.send_alerts(now)
             db.session.remove()
+        waited = clock.monotonic() - started
     finally:
         release.set()
         thread.join()
     assert errors == [] and second == 0
+    assert waited < 5  # it passed over the held rows instead of waiting for them
     assert len(alert_mails()) == 3
