@@ -35,6 +35,7 @@ from seminars.programme.models import (
 from seminars.programme.queries import seminar_with_details, seminars_with_first_session
 from seminars.programme.session_text import Span
 from seminars.registrations import allocation
+from seminars.registrations.counties import COUNTY_NAMES
 from seminars.registrations.models import Registration
 
 
@@ -350,6 +351,7 @@ VENUE_FIELDS = (
     "accessible_parking",
     "accessibility_notes",
     "directions",
+    "county",
 )
 
 
@@ -362,8 +364,12 @@ def get_venue(venue_id: int) -> Venue:
 
 def save_venue(venue_id: int | None, values: dict) -> Venue:
     venue = Venue() if venue_id is None else get_venue(venue_id)
+    county = values.get("county") or None
+    if county is not None and county not in COUNTY_NAMES:
+        raise PlanningError(_l("Bitte wählen Sie einen Eintrag aus der Liste."), field="county")
     for name in VENUE_FIELDS:
         setattr(venue, name, values[name])
+    venue.county = county  # a key of ``registrations/counties.py``, or none
     db.session.add(venue)
     db.session.flush()
     return venue
