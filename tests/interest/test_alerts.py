@@ -374,3 +374,9 @@ def test_a_second_runner_passes_over_subscriptions_another_holds(app, dialect):
     assert errors == [] and second == 0
     assert waited < 5  # it passed over the held rows instead of waiting for them
     assert len(alert_mails()) == 3
+
+
+def test_staff_read_the_kind_of_an_alert_mail_in_words(app):
+    from seminars.registrations.message_kinds import message_kind_label
+
+    assert message_kind_label(KIND) == "Hinweis auf neue Seminare"
