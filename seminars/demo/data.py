@@ -31,6 +31,20 @@ VENUES = [
      "Zwei Stufen am Eingang, mobile Rampe auf Anfrage.", ""),
 ]  # fmt: skip
 
+# town of a venue -> its county (``registrations/counties.py``), for programme alerts.
+VENUE_COUNTIES = {
+    "Erfurt": "th-erfurt",
+    "Jena": "th-jena",
+    "Weimar": "th-weimar",
+    "Gera": "th-gera",
+    "Nordhausen": "th-nordhausen",
+    "Suhl": "th-suhl",
+    "Leipzig": "sn-leipzig",
+    "Dresden": "sn-dresden",
+    "Chemnitz": "sn-chemnitz",
+    "Görlitz": "sn-goerlitz",
+}
+
 INSTRUCTORS = [
     ("Dr. Katrin Möller", "Diplom-Psychologin, Supervisorin für Selbsthilfegruppen."),
     ("Thomas Reichelt", "Rechtsanwalt für Vereins- und Sozialrecht."),

@@ -79,6 +79,7 @@ def _venues() -> list[Venue]:
             accessible_parking=parking,
             accessibility_notes=notes,
             directions=way,
+            county=data.VENUE_COUNTIES.get(town),
         )
         db.session.add(venue)
         venues.append(venue)

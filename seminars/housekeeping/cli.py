@@ -27,6 +27,14 @@ def housekeeping_command() -> None:
     )
     for line in explain_to_operator(report.mail):
         click.echo(line)
+    if report.programme_alerts:
+        click.echo(
+            ngettext(
+                "Hinweise auf neue Seminare: %(num)d E-Mail",
+                "Hinweise auf neue Seminare: %(num)d E-Mails",
+                report.programme_alerts,
+            )
+        )
     if report.repaired:
         # Every seat change offers freed seats itself: this is a repair, and says so.
         click.echo(

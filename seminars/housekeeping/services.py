@@ -22,6 +22,7 @@ from seminars.accessibility import tasks as service_tasks
 from seminars.accessibility.alerts import queue_alerts
 from seminars.core.unit_of_work import unit
 from seminars.extensions import db
+from seminars.interest import alerts
 from seminars.outbox.services import DeliveryReport, deliver
 from seminars.privacy import services as privacy
 from seminars.programme.models import STATUS_PUBLISHED, Seminar, SeminarSession
@@ -53,6 +54,8 @@ class HousekeepingReport:
     tasks_reconciled: int = 0
     anonymised: int = 0
     materials_deleted: int = 0
+    # Programme alert mails queued to interest subscribers.
+    programme_alerts: int = 0
     mail: DeliveryReport = field(default_factory=DeliveryReport)
 
 
@@ -206,6 +209,14 @@ def forget_old_materials(now: datetime) -> int:
         return accessibility_retention.forget_ended_before(privacy.retention_cutoff(now))
 
 
+def send_programme_alerts(now: datetime) -> int:
+    """Alert rows for seminars published without one (the programme import), then the day's
+    alert mails to interest subscribers."""
+    with unit():
+        alerts.catch_up(now)
+    return alerts.send_alerts(now)
+
+
 def run(now: datetime) -> HousekeepingReport:
     report = HousekeepingReport()
     report.expired = expire_overdue(now)
@@ -214,6 +225,7 @@ def run(now: datetime) -> HousekeepingReport:
     report.reminders = send_reminders(now)
     report.survey_invitations = surveys.send_invitations(now)
     report.survey_reminders = surveys.send_reminders(now)
+    report.programme_alerts = send_programme_alerts(now)
     report.needs_deleted = privacy.delete_free_text_needs(now)
     report.anonymised = privacy.anonymise_old_registrations(now)
     report.materials_deleted = forget_old_materials(now)

@@ -29,6 +29,7 @@ from seminars.core.timezone import berlin_to_utc
 from seminars.planning.services import SeminarData
 from seminars.programme.models import FORMAT_HYBRID, FORMAT_IN_PERSON, FORMAT_ONLINE
 from seminars.programme.session_text import parse_sessions
+from seminars.registrations.counties import COUNTY_NAMES, SAXONY, THURINGIA
 
 _LENGTH = _l("Höchstens %(max)d Zeichen.")
 
@@ -143,6 +144,17 @@ class SeminarForm(Form):
         )
 
 
+def venue_county_groups():
+    """(group label, [(key, name)]) for a venue's county, rendered with optgroups."""
+    return [(_l("Thüringen"), THURINGIA), (_l("Sachsen"), SAXONY)]
+
+
+def _known_venue_county(form, field) -> None:
+    if field.data and field.data not in COUNTY_NAMES:
+        field.data = ""
+        raise ValidationError(_l("Bitte wählen Sie einen Eintrag aus der Liste."))
+
+
 class VenueForm(Form):
     name = StringField(
         _l("Name"),
@@ -168,6 +180,11 @@ class VenueForm(Form):
         _l("Hinweise zur Barrierefreiheit"), validators=[Length(max=2000, message=_LENGTH)]
     )
     directions = TextAreaField(_l("Anfahrt"), validators=[Length(max=2000, message=_LENGTH)])
+    # Rendered as a select with groups (see the template); checked against the known keys.
+    county = StringField(
+        _l("Landkreis / kreisfreie Stadt (für Benachrichtigungen und Nachfragezahlen)"),
+        validators=[_known_venue_county],
+    )
 
 
 class TopicForm(Form):

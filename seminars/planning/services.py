@@ -15,8 +15,9 @@ from sqlalchemy import func, select
 from seminars.audit.services import changes, record
 from seminars.core.actor import Actor
 from seminars.core.errors import NotFoundError
-from seminars.core.timezone import BERLIN
+from seminars.core.timezone import BERLIN, utcnow
 from seminars.extensions import db
+from seminars.interest import alerts
 from seminars.planning import change_notice, change_rules
 from seminars.planning.change_notice import ChangeNotice
 from seminars.planning.errors import ChangedMeanwhile, PlanningError
@@ -34,6 +35,7 @@ from seminars.programme.models import (
 from seminars.programme.queries import seminar_with_details, seminars_with_first_session
 from seminars.programme.session_text import Span
 from seminars.registrations import allocation
+from seminars.registrations.counties import COUNTY_NAMES
 from seminars.registrations.models import Registration
 
 
@@ -263,6 +265,8 @@ def set_status(seminar_id: int, status: str, *, actor: Actor | None) -> Seminar:
     before = seminar.status
     seminar.status = status
     db.session.flush()
+    if status == STATUS_PUBLISHED:
+        alerts.seminar_published(seminar.id, utcnow())
     record(
         actor,
         "seminar.status",
@@ -347,6 +351,7 @@ VENUE_FIELDS = (
     "accessible_parking",
     "accessibility_notes",
     "directions",
+    "county",
 )
 
 
@@ -359,8 +364,12 @@ def get_venue(venue_id: int) -> Venue:
 
 def save_venue(venue_id: int | None, values: dict) -> Venue:
     venue = Venue() if venue_id is None else get_venue(venue_id)
+    county = values.get("county") or None
+    if county is not None and county not in COUNTY_NAMES:
+        raise PlanningError(_l("Bitte wählen Sie einen Eintrag aus der Liste."), field="county")
     for name in VENUE_FIELDS:
         setattr(venue, name, values[name])
+    venue.county = county  # a key of ``registrations/counties.py``, or none
     db.session.add(venue)
     db.session.flush()
     return venue

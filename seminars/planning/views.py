@@ -13,7 +13,7 @@ from seminars.core.i18n import format_session_range
 from seminars.core.timezone import berlin_date, utcnow
 from seminars.planning import seminar_notices, service_tasks, services
 from seminars.planning.change_rules import new_past_sessions
-from seminars.planning.forms import SeminarForm, TopicForm, VenueForm
+from seminars.planning.forms import SeminarForm, TopicForm, VenueForm, venue_county_groups
 from seminars.planning.services import ChangedMeanwhile
 from seminars.programme.models import STATUS_DRAFT, STATUS_PUBLISHED
 from seminars.programme.session_text import format_sessions
@@ -241,9 +241,12 @@ def venue_edit(venue_id: int | None = None):
         services.save_venue(venue_id, values)
         flash(_("Der Ort ist gespeichert."), "success")
         return redirect(url_for("planning.venues"), code=303)
-    return render_template("planning/venue_form.html", form=form, venue=venue), (
-        422 if form.errors else 200
-    )
+    return render_template(
+        "planning/venue_form.html",
+        form=form,
+        venue=venue,
+        county_groups=venue_county_groups(),
+    ), (422 if form.errors else 200)
 
 
 @bp.get("/themen")

@@ -21,6 +21,7 @@ LABELS = {
     "survey_reminder": _l("Erinnerung an die Befragung"),
     "staff_message": _l("Nachricht der Akademie"),
     "service_unavailable": _l("Unterstützung nicht möglich"),
+    "interest_programme_alert": _l("Hinweis auf neue Seminare"),
 }
 
 

@@ -704,6 +704,71 @@ def test_staff_see_who_is_told_before_new_dates_are_saved(
         assert factories.outbox_kinds().count("seminar_changed") >= 2
 
 
+def a_programme_alert(live_server, monkeypatch) -> tuple[str, str]:
+    """A subscriber to a topic and county, a seminar there published for it, and the day's
+    alerts sent (tomorrow, after the alert hour): the seminar's title and the mail's link."""
+    from datetime import time as clock
+    from datetime import timedelta
+
+    from sqlalchemy import func, select
+
+    from seminars.core.timezone import berlin_date, berlin_to_utc, utcnow
+    from seminars.extensions import db
+    from seminars.interest import alerts
+    from seminars.interest.models import ProgrammeAlert
+    from seminars.outbox.models import OutboxMessage
+    from seminars.planning import services as planning
+    from seminars.registrations.mails import links_in
+    from tests import factories
+    from tests.interest.subscriber_links import use_stand_ins
+
+    use_stand_ins(live_server.app, monkeypatch)
+    with live_server.app.app_context():
+        number = next(_people)
+        address = f"interesse{number}@example.org"
+        known = db.session.scalar(select(func.max(ProgrammeAlert.id))) or 0
+        factories.subscription(
+            address,
+            topic_id=factories.topic("gruppenleitung").id,
+            region="th-jena",
+            last_alert_id=known,
+        )
+        title = f"Neu in Jena {number}"
+        place = factories.venue("Jena", county="th-jena")
+        seminar = factories.seminar(
+            title, status="draft", place=place, starts_in=timedelta(days=20)
+        )
+        planning.set_status(seminar.id, "published", actor=None)
+        db.session.commit()
+        tomorrow = berlin_date(utcnow()) + timedelta(days=1)
+        alerts.send_alerts(berlin_to_utc(tomorrow, clock(9)))
+        db.session.commit()
+        body = db.session.scalars(
+            select(OutboxMessage.body_text).where(
+                OutboxMessage.recipient == address,
+                OutboxMessage.kind == "interest_programme_alert",
+            )
+        ).one()
+        [link] = [url for url in links_in(body) if "/seminare/" in url]
+        return title, link
+
+
+@pytest.mark.parametrize(("language", "size"), VARIANTS)
+def test_a_programme_alert_leads_to_the_new_seminar(
+    live_server, new_page, audit, language, size, monkeypatch
+):
+    page = new_page(VIEWPORTS[size])
+    tag = f"{language}-{size}"
+    page.goto(live_server.url + "/")
+    choose_language(page, language)
+    title, link = a_programme_alert(live_server, monkeypatch)
+    assert link.startswith(live_server.url + "/")
+    page.goto(link)
+    assert page.inner_text("h1") == title
+    assert page.locator(".registration-form").count() == 1  # open for registration
+    audit.check(page, f"programme-alert-seminar-{tag}")
+
+
 def seminar_with_services(live_server, tmp_path) -> tuple[int, int, str]:
     """A seminar in a few days: a person whose interpreting is booked and whose large-print
     PDF is ready, another waiting for the same interpreting; its id, the interpreting

@@ -111,7 +111,7 @@ TARGETS = [
     Target("planning.venue_edit", *_same(lambda w: f"/verwaltung/orte/{w.venue}")),
     Target("planning.venue_new", *_same(lambda w: "/verwaltung/orte/neu"),
            fill=lambda w: {"name": "Haus", "street": "Weg 1", "postcode": "07743",
-                           "town": "Jena"}),
+                           "town": "Jena", "county": "th-jena"}),
     Target("privacy.erase", lambda w: "/verwaltung/personendaten",
            lambda w: "/verwaltung/personendaten/loeschen", after_search=True,
            fill=lambda w: {"contact": w.person_email}),
