@@ -274,6 +274,9 @@ def set_status(
     first time gives the people waiting for it their places, in the same transaction."""
     if status not in (STATUS_DRAFT, STATUS_PUBLISHED):
         raise PlanningError()
+    # The seminar's lock first, before anything is written: publishing a new date changes
+    # seats (and registrations wait for the seminar to be published, or not).
+    allocation.lock_seminar(seminar_id)
     seminar = get_seminar(seminar_id)
     if seminar.status == STATUS_CANCELLED:
         raise PlanningError(_l("Ein abgesagtes Seminar kann nicht wieder veröffentlicht werden."))
