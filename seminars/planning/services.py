@@ -274,10 +274,12 @@ def set_status(
     first time gives the people waiting for it their places, in the same transaction."""
     if status not in (STATUS_DRAFT, STATUS_PUBLISHED):
         raise PlanningError()
-    # The seminar's lock first, before anything is written: publishing a new date changes
-    # seats (and registrations wait for the seminar to be published, or not).
-    allocation.lock_seminar(seminar_id)
     seminar = get_seminar(seminar_id)
+    if status == STATUS_PUBLISHED and seminar.repeat_of_id and seminar.repeat_offers_at is None:
+        # Publishing a new date gives out seats: the seminar's lock first, before anything
+        # is written (registrations for it wait until it is published with its places).
+        allocation.lock_seminar(seminar_id)
+        seminar = get_seminar(seminar_id)
     if seminar.status == STATUS_CANCELLED:
         raise PlanningError(_l("Ein abgesagtes Seminar kann nicht wieder veröffentlicht werden."))
     if status == STATUS_PUBLISHED and not seminar.sessions:

@@ -23,7 +23,8 @@ bp = Blueprint("planning", __name__, url_prefix="/verwaltung")
 
 def _with_choices(form):
     topics, venues = services.choices()
-    form.topic_id.choices = [(t.id, t.name_de) for t in topics]
+    if hasattr(form, "topic_id"):
+        form.topic_id.choices = [(t.id, t.name_de) for t in topics]
     form.venue_id.choices = [(0, _("– kein Ort (online) –"))] + [
         (v.id, f"{v.name}, {v.town}") for v in venues
     ]

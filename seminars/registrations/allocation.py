@@ -405,6 +405,7 @@ def confirm(registration_id: int, *, now: datetime) -> Registration:
 
 _NOT_ACTIVE = _l("Diese Anmeldung ist nicht mehr aktiv.")
 _NO_OFFER = _l("Für diese Anmeldung liegt kein Platzangebot vor.")
+NO_OFFER = _NO_OFFER
 
 
 def cancel(registration_id: int, *, now: datetime) -> Registration:
