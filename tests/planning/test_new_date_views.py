@@ -175,7 +175,7 @@ def test_the_registrations_list_says_where_each_place_came_from(client, login, c
     copy = published_new_date(old, capacity=1)
     path = f"/verwaltung/seminare/{copy.id}/anmeldungen"
     page = text(client.get(path))
-    old_day = "{:%-d}".format(old.sessions[0].starts_at)
+    old_day = f"{old.sessions[0].starts_at:%-d}"
     assert page.count("vom Termin ") == 2 and old_day in page
     assert page.count("von der Interessenliste") == 1
     assert page.count("(Name noch nicht angegeben)") == 1
