@@ -166,7 +166,11 @@ def build_world(app) -> World:
     db.session.commit()
     # A full seminar with two people waiting and one address on its interest list.
     full = factories.seminar(capacity=1, waitlist_capacity=5)
-    factories.fill(full, 1, waitlisted=2)
+    for number in range(3):
+        entry = allocation.register(full.id, factories.applicant(700 + number), now=now)
+        db.session.commit()
+        allocation.confirm(entry.registration.id, now=now)
+        db.session.commit()
     factories.subscription("neuer-termin@example.org", seminar_id=full.id)
     db.session.commit()
     # Delivery of the mails queued above is tried now, not after the first request of a test.

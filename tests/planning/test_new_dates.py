@@ -160,6 +160,13 @@ def test_a_new_date_offers_its_seats_in_queue_order_and_moves_or_keeps_people(ap
     assert order == [fourth.id, places[4].id, places[5].id, places[6].id]
     assert db.session.get(Registration, later.id).status == "offered"
 
+    # Every place keeps the consistency check's promises: waiting places on the new date
+    # need no mail, the moved person's old registration ended without one.
+    from seminars.registrations.consistency import missing_mails
+
+    checked = {p.id for p in places_on(copy.id)} | {w1.id}
+    assert [p for p in missing_mails() if p.subject_id in checked] == []
+
     # Published again after a withdrawal: no second set of places.
     services.set_status(copy.id, "draft", actor=None)
     services.set_status(copy.id, "published", actor=None, now=now)
