@@ -11,8 +11,7 @@ from seminars.core.errors import DomainError
 from seminars.core.timezone import utcnow
 from seminars.extensions import db
 from seminars.planning import new_dates, services
-from seminars.registrations import allocation
-from seminars.registrations import consistency
+from seminars.registrations import allocation, consistency
 from seminars.registrations.models import Registration
 from tests import factories
 
