@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from seminars.extensions import db
 from seminars.interest.models import SUBSCRIPTION_CONFIRMED, InterestSubscription
@@ -41,7 +41,13 @@ def subscribers_for(old_seminar_id: int) -> list[new_dates.Subscriber]:
 
 
 def interest_count(old_seminar_id: int) -> int:
-    return len(subscribers_for(old_seminar_id))
+    """How many confirmed subscriptions wait for a new date of ``old_seminar_id``."""
+    return db.session.execute(
+        select(func.count()).where(
+            InterestSubscription.seminar_id == old_seminar_id,
+            InterestSubscription.status == SUBSCRIPTION_CONFIRMED,
+        )
+    ).scalar_one()
 
 
 def offer_new_date(seminar_id: int, now: datetime) -> list[Registration]:

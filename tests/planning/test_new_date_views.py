@@ -271,3 +271,23 @@ def test_someone_from_the_waitlist_accepts_with_one_button(client):
     db.session.expire_all()
     assert db.session.get(Registration, place.id).status == "confirmed"
     assert db.session.get(Registration, place.moved_from_id).status == "cancelled"
+
+
+def test_someone_without_a_name_is_greeted_and_listed_without_one(client, login):
+    from seminars.outbox.models import OutboxMessage
+    from seminars.registrations import allocation
+
+    login("staff")
+    old = full_seminar(waiting=0, interested=1)
+    copy = published_new_date(old, capacity=1)
+    [place] = db.session.scalars(select(Registration).where(Registration.seminar_id == copy.id))
+    page = text(client.get(f"/verwaltung/anmeldungen/{place.id}"))
+    assert "<h1>Anmeldung von (Name noch nicht angegeben)</h1>" in page
+    allocation.decline_offer(place.id, now=utcnow())
+    db.session.commit()
+    bodies = db.session.scalars(
+        select(OutboxMessage.body_text)
+        .where(OutboxMessage.registration_id == place.id)
+        .order_by(OutboxMessage.id)
+    ).all()
+    assert [body.splitlines()[0] for body in bodies] == ["Guten Tag,", "Guten Tag,"]
