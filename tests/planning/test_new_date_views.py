@@ -291,3 +291,23 @@ def test_someone_without_a_name_is_greeted_and_listed_without_one(client, login)
         .order_by(OutboxMessage.id)
     ).all()
     assert [body.splitlines()[0] for body in bodies] == ["Guten Tag,", "Guten Tag,"]
+
+
+def test_a_name_given_after_the_offer_ran_out_is_not_stored(app):
+    from seminars.registrations import offer_completion, tokens
+
+    old = full_seminar(waiting=0, interested=1)
+    copy = published_new_date(old, capacity=1)
+    [place] = db.session.scalars(select(Registration).where(Registration.seminar_id == copy.id))
+    late = place.offer_expires_at + timedelta(minutes=1)
+    answered = offer_completion.complete_and_accept(
+        tokens.token_for(place.id, place.token_salt),
+        first_name="Erika",
+        last_name="Muster",
+        organisation="SHG",
+        county=None,
+        now=late,
+    )
+    db.session.commit()
+    assert answered.status == "expired"
+    assert (answered.first_name, answered.last_name, answered.organisation) == ("", "", "")
