@@ -74,6 +74,7 @@ ACCESS: dict[str, str | frozenset[str]] = {
     "planning.seminar_unpublish": PERSONAL_DATA,
     "planning.seminar_cancel": PERSONAL_DATA,
     "planning.seminar_duplicate": PERSONAL_DATA,
+    "planning.new_date": PERSONAL_DATA,
     "planning.seminar_delete": PERSONAL_DATA,
     "planning.venues": PERSONAL_DATA,
     "planning.venue_edit": PERSONAL_DATA,

@@ -15,6 +15,7 @@ ACTION_LABELS = {
     "seminar.status": _l("Status geändert"),
     "seminar.cancel": _l("Seminar abgesagt"),
     "seminar.duplicate": _l("Seminar kopiert"),
+    "seminar.new_date": _l("Neuer Termin aus Warteliste angelegt"),
     "seminar.delete": _l("Seminar gelöscht"),
     "seminar.mail": _l("Nachricht an Teilnehmende gesendet"),
     "topic.save": _l("Themenbereich gespeichert"),
@@ -84,6 +85,9 @@ FIELD_LABELS = {
     "not_notified": _l("Nicht benachrichtigt"),
     "confirmed": _l("Bestätigt"),
     "waitlisted": _l("Warteliste"),
+    "waiting": _l("Wartende"),
+    "interested": _l("Auf der Interessenliste"),
+    "new_date_places": _l("Plätze für Wartende vergeben"),
     # topics
     "key": _l("Schlüssel"),
     "name_de": _l("Name (deutsch)"),

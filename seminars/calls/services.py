@@ -51,7 +51,7 @@ class CallEntry:
 
 
 def _is_offer():
-    return OutboxMessage.kind == mails.SEAT_OFFERED
+    return OutboxMessage.kind.in_(mails.OFFER_KINDS)
 
 
 def _open():
@@ -102,7 +102,7 @@ def open_calls(now: datetime, limit: int = 500) -> list[CallEntry]:
     for row in rows:
         (message_id, kind, phone, text, attempts, outcome, registration_id) = row[:7]
         first_name, last_name, offer_expires_at, title, starts_at, form, meeting_url = row[7:]
-        deadline = offer_expires_at if kind == mails.SEAT_OFFERED else None
+        deadline = offer_expires_at if kind in mails.OFFER_KINDS else None
         online = form is not None and form != FORMAT_IN_PERSON
         joins = (meeting_url or "") if online and kind == mails.REMINDER else None
         entries.append(

@@ -26,7 +26,7 @@ from seminars.interest import alerts
 from seminars.outbox.services import DeliveryReport, deliver
 from seminars.privacy import services as privacy
 from seminars.programme.models import STATUS_PUBLISHED, Seminar, SeminarSession
-from seminars.registrations import allocation, reminders
+from seminars.registrations import allocation, new_dates, reminders
 from seminars.registrations.channels import CHANNEL_POST
 from seminars.registrations.consistency import free_seats_while_waiting
 from seminars.registrations.models import (
@@ -46,6 +46,8 @@ class HousekeepingReport:
     expired: int = 0
     # Seminars where a seat was free while a confirmed person waited, and now is offered.
     repaired: int = 0
+    # Places on a new date of people who took a seat on the old date after all.
+    withdrawn: int = 0
     reminders: int = 0
     survey_invitations: int = 0
     survey_reminders: int = 0
@@ -72,6 +74,16 @@ def expire_overdue(now: datetime) -> int:
         with unit():  # one seminar: its overdue holds and offers, and the seats passed on
             expired += allocation.expire_due(seminar_id, now=now)
     return expired
+
+
+def withdraw_superseded_places(now: datetime) -> int:
+    """Places on a new date whose person took a seat on the old date meanwhile end (the
+    seat on the new date goes to the next person): nobody holds both."""
+    withdrawn = 0
+    for copy_id in new_dates.superseded_copies():
+        with unit():  # one place: under the new date's lock, then the old one's
+            withdrawn += new_dates.withdraw_superseded(copy_id, now=now)
+    return withdrawn
 
 
 def offer_unserved_seats(now: datetime) -> int:
@@ -220,6 +232,7 @@ def send_programme_alerts(now: datetime) -> int:
 def run(now: datetime) -> HousekeepingReport:
     report = HousekeepingReport()
     report.expired = expire_overdue(now)
+    report.withdrawn = withdraw_superseded_places(now)
     report.repaired = offer_unserved_seats(now)
     report.tasks_reconciled = reconcile_service_tasks(now)
     report.reminders = send_reminders(now)

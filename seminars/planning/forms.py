@@ -26,6 +26,7 @@ from wtforms.validators import (
 
 from seminars.core.forms import Form
 from seminars.core.timezone import berlin_to_utc
+from seminars.planning.new_dates import NewDateData
 from seminars.planning.services import SeminarData
 from seminars.programme.models import FORMAT_HYBRID, FORMAT_IN_PERSON, FORMAT_ONLINE
 from seminars.programme.session_text import parse_sessions
@@ -153,6 +154,31 @@ def _known_venue_county(form, field) -> None:
     if field.data and field.data not in COUNTY_NAMES:
         field.data = ""
         raise ValidationError(_l("Bitte wählen Sie einen Eintrag aus der Liste."))
+
+
+class NewDateForm(Form):
+    """A new date of a full seminar: what differs from the old one (the rest is copied).
+    The fields are those of the seminar form."""
+
+    code = SeminarForm.code
+    sessions = SeminarForm.sessions
+    venue_id = SeminarForm.venue_id
+    capacity = SeminarForm.capacity
+    registration_opens = SeminarForm.registration_opens
+    registration_closes = SeminarForm.registration_closes
+
+    validate_sessions = SeminarForm.validate_sessions
+
+    def data_for_service(self) -> NewDateData:
+        opens, closes = self.registration_opens.data, self.registration_closes.data
+        return NewDateData(
+            code=self.code.data.strip(),
+            sessions=self.parsed_sessions,
+            capacity=self.capacity.data,
+            venue_id=self.venue_id.data or None,
+            registration_opens_at=berlin_to_utc(opens, time(0)) if opens else None,
+            registration_closes_at=berlin_to_utc(closes, time(23, 59)) if closes else None,
+        )
 
 
 class VenueForm(Form):

@@ -18,6 +18,7 @@ from seminars.core.errors import NotFoundError
 from seminars.core.timezone import BERLIN, utcnow
 from seminars.extensions import db
 from seminars.interest import alerts
+from seminars.interest import new_dates as interest_new_dates
 from seminars.planning import change_notice, change_rules
 from seminars.planning.change_notice import ChangeNotice
 from seminars.planning.errors import ChangedMeanwhile, PlanningError
@@ -77,6 +78,13 @@ _FIELDS = (
     "registration_closes_at",
 )
 
+# What a new date (``new_dates``) takes over from the old seminar as it is.
+COPIED_FIELDS = tuple(
+    name
+    for name in _FIELDS
+    if name not in ("code", "venue_id", "registration_opens_at", "registration_closes_at")
+)
+
 
 def get_seminar(seminar_id: int) -> Seminar:
     return seminar_with_details(seminar_id, refresh=True)
@@ -103,14 +111,21 @@ def snapshot(seminar: Seminar) -> dict:
 
 
 def _check(data: SeminarData, seminar_id: int | None) -> None:
+    check_code_and_venue(data.code, data.format, data.venue_id, seminar_id)
+
+
+def check_code_and_venue(
+    code: str, seminar_format: str, venue_id: int | None, seminar_id: int | None
+) -> None:
+    """The code is the seminar's own; a seminar in person or hybrid has a place."""
     clash = db.session.scalar(
         select(func.count())
         .select_from(Seminar)
-        .where(func.lower(Seminar.code) == data.code.lower(), Seminar.id != (seminar_id or 0))
+        .where(func.lower(Seminar.code) == code.lower(), Seminar.id != (seminar_id or 0))
     )
     if clash:
         raise PlanningError(_l("Diese Kennung hat schon ein anderes Seminar."), field="code")
-    if data.format != FORMAT_ONLINE and data.venue_id is None:
+    if seminar_format != FORMAT_ONLINE and venue_id is None:
         raise PlanningError(_l("Präsenz- und Hybridseminare brauchen einen Ort."), field="venue_id")
 
 
@@ -254,10 +269,19 @@ def update_seminar(
     return Saved(seminar, told, past)
 
 
-def set_status(seminar_id: int, status: str, *, actor: Actor | None) -> Seminar:
+def set_status(
+    seminar_id: int, status: str, *, actor: Actor | None, now: datetime | None = None
+) -> Seminar:
+    """Publish or withdraw. Publishing a new date of a full seminar (``new_dates``) for the
+    first time gives the people waiting for it their places, in the same transaction."""
     if status not in (STATUS_DRAFT, STATUS_PUBLISHED):
         raise PlanningError()
     seminar = get_seminar(seminar_id)
+    if status == STATUS_PUBLISHED and seminar.repeat_of_id and seminar.repeat_offers_at is None:
+        # Publishing a new date gives out seats: the seminar's lock first, before anything
+        # is written (registrations for it wait until it is published with its places).
+        allocation.lock_seminar(seminar_id)
+        seminar = get_seminar(seminar_id)
     if seminar.status == STATUS_CANCELLED:
         raise PlanningError(_l("Ein abgesagtes Seminar kann nicht wieder veröffentlicht werden."))
     if status == STATUS_PUBLISHED and not seminar.sessions:
@@ -265,15 +289,14 @@ def set_status(seminar_id: int, status: str, *, actor: Actor | None) -> Seminar:
     before = seminar.status
     seminar.status = status
     db.session.flush()
+    after: dict = {"status": status}
     if status == STATUS_PUBLISHED:
-        alerts.seminar_published(seminar.id, utcnow())
-    record(
-        actor,
-        "seminar.status",
-        seminar=seminar,
-        before={"status": before},
-        after={"status": status},
-    )
+        alerts.seminar_published(seminar.id, now or utcnow())
+        if seminar.repeat_of_id is not None:
+            places = interest_new_dates.offer_new_date(seminar_id, now or utcnow())
+            if places:
+                after["new_date_places"] = len(places)
+    record(actor, "seminar.status", seminar=seminar, before={"status": before}, after=after)
     return seminar
 
 
@@ -294,9 +317,9 @@ def duplicate_seminar(seminar_id: int, *, actor: Actor | None, shift_days: int =
     shift = timedelta(days=shift_days)
     if source.sessions:
         year = (source.sessions[0].starts_at + shift).astimezone(BERLIN).year
-        code = _free_code(f"{source.code}-{year}")
+        code = free_code(f"{source.code}-{year}")
     else:
-        code = _free_code(f"{source.code}-kopie")
+        code = free_code(f"{source.code}-kopie")
     copy = Seminar(status=STATUS_DRAFT, capacity=source.capacity, sessions=[], instructors=[])
     for name in _FIELDS:
         setattr(copy, name, getattr(source, name))
@@ -315,7 +338,7 @@ def duplicate_seminar(seminar_id: int, *, actor: Actor | None, shift_days: int =
     return copy
 
 
-def _free_code(wanted: str) -> str:
+def free_code(wanted: str) -> str:
     wanted = wanted[:36]
     taken = set(db.session.scalars(select(Seminar.code).where(Seminar.code.like(f"{wanted}%"))))
     if wanted not in taken:

@@ -11,9 +11,15 @@ from seminars.audit.presentation import rows_for
 from seminars.core.actions import perform, refusal_on
 from seminars.core.i18n import format_session_range
 from seminars.core.timezone import berlin_date, utcnow
-from seminars.planning import seminar_notices, service_tasks, services
+from seminars.planning import new_dates, seminar_notices, service_tasks, services
 from seminars.planning.change_rules import new_past_sessions
-from seminars.planning.forms import SeminarForm, TopicForm, VenueForm, venue_county_groups
+from seminars.planning.forms import (
+    NewDateForm,
+    SeminarForm,
+    TopicForm,
+    VenueForm,
+    venue_county_groups,
+)
 from seminars.planning.services import ChangedMeanwhile
 from seminars.programme.models import STATUS_DRAFT, STATUS_PUBLISHED
 from seminars.programme.session_text import format_sessions
@@ -21,9 +27,10 @@ from seminars.programme.session_text import format_sessions
 bp = Blueprint("planning", __name__, url_prefix="/verwaltung")
 
 
-def _with_choices(form: SeminarForm) -> SeminarForm:
+def _with_choices(form):
     topics, venues = services.choices()
-    form.topic_id.choices = [(t.id, t.name_de) for t in topics]
+    if hasattr(form, "topic_id"):
+        form.topic_id.choices = [(t.id, t.name_de) for t in topics]
     form.venue_id.choices = [(0, _("– kein Ort (online) –"))] + [
         (v.id, f"{v.name}, {v.town}") for v in venues
     ]
@@ -98,6 +105,7 @@ def seminar(seminar_id: int):
     return render_template(
         "planning/seminar.html",
         seminar=item,
+        demand=new_dates.demand_for(seminar_id),
         audit=audit,
         notices=seminar_notices.notices_for(seminar_id, utcnow()),
         service_tasks=service_tasks.tasks_of(seminar_id),
@@ -179,7 +187,9 @@ def _act(seminar_id: int, run, message: str):
 def seminar_publish(seminar_id: int):
     return _act(
         seminar_id,
-        lambda: services.set_status(seminar_id, STATUS_PUBLISHED, actor=current_actor()),
+        lambda: services.set_status(
+            seminar_id, STATUS_PUBLISHED, actor=current_actor(), now=utcnow()
+        ),
         _("Das Seminar ist veröffentlicht."),
     )
 
@@ -211,6 +221,36 @@ def seminar_duplicate(seminar_id: int):
     copy = services.duplicate_seminar(seminar_id, actor=current_actor())
     flash(_("Die Kopie ist als Entwurf angelegt. Bitte prüfen Sie die Termine."), "success")
     return redirect(url_for("planning.seminar_edit", seminar_id=copy.id), code=303)
+
+
+@bp.route("/seminare/<int:seminar_id>/neuer-termin", methods=["GET", "POST"])
+def new_date(seminar_id: int):
+    """A new date for the people waiting on a full seminar: a draft, whose places go out
+    when it is published."""
+    item = services.get_seminar(seminar_id)
+    demand = new_dates.demand_for(seminar_id)
+    form = _with_choices(NewDateForm())
+    if request.method == "GET":
+        form.code.data = new_dates.suggested_code(item)
+        form.capacity.data = item.capacity
+        form.venue_id.data = item.venue_id or 0
+    elif form.validate_on_submit():
+        with refusal_on(form) as refused:
+            copy = new_dates.create_new_date(
+                seminar_id, form.data_for_service(), actor=current_actor()
+            )
+        if not refused:
+            flash(
+                _(
+                    "Der neue Termin ist als Entwurf angelegt. Sobald Sie ihn veröffentlichen, "
+                    "bekommen die Wartenden der Reihe nach ein Platzangebot."
+                ),
+                "success",
+            )
+            return redirect(url_for("planning.seminar", seminar_id=copy.id), code=303)
+    return render_template("planning/new_date.html", form=form, seminar=item, demand=demand), (
+        422 if form.errors else 200
+    )
 
 
 @bp.post("/seminare/<int:seminar_id>/loeschen")

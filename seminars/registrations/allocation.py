@@ -405,6 +405,7 @@ def confirm(registration_id: int, *, now: datetime) -> Registration:
 
 _NOT_ACTIVE = _l("Diese Anmeldung ist nicht mehr aktiv.")
 _NO_OFFER = _l("Für diese Anmeldung liegt kein Platzangebot vor.")
+NO_OFFER = _NO_OFFER
 
 
 def cancel(registration_id: int, *, now: datetime) -> Registration:
@@ -443,7 +444,22 @@ def accept_offer(registration_id: int, *, now: datetime) -> Registration:
     registration.offer_expires_at = None
     mails.queue(registration, mails.CONFIRMED)
     db.session.flush()
+    if registration.moved_from_id is not None:
+        _leave_old_date(registration.moved_from_id, now)
     return registration
+
+
+def _leave_old_date(origin_id: int, now: datetime) -> None:
+    """Someone took a place on a new date (``new_dates``): their registration for the old
+    date ends, without a message of its own (the confirmation of the new date says so); a
+    seat it held there (offered meanwhile) goes to the next person. The old seminar is
+    locked after the new one, as ``new_dates`` does."""
+    state, origin = _lock_for_registration(origin_id)
+    if origin.status not in ACTIVE_STATUSES:
+        return
+    _leave(origin, STATUS_CANCELLED, now)
+    db.session.flush()
+    _offer_free_seats(state, now)
 
 
 def change_assistant(registration_id: int, wanted: bool, *, now: datetime) -> Registration:
@@ -694,6 +710,14 @@ def _offer_free_seats(state: SeatState, now: datetime) -> list[Registration]:
         registration.holds_seat = True
         registration.offer_expires_at = offer.deadline
         registration.first_offered_at = registration.first_offered_at or now
-        mails.queue(registration, mails.SEAT_OFFERED)
+        mails.queue(registration, mails.offer_kind(registration))
     db.session.flush()
     return [offer.registration for offer in offered]
+
+
+# The internals ``new_dates`` (places on a new date of a full seminar) works with: the same
+# lock, the same way of ending a registration, the same offer rules.
+lock_state = _lock
+lock_for_registration = _lock_for_registration
+leave = _leave
+offer_free_seats_of = _offer_free_seats

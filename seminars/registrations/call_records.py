@@ -72,7 +72,7 @@ class CallNotOpen(DomainError):
 
 def outcomes_for(kind: str) -> tuple[str, ...]:
     """The answers staff can record for a call of ``kind``."""
-    return OFFER_OUTCOMES if kind == mails.SEAT_OFFERED else OTHER_OUTCOMES
+    return OFFER_OUTCOMES if kind in mails.OFFER_KINDS else OTHER_OUTCOMES
 
 
 def finish(message: OutboxMessage, outcome: str, *, actor: Actor | None, now: datetime) -> bool:
@@ -157,12 +157,12 @@ def told_on_the_phone(
     done = [
         message
         for message in open_calls(registration_id, after_id=after_id)
-        if message.kind != mails.SEAT_OFFERED
+        if message.kind not in mails.OFFER_KINDS
     ]
     return sum(finish(message, outcome, actor=actor, now=now) for message in done)
 
 
 def offer_calls_obsolete(registration_id: int, *, now: datetime) -> None:
     """The offer ended (answered, run out, cancelled): its open call has nothing to say."""
-    for message in open_calls(registration_id, kinds=(mails.SEAT_OFFERED,)):
+    for message in open_calls(registration_id, kinds=mails.OFFER_KINDS):
         finish(message, OBSOLETE, actor=None, now=now)

@@ -38,8 +38,8 @@ from seminars.registrations.models import (
 PROMISED_MAIL = {
     STATUS_PENDING: (mails.CONFIRM_REQUEST,),
     STATUS_CONFIRMED: (mails.CONFIRMED,),
-    STATUS_WAITLISTED: (mails.WAITLISTED, mails.SEAT_OFFERED),
-    STATUS_OFFERED: (mails.SEAT_OFFERED,),
+    STATUS_WAITLISTED: (mails.WAITLISTED, *mails.OFFER_KINDS),
+    STATUS_OFFERED: mails.OFFER_KINDS,
     STATUS_CANCELLED: (mails.CANCELLED_BY_YOU, mails.SEMINAR_CANCELLED),
 }
 
@@ -155,6 +155,8 @@ def missing_mails() -> list[Problem]:
         )
         if status == STATUS_PENDING:
             query = query.where(not_(Registration.registered_by_staff))
+        if status in _NEW_DATE_SILENCE:
+            query = query.where(not_(_NEW_DATE_SILENCE[status]()))
         for registration_id in db.session.scalars(query.order_by(Registration.id)):
             problems.append(
                 Problem(
@@ -164,6 +166,39 @@ def missing_mails() -> list[Problem]:
                 )
             )
     return problems
+
+
+def _waiting_for_a_new_date():
+    """A place on a new date (``new_dates``) waits without a mail of its own: the person
+    still waits on the old date, or is on its interest list, and hears when it is offered."""
+    return or_(
+        Registration.moved_from_id.is_not(None), Registration.interest_subscription_id.is_not(None)
+    )
+
+
+def _moved_or_superseded():
+    """Ended without a cancellation mail of its own: a registration whose person took a place
+    on a new date (that confirmation says they left the old waitlist), or a place on a new
+    date withdrawn because the person took a seat on the old date (``new_dates``)."""
+    copy, origin = aliased(Registration), aliased(Registration)
+    confirmed_copy = exists().where(
+        copy.moved_from_id == Registration.id,
+        exists().where(
+            OutboxMessage.registration_id == copy.id,
+            OutboxMessage.kind == mails.CONFIRMED,
+            OutboxMessage.status != STATUS_FAILED,
+        ),
+    )
+    seated_origin = exists().where(
+        origin.id == Registration.moved_from_id, origin.status == STATUS_CONFIRMED
+    )
+    return or_(confirmed_copy, seated_origin)
+
+
+_NEW_DATE_SILENCE = {
+    STATUS_WAITLISTED: _waiting_for_a_new_date,
+    STATUS_CANCELLED: _moved_or_superseded,
+}
 
 
 def failed_mails() -> list[Problem]:

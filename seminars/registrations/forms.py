@@ -249,6 +249,16 @@ _OWN_CHANNEL_LABELS = {
 }
 
 
+class CompleteOfferForm(Form):
+    """Someone from an interest list accepts a seat on a new date: their name first (the
+    fields of the registration form)."""
+
+    first_name = RegistrationForm.first_name
+    last_name = RegistrationForm.last_name
+    organisation = RegistrationForm.organisation
+    county = RegistrationForm.county
+
+
 class OwnDetailsForm(RegistrationForm):
     """What registrants change themselves on their page: the registration form without the
     e-mail address (the link belongs to it), the consent (given already) and the trap. The

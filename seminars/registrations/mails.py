@@ -33,6 +33,8 @@ PENDING_LIMIT = "pending_limit"
 CONFIRMED = "confirmed"
 WAITLISTED = "waitlisted"
 SEAT_OFFERED = "seat_offered"
+# A seat on a new date of a full seminar, for someone from its waitlist or interest list.
+NEW_DATE_OFFERED = "new_date_offered"
 OFFER_EXPIRED = "offer_expired"
 CANCELLED_BY_YOU = "cancelled_by_you"
 SEMINAR_CANCELLED = "seminar_cancelled"
@@ -46,6 +48,7 @@ KINDS = (
     CONFIRMED,
     WAITLISTED,
     SEAT_OFFERED,
+    NEW_DATE_OFFERED,
     OFFER_EXPIRED,
     CANCELLED_BY_YOU,
     SEMINAR_CANCELLED,
@@ -53,6 +56,16 @@ KINDS = (
     REMINDER,
     CERTIFICATE,
 )
+# The kinds that offer a seat (they wait for an answer; a call about one records it).
+OFFER_KINDS = (SEAT_OFFERED, NEW_DATE_OFFERED)
+
+
+def offer_kind(registration: Registration) -> str:
+    """A place on a new date (from the old date's waitlist or its interest list) is offered
+    with its own message: it tells what accepting and declining mean for the old date."""
+    if registration.moved_from_id is not None or registration.interest_subscription_id is not None:
+        return NEW_DATE_OFFERED
+    return SEAT_OFFERED
 
 
 def _subject(kind: str, title: str) -> str:
@@ -63,6 +76,7 @@ def _subject(kind: str, title: str) -> str:
         CONFIRMED: _("Anmeldung bestätigt: %(title)s", title=title),
         WAITLISTED: _("Sie stehen auf der Warteliste: %(title)s", title=title),
         SEAT_OFFERED: _("Ein Platz ist für Sie frei: %(title)s", title=title),
+        NEW_DATE_OFFERED: _("Neuer Termin – ein Platz für Sie: %(title)s", title=title),
         OFFER_EXPIRED: _("Platzangebot abgelaufen: %(title)s", title=title),
         CANCELLED_BY_YOU: _("Abmeldung bestätigt: %(title)s", title=title),
         SEMINAR_CANCELLED: _("Seminar abgesagt: %(title)s", title=title),

@@ -11,6 +11,7 @@ LABELS = {
     mails.CONFIRMED: _l("Anmeldung bestätigt"),
     mails.WAITLISTED: _l("Auf der Warteliste"),
     mails.SEAT_OFFERED: _l("Platzangebot"),
+    mails.NEW_DATE_OFFERED: _l("Platzangebot für einen neuen Termin"),
     mails.OFFER_EXPIRED: _l("Platzangebot abgelaufen"),
     mails.CANCELLED_BY_YOU: _l("Abmeldung bestätigt"),
     mails.SEMINAR_CANCELLED: _l("Seminar abgesagt"),

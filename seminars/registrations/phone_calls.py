@@ -58,7 +58,7 @@ def record_outcome(
     if outcome not in outcomes_for(kind):
         raise DomainError(_l("Bitte wählen Sie aus, was das Gespräch ergeben hat."))
     registration = registration_of(message)
-    if kind == mails.SEAT_OFFERED and (
+    if kind in mails.OFFER_KINDS and (
         registration is None or registration.status != STATUS_OFFERED
     ):
         raise CallNotOpen(_l("Das Platzangebot gilt nicht mehr; der Anruf ist nicht mehr nötig."))
@@ -74,7 +74,7 @@ def record_outcome(
         )
         db.session.flush()
         return CallResult(NOT_REACHED, kind)
-    if kind != mails.SEAT_OFFERED or registration is None:
+    if kind not in mails.OFFER_KINDS or registration is None:
         if not finish(message, TOLD, actor=actor, now=now):
             raise CallNotOpen()
         return CallResult(TOLD, kind)
@@ -119,7 +119,7 @@ def answer_offer(
     offer_calls = (
         [call_id]
         if call_id is not None
-        else [m.id for m in open_calls(registration_id, kinds=(mails.SEAT_OFFERED,))]
+        else [m.id for m in open_calls(registration_id, kinds=mails.OFFER_KINDS)]
     )
     # The open call is the answer: claimed before the seat moves (an offer's end closes its
     # calls as not needed any more).
@@ -169,6 +169,6 @@ def _call_answered(
             actor,
             "call.done",
             registration=registration,
-            after={"kind": mails.SEAT_OFFERED, "outcome": answer},
+            after={"kind": mails.offer_kind(registration), "outcome": answer},
         )
     db.session.flush()

@@ -45,6 +45,8 @@ class SeminarRegistrations:
     needs: Counter
     other_needs: int
     interpreter_deadline: date | None
+    # For a new date of a full seminar: when the old date began (its people's origin).
+    old_date_start: datetime | None = None
 
     @property
     def confirmed(self) -> list[Registration]:
@@ -52,7 +54,8 @@ class SeminarRegistrations:
 
 
 def registrations_of(seminar_id: int) -> SeminarRegistrations:
-    """All registrations of a seminar with waitlist positions and the needs summary: 3 queries."""
+    """All registrations of a seminar with waitlist positions and the needs summary: 3 queries
+    (4 for a new date of a full seminar)."""
     seminar = db.session.get(Seminar, seminar_id)
     if seminar is None:
         raise NotFoundError()
@@ -73,8 +76,16 @@ def registrations_of(seminar_id: int) -> SeminarRegistrations:
     if first_start and any(needs[name] for name in INTERPRETING):
         lead = timedelta(days=current_app.config["INTERPRETER_LEAD_DAYS"])
         deadline = berlin_date(first_start - lead)
+    old_date_start = None
+    if seminar.repeat_of_id is not None:
+        old_date_start = db.session.scalar(
+            select(func.min(SeminarSession.starts_at)).where(
+                SeminarSession.seminar_id == seminar.repeat_of_id
+            )
+        )
     return SeminarRegistrations(
         seminar=seminar,
+        old_date_start=old_date_start,
         rows=rows,
         positions={r.id: position for position, r in enumerate(queue, start=1)},
         needs=needs,
@@ -158,6 +169,8 @@ _MAIL_FOR_STATUS = {
 def resend_mail(registration_id: int, *, actor: Actor | None) -> str:
     registration = get_registration(registration_id)
     kind = _MAIL_FOR_STATUS.get(registration.status)
+    if kind == mails.SEAT_OFFERED:
+        kind = mails.offer_kind(registration)
     if kind is None:
         raise DomainError(_l("Für diese Anmeldung gibt es keine E-Mail zum erneuten Senden."))
     extra = {}

@@ -10,8 +10,13 @@ from seminars.core.actions import refusal_on
 from seminars.core.security import keep_personal_page_private
 from seminars.core.timezone import utcnow
 from seminars.programme.ical import calendar_response
-from seminars.registrations import self_service, services
-from seminars.registrations.forms import OwnDetailsForm, county_groups, own_details_from
+from seminars.registrations import offer_completion, self_service, services
+from seminars.registrations.forms import (
+    CompleteOfferForm,
+    OwnDetailsForm,
+    county_groups,
+    own_details_from,
+)
 from seminars.registrations.models import STATUS_EXPIRED
 
 bp = Blueprint("registrations", __name__)
@@ -20,11 +25,18 @@ bp = Blueprint("registrations", __name__)
 bp.after_request(keep_personal_page_private)
 
 
-def _manage_page(token: str):
+def _manage_page(token: str, name_form: CompleteOfferForm | None = None):
     view = services.overview(token, now=utcnow())
+    if name_form is None and offer_completion.needs_name(view.registration):
+        name_form = CompleteOfferForm(formdata=None)
+    status = 410 if view.gone else 422 if name_form is not None and name_form.errors else 200
     return render_template(
-        "registrations/manage.html", view=view, token=token
-    ), 410 if view.gone else 200
+        "registrations/manage.html",
+        view=view,
+        token=token,
+        name_form=name_form,
+        county_groups=county_groups(),
+    ), status
 
 
 @bp.get("/anmeldung/<token>")
@@ -90,7 +102,22 @@ def change(token: str):
 
 @bp.post("/anmeldung/<token>/angebot/annehmen")
 def accept(token: str):
-    registration = services.accept_by_token(token, now=utcnow())
+    """Accept the offered seat; someone without a name yet (from an interest list) gives it
+    in the same form."""
+    if offer_completion.needs_name(services.find_by_token(token)):
+        form = CompleteOfferForm()
+        if not form.validate_on_submit():
+            return _manage_page(token, form)
+        registration = offer_completion.complete_and_accept(
+            token,
+            first_name=form.first_name.data,
+            last_name=form.last_name.data,
+            organisation=form.organisation.data,
+            county=form.county.data or None,
+            now=utcnow(),
+        )
+    else:
+        registration = services.accept_by_token(token, now=utcnow())
     if registration.status == STATUS_EXPIRED:
         flash(_("Die Frist für das Platzangebot ist leider abgelaufen."), "warning")
     else:

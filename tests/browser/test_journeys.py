@@ -769,6 +769,92 @@ def test_a_programme_alert_leads_to_the_new_seminar(
     audit.check(page, f"programme-alert-seminar-{tag}")
 
 
+def full_seminar_with_waitlist(live_server, tag: str) -> tuple[int, str, str]:
+    """A full seminar, one person waiting and one address on its interest list; its id,
+    the waiting person's and the subscriber's address."""
+    from seminars.core.email_address import normalise_email
+    from seminars.extensions import db
+    from tests import factories
+
+    number = next(_people)
+    waiting = f"wartend-{tag}-{number}@example.org"
+    interested = f"interesse-{tag}-{number}@example.org"
+    with live_server.app.app_context():
+        seminar = factories.seminar(f"Gruppen gut leiten {tag}", capacity=1)
+        factories.fill(seminar, 1)
+        factories.registration(
+            seminar,
+            status="waitlisted",
+            email=waiting,
+            email_normalized=normalise_email(waiting),
+            first_name="Wilma",
+            last_name="Wartend",
+        )
+        factories.subscription(interested, seminar_id=seminar.id)
+        db.session.commit()
+        return seminar.id, waiting, interested
+
+
+@pytest.mark.parametrize(("language", "size"), VARIANTS)
+def test_staff_give_a_full_seminar_a_new_date_and_the_waiting_take_it(
+    live_server, new_page, audit, language, size
+):
+    from datetime import timedelta
+
+    from seminars.core.timezone import utcnow
+
+    page = new_page(VIEWPORTS[size])
+    tag = f"{language}-{size}"
+    page.goto(live_server.url + "/")
+    choose_language(page, language)
+    staff_login(live_server, page, role="staff")
+    seminar_id, waiting, interested = full_seminar_with_waitlist(live_server, tag)
+    page.goto(live_server.url + f"/verwaltung/seminare/{seminar_id}")
+    page.click(f"a[href='/verwaltung/seminare/{seminar_id}/neuer-termin']")
+    page.wait_for_selector("#sessions")
+    audit.check(page, f"planning-new-date-{tag}")
+    # Sent empty: the form says what is missing, in the page's language.
+    page.fill("#capacity", "")
+    page.click("form.registration-form button[type=submit]")
+    page.wait_for_selector("#sessions-error")
+    audit.check(page, f"planning-new-date-errors-{tag}")
+    start = (utcnow() + timedelta(days=50)).strftime("%Y-%m-%d")
+    page.fill("#code", f"NEU-{tag}")
+    page.fill("#sessions", f"{start} 09:30-16:00")
+    page.fill("#capacity", "2")
+    page.click("form.registration-form button[type=submit]")
+    page.wait_for_selector(".notice--success")
+    audit.check(page, f"planning-new-date-draft-{tag}")
+    page.click("form[action$='/veroeffentlichen'] button")
+    page.wait_for_selector(".notice--success")
+    new_id = page.url.rstrip("/").rsplit("/", 1)[-1]
+    page.goto(live_server.url + f"/verwaltung/seminare/{new_id}/anmeldungen")
+    assert page.locator("tbody tr").count() == 2
+    audit.check(page, f"planning-new-date-registrations-{tag}")
+    # The waiting person accepts from the mail: off the old waitlist.
+    visitor = new_page(VIEWPORTS[size])
+    visitor.goto(live_server.url + wait_for_link(live_server, waiting))
+    visitor.wait_for_selector("form[action$='/angebot/annehmen']")
+    audit.check(visitor, f"new-date-offer-{tag}")
+    visitor.click("form[action$='/angebot/annehmen'] button")
+    visitor.wait_for_selector(".notice--success")
+    assert visitor.locator(".status--ok").count() == 1
+    audit.check(visitor, f"new-date-accepted-{tag}")
+    # The subscriber gives a name first.
+    visitor.goto(live_server.url + wait_for_link(live_server, interested))
+    visitor.wait_for_selector("#first_name")
+    visitor.click("form[action$='/angebot/annehmen'] button[type=submit]")
+    visitor.wait_for_selector("#first_name-error")
+    audit.check(visitor, f"new-date-offer-name-missing-{tag}")
+    visitor.fill("#first_name", "Ida")
+    visitor.fill("#last_name", "Interessiert")
+    visitor.fill("#organisation", "SHG Jena")
+    visitor.click("form[action$='/angebot/annehmen'] button[type=submit]")
+    visitor.wait_for_selector(".notice--success")
+    assert visitor.locator(".status--ok").count() == 1
+    audit.check(visitor, f"new-date-accepted-by-subscriber-{tag}")
+
+
 def seminar_with_services(live_server, tmp_path) -> tuple[int, int, str]:
     """A seminar in a few days: a person whose interpreting is booked and whose large-print
     PDF is ready, another waiting for the same interpreting; its id, the interpreting

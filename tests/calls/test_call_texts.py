@@ -34,6 +34,7 @@ def test_the_kinds_a_call_can_carry_are_the_expected_ones():
         "confirmed",
         "waitlisted",
         "seat_offered",
+        "new_date_offered",
         "offer_expired",
         "cancelled_by_you",
         "seminar_cancelled",

@@ -63,6 +63,8 @@ class World:
     forms: dict = field(default_factory=dict)
     # A letter in the print queue (to a person who takes part by post).
     letter: int = 0
+    # A full seminar with people waiting and an interest list: it can get a new date.
+    full: int = 0
 
 
 def _token(registration) -> str:
@@ -162,6 +164,15 @@ def build_world(app) -> World:
         sa.select(OutboxMessage.id).where(OutboxMessage.registration_id == by_post.id)
     ).one()
     db.session.commit()
+    # A full seminar with two people waiting and one address on its interest list.
+    full = factories.seminar(capacity=1, waitlist_capacity=5)
+    for number in range(3):
+        entry = allocation.register(full.id, factories.applicant(700 + number), now=now)
+        db.session.commit()
+        allocation.confirm(entry.registration.id, now=now)
+        db.session.commit()
+    factories.subscription("neuer-termin@example.org", seminar_id=full.id)
+    db.session.commit()
     # Delivery of the mails queued above is tried now, not after the first request of a test.
     send_committed()
     return World(
@@ -195,6 +206,7 @@ def build_world(app) -> World:
         supported=supported.id,
         call=call,
         letter=letter,
+        full=full.id,
     )
 
 

@@ -1,0 +1,232 @@
+"""Places on a new date of a full seminar (``Seminar.repeat_of_id``) for the people who
+waited on the old one, and then for its interest list.
+
+Part of the seat allocation (``allocation``), and under its rules: the new seminar's row is
+locked first, then the old one's (always in this order: accepting a place on the new date
+does the same, so the two never wait for each other), everything is counted inside the
+locks, and free seats go out through ``allocation``'s offer rules (``seats_to_offer``: in
+queue order, each person's window by channel, never past the start).
+
+The places are made in queue order of the old date, then the interest list in order of
+subscription, so their ids (the new waitlist's order) keep that order; whoever registers on
+the new date afterwards gets a higher id and comes after all of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from seminars.core.email_address import normalise_email
+from seminars.extensions import db
+from seminars.registrations import allocation, tokens
+from seminars.registrations.channels import CHANNEL_EMAIL
+from seminars.registrations.models import (
+    ACTIVE_STATUSES,
+    STATUS_CANCELLED,
+    STATUS_CONFIRMED,
+    STATUS_WAITLISTED,
+    Registration,
+    queue_order,
+)
+from seminars.registrations.needs import needs_of
+from seminars.registrations.person_key import person_key
+
+# What a place on the new date copies from the person's registration for the old one.
+_COPIED = (
+    "first_name",
+    "last_name",
+    "email",
+    "email_normalized",
+    "channel",
+    "address_extra",
+    "street",
+    "postcode",
+    "city",
+    "phone",
+    "organisation",
+    "county",
+    "locale",
+    "consent_at",
+    "registered_by_staff",
+    "person_key",
+)
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    """An interest subscription for the old seminar, as plain values."""
+
+    subscription_id: int
+    email: str
+    locale: str
+    confirmed_at: datetime | None
+
+
+def _has_active_copy():
+    copy = aliased(Registration)
+    return (
+        select(copy.id)
+        .where(copy.moved_from_id == Registration.id, copy.status.in_(ACTIVE_STATUSES))
+        .exists()
+    )
+
+
+def waiting_for_new_date(old_seminar_id: int) -> list[int]:
+    """The confirmed people waiting on ``old_seminar_id`` who have no place on another new
+    date yet, in queue order (ids). Read without a lock: ``take_over_waitlist`` checks again."""
+    return list(
+        db.session.scalars(
+            select(Registration.id)
+            .where(
+                Registration.seminar_id == old_seminar_id,
+                Registration.status == STATUS_WAITLISTED,
+                ~_has_active_copy(),
+            )
+            .order_by(*queue_order)
+        )
+    )
+
+
+def subscriptions_taken_over(subscription_ids: Iterable[int]) -> set[int]:
+    """Those of ``subscription_ids`` that have an active place on a new date already."""
+    wanted = set(subscription_ids)
+    if not wanted:
+        return set()
+    return set(
+        db.session.scalars(
+            select(Registration.interest_subscription_id).where(
+                Registration.interest_subscription_id.in_(wanted),
+                Registration.status.in_(ACTIVE_STATUSES),
+            )
+        )
+    )
+
+
+def take_over_waitlist(
+    new_seminar_id: int,
+    origin_ids: Sequence[int],
+    subscribers: Sequence[Subscriber],
+    *,
+    now: datetime,
+) -> list[Registration]:
+    """Give the people of ``origin_ids`` (waiting on the old seminar) and then the
+    ``subscribers`` a confirmed waitlist place on the new date, in this order, and offer the
+    new date's free seats by the usual rules. Done once per new date
+    (``Seminar.repeat_offers_at``): a second call changes nothing. Whoever is no longer
+    waiting on the old date, already has a place on another new date, or whose address is
+    already registered for the new one, is left out. Returns the new registrations."""
+    state = allocation.lock_state(new_seminar_id)
+    seminar = state.seminar
+    if seminar.repeat_of_id is None or seminar.repeat_offers_at is not None:
+        return []
+    old_state = allocation.lock_state(seminar.repeat_of_id)
+    wanted = set(origin_ids)
+    copied = set(
+        db.session.scalars(
+            select(Registration.moved_from_id).where(
+                Registration.moved_from_id.in_(wanted),
+                Registration.status.in_(ACTIVE_STATUSES),
+            )
+        )
+    )
+    taken = {r.email_normalized for r in state.active if r.email_normalized}
+    created: list[Registration] = []
+    for origin in old_state.queue:  # in queue order
+        if origin.id not in wanted or origin.id in copied or origin.status != STATUS_WAITLISTED:
+            continue
+        if origin.email_normalized and origin.email_normalized in taken:
+            continue
+        values = {name: getattr(origin, name) for name in _COPIED}
+        created.append(
+            _place(seminar.id, now, moved_from_id=origin.id, **values, **needs_of(origin))
+        )
+        if origin.email_normalized:
+            taken.add(origin.email_normalized)
+    already = subscriptions_taken_over(s.subscription_id for s in subscribers)
+    for subscriber in sorted(subscribers, key=lambda s: s.subscription_id):
+        email = normalise_email(subscriber.email) if subscriber.email.strip() else ""
+        if not email or email in taken or subscriber.subscription_id in already:
+            continue
+        created.append(
+            _place(
+                seminar.id,
+                now,
+                interest_subscription_id=subscriber.subscription_id,
+                first_name="",
+                last_name="",
+                email=subscriber.email.strip(),
+                email_normalized=email,
+                channel=CHANNEL_EMAIL,
+                locale=subscriber.locale or "de",
+                consent_at=subscriber.confirmed_at or now,
+                person_key=person_key(email),
+            )
+        )
+        taken.add(email)
+    seminar.repeat_offers_at = now
+    db.session.flush()
+    for registration in created:
+        registration.token_hash = tokens.token_hash(
+            tokens.token_for(registration.id, registration.token_salt)
+        )
+    state.active.extend(created)
+    db.session.flush()
+    allocation.offer_free_seats_of(state, now)
+    return created
+
+
+def _place(seminar_id: int, now: datetime, **values) -> Registration:
+    registration = Registration(
+        seminar_id=seminar_id,
+        status=STATUS_WAITLISTED,
+        holds_seat=False,
+        token_salt=tokens.new_salt(),
+        created_at=now,
+        confirmed_at=now,
+        **values,
+    )
+    db.session.add(registration)
+    db.session.flush()  # the id now: the new waitlist's order is the order of creation
+    return registration
+
+
+def superseded_copies() -> list[int]:
+    """Active places on a new date whose person has a seat on the old date after all
+    (accepted an offer there): read without a lock, for ``withdraw_superseded``."""
+    origin = aliased(Registration)
+    return list(
+        db.session.scalars(
+            select(Registration.id)
+            .join(origin, origin.id == Registration.moved_from_id)
+            .where(Registration.status.in_(ACTIVE_STATUSES), origin.status == STATUS_CONFIRMED)
+            .order_by(Registration.id)
+        )
+    )
+
+
+def withdraw_superseded(copy_id: int, *, now: datetime) -> bool:
+    """End the place on the new date of someone who took a seat on the old date (under the
+    new date's lock, then the old one's); a seat it held goes to the next person. No message:
+    the person has their seat, and the offer of the new date simply no longer stands.
+    False when there was nothing to withdraw (anymore)."""
+    state, copy = allocation.lock_for_registration(copy_id)
+    if copy.status not in ACTIVE_STATUSES or copy.moved_from_id is None:
+        return False
+    origin_seminar_id = db.session.scalar(
+        select(Registration.seminar_id).where(Registration.id == copy.moved_from_id)
+    )
+    if origin_seminar_id is None:
+        return False
+    old_state = allocation.lock_state(origin_seminar_id)
+    origin = next((r for r in old_state.active if r.id == copy.moved_from_id), None)
+    if origin is None or origin.status != STATUS_CONFIRMED:
+        return False
+    allocation.leave(copy, STATUS_CANCELLED, now)
+    db.session.flush()
+    allocation.offer_free_seats_of(state, now)
+    return True
