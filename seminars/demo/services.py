@@ -24,6 +24,7 @@ from seminars.core.timezone import berlin_date, berlin_to_utc
 from seminars.demo import accessibility as demo_services
 from seminars.demo import data
 from seminars.demo.completed import CompletedSeminar, complete_latest_past_seminar
+from seminars.demo.demand import seed_demand
 from seminars.demo.without_email import book_people_without_email
 from seminars.extensions import db
 from seminars.outbox.models import STATUS_SENT, OutboxMessage
@@ -241,6 +242,8 @@ def seed_demo(now: datetime, *, seed: int = 2027) -> DemoSummary:
     completed = complete_latest_past_seminar(rng, now)
     # Last, after every mail above was marked sent: their letters and calls are still to do.
     registrations += len(book_people_without_email(now))
+    # Demand: interest lists and a new date prepared from the fullest waitlist.
+    seed_demand(now)
     return DemoSummary(seminars, registrations, completed)
 
 
