@@ -22,6 +22,7 @@ from seminars.accessibility import tasks as service_tasks
 from seminars.accessibility.alerts import queue_alerts
 from seminars.core.unit_of_work import unit
 from seminars.extensions import db
+from seminars.interest import retention as interest_retention
 from seminars.outbox.services import DeliveryReport, deliver
 from seminars.privacy import services as privacy
 from seminars.programme.models import STATUS_PUBLISHED, Seminar, SeminarSession
@@ -53,6 +54,11 @@ class HousekeepingReport:
     tasks_reconciled: int = 0
     anonymised: int = 0
     materials_deleted: int = 0
+    # Interest subscriptions: unconfirmed ones deleted, renewal requests mailed, and
+    # subscriptions ended because they were not renewed.
+    interest_unconfirmed_deleted: int = 0
+    interest_renewal_requests: int = 0
+    interest_ended: int = 0
     mail: DeliveryReport = field(default_factory=DeliveryReport)
 
 
@@ -217,5 +223,8 @@ def run(now: datetime) -> HousekeepingReport:
     report.needs_deleted = privacy.delete_free_text_needs(now)
     report.anonymised = privacy.anonymise_old_registrations(now)
     report.materials_deleted = forget_old_materials(now)
+    report.interest_unconfirmed_deleted = interest_retention.delete_unconfirmed(now)
+    report.interest_renewal_requests = interest_retention.request_renewals(now)
+    report.interest_ended = interest_retention.end_unrenewed(now)
     report.mail = deliver()
     return report

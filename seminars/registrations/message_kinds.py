@@ -21,6 +21,10 @@ LABELS = {
     "survey_reminder": _l("Erinnerung an die Befragung"),
     "staff_message": _l("Nachricht der Akademie"),
     "service_unavailable": _l("Unterstützung nicht möglich"),
+    # Mails to interest subscribers (``interest/mails.py``: "interest_" and the kind).
+    "interest_confirm_request": _l("Benachrichtigung: Bitte bestätigen"),
+    "interest_already_subscribed": _l("Benachrichtigung: schon bestellt"),
+    "interest_renewal_request": _l("Benachrichtigung: Bitte verlängern"),
 }
 
 
