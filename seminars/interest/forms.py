@@ -4,7 +4,7 @@ and to a new date of a full seminar (on its page)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, StringField
+from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
 from seminars.core.forms import Form
@@ -47,32 +47,31 @@ class TopicSubscriptionForm(Form):
     class Meta:
         csrf = False
 
-    topic = SelectField(
+    # Rendered as selects (``templates/interest/_topic_form.html``); checked against the
+    # choices here.
+    topic = StringField(
         _l("Themenbereich"),
-        validate_choice=False,
+        filters=[_one_line],
         validators=[DataRequired(_l("Bitte wählen Sie einen Themenbereich aus."))],
     )
-    region = SelectField(_l("Wo?"), validate_choice=False, default=ANYWHERE)
+    region = StringField(_l("Wo?"), filters=[_one_line], default=ANYWHERE)
     email = _email_field()
 
     def __init__(self, *args, topics=(), language: str = "de", **kwargs):
         kwargs.setdefault("prefix", "interest")
         super().__init__(*args, **kwargs)
-        self.topic.choices = [("", _l("Bitte wählen"))] + [
+        self.topic_choices = [("", _l("Bitte wählen"))] + [
             (str(topic.id), topic.name(language)) for topic in topics
-        ]
-        self.region.choices = [
-            (value, name) for _group, entries in region_groups() for value, name in entries
         ]
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        known = {value for value, _name in self.topic.choices if value}
+        known = {value for value, _name in self.topic_choices if value}
         if self.topic.data and self.topic.data not in known:
             self.topic.data = ""
             self.topic.errors = [*self.topic.errors, _l("Bitte wählen Sie einen Eintrag aus.")]
             valid = False
-        regions = {value for value, _name in self.region.choices}
+        regions = {value for _group, entries in region_groups() for value, _name in entries}
         if (self.region.data or ANYWHERE) not in regions:
             self.region.data = ANYWHERE
             self.region.errors = [*self.region.errors, _l("Bitte wählen Sie einen Eintrag aus.")]

@@ -47,7 +47,7 @@ ALREADY_SUBSCRIBED = "already_subscribed"
 RENEWAL_REQUEST = "renewal_request"
 
 SUBJECTS = {
-    CONFIRM_REQUEST: _l("Bitte bestätigen Sie Ihre Benachrichtigung über neue Seminare"),
+    CONFIRM_REQUEST: _l("Bitte bestätigen Sie Ihre Benachrichtigung"),
     ALREADY_SUBSCRIBED: _l("Sie haben diese Benachrichtigung bereits bestellt"),
     RENEWAL_REQUEST: _l("Möchten Sie weiter von neuen Seminaren hören?"),
 }
