@@ -12,7 +12,7 @@ from seminars.housekeeping.services import run
 from seminars.interest import retention, services
 from seminars.outbox.models import OutboxMessage
 from tests import factories
-from tests.interest.helpers import mails_to, manage_path, subscriptions, topic_id, token_of
+from tests.interest.helpers import mails_to, manage_path, subscriptions, token_of, topic_id
 
 
 def months(count: int) -> timedelta:

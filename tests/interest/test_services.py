@@ -13,7 +13,7 @@ from seminars.interest import services
 from seminars.interest.models import ProgrammeAlert
 from seminars.outbox.models import OutboxMessage
 from tests import factories
-from tests.interest.helpers import ADDRESS, mails_to, manage_path, subscriptions, topic_id, token_of
+from tests.interest.helpers import ADDRESS, mails_to, manage_path, subscriptions, token_of, topic_id
 
 
 def subscribe(address: str = ADDRESS, *, region=None, key="gruppenleitung", client="client-a"):
