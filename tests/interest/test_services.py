@@ -139,7 +139,7 @@ def test_the_new_date_list_is_only_for_full_or_closed_seminars(app):
     db.session.rollback()
     assert [s.seminar_id for s in subscriptions()] == [full.id, closed.id]
     first = mails_to(ADDRESS)[0]
-    assert first.subject.startswith("Please confirm") and full.title in first.body_text
+    assert first.subject == "Please confirm your notification" and full.title in first.body_text
 
 
 def test_renewing_moves_the_end_and_needs_a_confirmation_first(app):
