@@ -156,3 +156,23 @@ def test_renewing_moves_the_end_and_needs_a_confirmation_first(app):
     [renewed] = subscriptions()
     assert renewed.renewal_requested_at is None
     assert renewed.renewed_at > renewed.confirmed_at + timedelta(days=399)
+
+
+def test_every_mail_to_a_subscriber_offers_one_click_unsubscribe(app):
+    from seminars.interest import retention
+
+    subscribe()
+    subscribe()  # already subscribed
+    services.confirm(token_of(subscriptions()[0]), now=utcnow() - timedelta(days=720))
+    db.session.commit()
+    assert retention.request_renewals(utcnow()) == 1
+    mails = db.session.query(OutboxMessage).order_by(OutboxMessage.id).all()
+    assert [m.kind for m in mails] == [
+        "interest_confirm_request",
+        "interest_already_subscribed",
+        "interest_renewal_request",
+    ]
+    for mail in mails:
+        link = mail.headers["List-Unsubscribe"].strip("<>")
+        assert link.endswith("/abmelden") and link in mail.body_text and link in mail.body_html
+        assert mail.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
