@@ -18,6 +18,7 @@ from seminars.core.email_address import normalise_email
 from seminars.extensions import db
 from seminars.interest import services
 from seminars.interest.models import SUBSCRIPTION_ENDED, InterestSubscription
+from seminars.interest.words import describe
 from seminars.outbox.models import OutboxMessage
 from seminars.programme.models import Seminar, Topic
 
@@ -69,7 +70,7 @@ def export(addresses: Iterable[str]) -> list[dict]:
         )
         result.append(
             {
-                "about": services.describe(subscription),
+                "about": describe(subscription),
                 "topic": topic.name_de if topic else None,
                 "region": subscription.region,
                 "seminar": {"code": seminar.code, "title": seminar.title} if seminar else None,

@@ -31,10 +31,10 @@ from seminars.interest.services import (
     RENEWAL_REQUEST,
     SUBJECTS,
     confirmation_period,
-    describe,
     end,
     retention_period,
 )
+from seminars.interest.words import describe
 from seminars.outbox.services import blank_subscriptions
 
 

@@ -19,7 +19,6 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import get_locale, ngettext
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -36,6 +35,7 @@ from seminars.interest.models import (
     InterestSubscription,
     ProgrammeAlert,
 )
+from seminars.interest.words import describe, region_name
 from seminars.outbox.services import blank_subscriptions
 from seminars.programme import availability as av
 from seminars.programme.models import STATUS_PUBLISHED, Seminar, SeminarSession, Topic
@@ -107,35 +107,6 @@ def retention_period() -> timedelta:
 
 def confirmation_period() -> timedelta:
     return timedelta(hours=current_app.config["INTEREST_CONFIRMATION_HOURS"])
-
-
-# -- in words ------------------------------------------------------------------------------
-
-
-def region_name(region: str | None) -> str:
-    """The region of a topic subscription in words (current language)."""
-    if region is None:
-        return _("überall")
-    if region == REGION_ONLINE:
-        return _("online")
-    return COUNTY_NAMES.get(region, region)
-
-
-def describe(subscription: InterestSubscription) -> str:
-    """What the subscription asks for, as one sentence part in the current language, e.g.
-    "neue Seminare im Themenbereich „Recht“ (Erfurt (Stadt))"."""
-    if subscription.seminar_id is not None:
-        seminar = db.session.get(Seminar, subscription.seminar_id)
-        title = seminar.title if seminar else "–"
-        return _("ein neuer Termin für das Seminar „%(title)s“", title=title)
-    topic = db.session.get(Topic, subscription.topic_id)
-    locale = str(get_locale() or "de").split("_")[0]
-    name = topic.name(locale) if topic else "–"
-    return _(
-        "neue Seminare im Themenbereich „%(topic)s“ (%(region)s)",
-        topic=name,
-        region=region_name(subscription.region),
-    )
 
 
 # -- subscribing ---------------------------------------------------------------------------
