@@ -283,6 +283,7 @@ def _register_blueprints(app: Flask) -> None:
     from seminars.core.views import bp as core_bp
     from seminars.exports.views import bp as exports_bp
     from seminars.feeds.views import bp as feeds_bp
+    from seminars.interest.views import bp as interest_bp
     from seminars.letters.staff_views import bp as staff_letters_bp
     from seminars.mailing.views import bp as mailing_bp
     from seminars.outbox.views import bp as dev_mail_bp
@@ -319,6 +320,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(staff_calls_bp)
     app.register_blueprint(staff_letters_bp)
     app.register_blueprint(accessibility_bp)
+    app.register_blueprint(interest_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

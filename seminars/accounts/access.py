@@ -51,6 +51,15 @@ ACCESS: dict[str, str | frozenset[str]] = {
     "registrations.accept": PUBLIC,
     "registrations.decline": PUBLIC,
     "registrations.calendar": PUBLIC,
+    # interest lists: subscribing, and the subscriber's page behind the link in every mail
+    "interest.subscribe_topic": PUBLIC,
+    "interest.subscribe_seminar": PUBLIC,
+    "interest.sent": PUBLIC,
+    "interest.manage": PUBLIC,
+    "interest.confirm": PUBLIC,
+    "interest.renew": PUBLIC,
+    "interest.unsubscribe": PUBLIC,
+    "interest.unsubscribed": PUBLIC,
     "dev_mail.index": PUBLIC,  # exists only in debug mode
     # accounts
     "accounts.login": PUBLIC,
@@ -214,6 +223,14 @@ PERSONAL_PUBLIC_ENDPOINTS = frozenset(
         "surveys.submit",
         "surveys.thanks",
         "accounts.set_password",
+        "interest.subscribe_topic",
+        "interest.subscribe_seminar",
+        "interest.sent",
+        "interest.manage",
+        "interest.confirm",
+        "interest.renew",
+        "interest.unsubscribe",
+        "interest.unsubscribed",
     }
 )
 BACK_OFFICE_PREFIX = "/verwaltung"

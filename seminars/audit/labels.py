@@ -130,6 +130,7 @@ FIELD_LABELS = {
     "updated": _l("Aktualisiert"),
     # privacy
     "registrations": _l("Anmeldungen"),
+    "subscriptions": _l("Benachrichtigungen (Interessenlisten)"),
     # venue check
     "venue_check": _l("Ortsprüfung"),
     "resolution": _l("Lösung"),

@@ -13,9 +13,11 @@ from seminars.core.markdown import render_markdown
 from seminars.core.security import keep_personal_page_private
 from seminars.core.timezone import utcnow
 from seminars.extensions import limiter
+from seminars.interest.forms import SeminarSubscriptionForm, TopicSubscriptionForm, region_groups
+from seminars.interest.services import offers_new_date_list
 from seminars.programme.availability import WAITLIST_OPEN
 from seminars.programme.labels import month_options
-from seminars.programme.models import FORMATS
+from seminars.programme.models import FORMATS, STATUS_PUBLISHED
 from seminars.registrations import allocation
 from seminars.registrations.forms import RegistrationForm, applicant_from, county_groups
 
@@ -53,7 +55,18 @@ def _list_page(*, archive: bool):
         formats=FORMATS,
         page=page,
         months=month_options(choices.months(now=now, archive=archive)),
+        interest_form=None if archive else _interest_form(choices, filters.topic),
+        region_groups=region_groups(),
     )
+
+
+def _interest_form(choices, topic_key: str | None) -> TopicSubscriptionForm:
+    """The empty "Benachrichtigen Sie mich" form, on the topic the list is filtered by."""
+    form = TopicSubscriptionForm(formdata=None, topics=choices.topics, language=current_language())
+    chosen = next((t for t in choices.topics if t.key == topic_key), None)
+    if chosen is not None:
+        form.topic.data = str(chosen.id)
+    return form
 
 
 @bp.get("/")
@@ -70,7 +83,12 @@ def archive():
 
 def _seminar_page(seminar_id: int, form: RegistrationForm, status: int = 200):
     """The seminar's public page with the registration form."""
-    entry = services.get_public_seminar(seminar_id, now=utcnow())
+    now = utcnow()
+    entry = services.get_public_seminar(seminar_id, now=now)
+    # Full (or closed while still to come): a list for a new date instead of the form.
+    new_date = entry.seminar.status == STATUS_PUBLISHED and offers_new_date_list(
+        entry.availability, upcoming=entry.starts_at > now
+    )
     return render_template(
         "catalogue/detail.html",
         entry=entry,
@@ -78,6 +96,7 @@ def _seminar_page(seminar_id: int, form: RegistrationForm, status: int = 200):
         description=render_markdown(entry.seminar.description),
         form=form,
         county_groups=county_groups(),
+        new_date_form=SeminarSubscriptionForm(formdata=None) if new_date else None,
     ), status
 
 

@@ -23,6 +23,7 @@ from seminars.accessibility.alerts import queue_alerts
 from seminars.core.unit_of_work import unit
 from seminars.extensions import db
 from seminars.interest import alerts
+from seminars.interest import retention as interest_retention
 from seminars.outbox.services import DeliveryReport, deliver
 from seminars.privacy import services as privacy
 from seminars.programme.models import STATUS_PUBLISHED, Seminar, SeminarSession
@@ -58,6 +59,11 @@ class HousekeepingReport:
     materials_deleted: int = 0
     # Programme alert mails queued to interest subscribers.
     programme_alerts: int = 0
+    # Interest subscriptions: unconfirmed ones deleted, renewal requests mailed, and
+    # subscriptions ended because they were not renewed.
+    interest_unconfirmed_deleted: int = 0
+    interest_renewal_requests: int = 0
+    interest_ended: int = 0
     mail: DeliveryReport = field(default_factory=DeliveryReport)
 
 
@@ -242,5 +248,8 @@ def run(now: datetime) -> HousekeepingReport:
     report.needs_deleted = privacy.delete_free_text_needs(now)
     report.anonymised = privacy.anonymise_old_registrations(now)
     report.materials_deleted = forget_old_materials(now)
+    report.interest_unconfirmed_deleted = interest_retention.delete_unconfirmed(now)
+    report.interest_renewal_requests = interest_retention.request_renewals(now)
+    report.interest_ended = interest_retention.end_unrenewed(now)
     report.mail = deliver()
     return report

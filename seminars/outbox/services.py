@@ -267,3 +267,26 @@ def blank_registrations(registration_ids: Sequence[int]) -> None:
             .values(**claims.BLANK)
             .execution_options(synchronize_session=False)
         )
+
+
+def blank_subscriptions(subscription_ids: Sequence[int]) -> None:
+    """An interest subscription ended (unsubscribed, erased, retention): its mails keep only
+    what they were and when. One still waiting is not sent any more: it is done, as no longer
+    needed (the address is gone)."""
+    if subscription_ids:
+        db.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.subscription_id.in_(subscription_ids),
+                OutboxMessage.status == STATUS_PENDING,
+            )
+            .values(status=STATUS_SENT, outcome=OUTCOME_OBSOLETE, sent_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.subscription_id.in_(subscription_ids))
+            # The headers hold the unsubscribe link: no use once the subscription ended.
+            .values(headers={}, **claims.BLANK)
+            .execution_options(synchronize_session=False)
+        )

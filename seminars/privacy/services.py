@@ -15,6 +15,10 @@ pretix's data shredders):
 
 ``HOLDERS`` asks them in this order (registrations first: erasure cancels upcoming seats,
 whose mails the outbox then forgets with the others).
+
+Interest subscriptions hold an address but belong to no registration: they are found by the
+address searched for and the addresses of the person's registrations
+(``interest/personal_data.py``).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from seminars.core.actor import Actor
 from seminars.core.errors import DomainError
 from seminars.core.unit_of_work import unit
 from seminars.extensions import db
+from seminars.interest import personal_data as interest_data
 from seminars.outbox import personal_data as outbox_data
 from seminars.registrations import personal_data as registrations
 from seminars.registrations.person_key import random_key
@@ -119,6 +124,20 @@ def _chosen(query: PersonQuery | str, person: str) -> Person | None:
     return found[0] if found else None
 
 
+def _addresses(query: PersonQuery, chosen: Person | None) -> list[str]:
+    """The e-mail addresses whose interest subscriptions belong to the person: the one
+    searched for, and those of the person's registrations."""
+    found = {query.email} if query.email else set()
+    if chosen is not None:
+        found |= {r.email_normalized for r in chosen.registrations if r.email_normalized}
+    return sorted(found)
+
+
+def subscriptions(query: PersonQuery) -> list[dict]:
+    """The interest subscriptions of the address searched for (what the page shows)."""
+    return interest_data.export(_addresses(query, None))
+
+
 def _export(ids: list[int]) -> list[dict]:
     parts = [holder.export(ids) for holder in HOLDERS]
     entries = []
@@ -145,6 +164,7 @@ def export_person(query: PersonQuery | str, person: str = "") -> dict:
         "last_name": query.last_name.strip(),
         "postcode": query.postcode.strip(),
         "registrations": _export(ids),
+        "interest_subscriptions": interest_data.export(_addresses(query, chosen)),
         # Survey answers are stored without any link to a person, link or registration:
         # nobody, the academy included, can find out which answers were this person's.
         "survey_answers": "not linkable",
@@ -162,15 +182,22 @@ def erase_person(
     leads back to the address or the phone number. When the search found several people,
     only the one chosen (``person``) is erased. The caller commits (the request's unit
     of work)."""
+    query = PersonQuery.of(query)
     chosen = _chosen(query, person)
+    # Interest subscriptions end as if unsubscribed (their mails lose address and text).
+    ended = interest_data.erase(_addresses(query, chosen), now=now)
     if chosen is None:
+        if ended:
+            audit.record(actor, "person.erase", after={"registrations": 0, "subscriptions": ended})
+            db.session.flush()
         return 0
     found = chosen.registrations
     ids = [r.id for r in found]
     for holder in HOLDERS:
         holder.erase(found, now=now)
     _anonymise(ids, now, person_key=random_key())
-    audit.record(actor, "person.erase", after={"registrations": len(ids)})
+    after = {"registrations": len(ids)} | ({"subscriptions": ended} if ended else {})
+    audit.record(actor, "person.erase", after=after)
     db.session.flush()
     db.session.expire_all()
     return len(ids)

@@ -38,18 +38,26 @@ def _page(query: PersonQuery, person: str = "", error: DomainError | None = None
     """The search form; after a search the people found: one person with the buttons for
     export and erasure, several to choose from first (``person``, the one chosen)."""
     found = chosen = None
+    subscriptions: list[dict] = []
     if request.method == "POST":
         try:
             found = services.people(query)
         except DomainError as refused:
             error = refused
+        else:
+            subscriptions = services.subscriptions(query)
     if found:
         single = found[0] if len(found) == 1 else None
         chosen = single or next((item for item in found if item[0] == person), None)
         if chosen is None and error is None and (person or request.form.get("choosing")):
             error = DomainError(services.GONE if person else services.CHOOSE, field="person")
     page = render_template(
-        "privacy/person.html", query=query, found=found, chosen=chosen, error=error
+        "privacy/person.html",
+        query=query,
+        found=found,
+        chosen=chosen,
+        error=error,
+        subscriptions=subscriptions,
     )
     return page, 422 if error is not None else 200
 
@@ -78,6 +86,7 @@ def export():
 @bp.post("/personendaten/loeschen")
 def erase():
     query = _query()
+    subscriptions = len(services.subscriptions(query))
     try:
         count = services.erase_person(query, actor=current_actor(), now=utcnow(), person=_person())
     except DomainError as error:
@@ -91,4 +100,13 @@ def erase():
         ),
         "success",
     )
+    if subscriptions:
+        flash(
+            ngettext(
+                "%(num)d Benachrichtigung über neue Seminare ist beendet.",
+                "%(num)d Benachrichtigungen über neue Seminare sind beendet.",
+                subscriptions,
+            ),
+            "success",
+        )
     return redirect(url_for("privacy.person"), code=303)

@@ -23,6 +23,10 @@ LABELS = {
     "staff_message": _l("Nachricht der Akademie"),
     "service_unavailable": _l("Unterstützung nicht möglich"),
     "interest_programme_alert": _l("Hinweis auf neue Seminare"),
+    # Mails to interest subscribers (``interest/mails.py``: "interest_" and the kind).
+    "interest_confirm_request": _l("Benachrichtigung: Bitte bestätigen"),
+    "interest_already_subscribed": _l("Benachrichtigung: schon bestellt"),
+    "interest_renewal_request": _l("Benachrichtigung: Bitte verlängern"),
 }
 
 

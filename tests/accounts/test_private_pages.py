@@ -9,9 +9,15 @@ from tests.accounts.test_access_matrix import client_for
 from tests.fuzz.test_queries import _path, _valid_arguments
 from tests.fuzz.world import build_world
 
-# Pages behind a personal link (registration, certificate, survey) or showing what a person
-# just entered; the back office is everything under /verwaltung.
-PERSONAL_PREFIXES = ("/verwaltung", "/anmeldung/", "/befragung/", "/seminare/<int:seminar_id>/anm")
+# Pages behind a personal link (registration, certificate, survey, interest subscription) or
+# showing what a person just entered; the back office is everything under /verwaltung.
+PERSONAL_PREFIXES = (
+    "/verwaltung",
+    "/anmeldung/",
+    "/befragung/",
+    "/seminare/<int:seminar_id>/anm",
+    "/interesse/",
+)
 
 
 def _get_rules(app, private: bool):

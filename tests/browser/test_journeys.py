@@ -1072,6 +1072,99 @@ def test_steering_and_staff_read_the_demand_figures(live_server, new_page, audit
         page.close()
 
 
+def interest_link_for(live_server, address: str, timeout: float = 15) -> str:
+    """The path of the subscriber's page from the newest mail to ``address``; the mail must
+    carry the one-click unsubscribe headers."""
+    import re
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for message in reversed(live_server.mailbox.messages):
+            if str(message["To"]) != address:
+                continue
+            assert str(message["List-Unsubscribe"]).endswith("/abmelden>")
+            assert str(message["List-Unsubscribe-Post"]) == "List-Unsubscribe=One-Click"
+            body = message.get_body(preferencelist=("plain",)).get_content()
+            found = re.search(re.escape(live_server.url) + r"(/interesse/[A-Za-z0-9_-]+)\s", body)
+            assert found, body
+            return found.group(1)
+        time.sleep(0.1)
+    raise AssertionError(f"no mail with a link reached {address}")
+
+
+CLOSED_TITLE = "Anmeldung geschlossen"
+
+
+def a_closed_seminar(live_server) -> int:
+    """A seminar still to come whose registration has closed, once per server."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from seminars.core.timezone import utcnow
+    from seminars.extensions import db
+    from seminars.programme.models import Seminar
+    from tests import factories
+
+    with live_server.app.app_context():
+        found = db.session.scalar(select(Seminar.id).where(Seminar.title == CLOSED_TITLE))
+        if found is not None:
+            return found
+        seminar = factories.seminar(
+            CLOSED_TITLE, registration_closes_at=utcnow() - timedelta(days=1)
+        )
+        return seminar.id
+
+
+@pytest.mark.parametrize(("language", "size"), VARIANTS)
+def test_volunteer_asks_to_hear_of_new_seminars_confirms_and_unsubscribes(
+    live_server, new_page, audit, language, size
+):
+    # Every variant leaves an unconfirmed subscription from the same address.
+    live_server.app.config["INTEREST_PENDING_MAX_PER_CLIENT"] = 100
+    page = new_page(VIEWPORTS[size])
+    tag = f"{language}-{size}"
+    page.goto(live_server.url + "/")
+    choose_language(page, language)
+    page.click(".interest-form button[type=submit]")
+    page.wait_for_selector(".error-summary")
+    assert page.get_attribute("#interest-email", "aria-invalid") == "true"
+    audit.check(page, f"interest-errors-{tag}")
+
+    address = f"interest{next(_people)}@example.org"
+    page.select_option("#interest-topic", index=1)
+    page.select_option("#interest-region", "online")
+    page.fill("#interest-email", address)
+    page.click(".interest-form button[type=submit]")
+    page.wait_for_url("**/interesse/gesendet*")
+    audit.check(page, f"interest-sent-{tag}")
+
+    page.goto(live_server.url + interest_link_for(live_server, address))
+    audit.check(page, f"interest-pending-{tag}")
+    page.click("form[action$='/bestaetigen'] button")
+    page.wait_for_selector(".status--ok")
+    audit.check(page, f"interest-confirmed-{tag}")
+    page.click("a[href$='/abmelden']")
+    page.wait_for_selector("form[action$='/abmelden']")
+    audit.check(page, f"interest-unsubscribe-step-{tag}")
+    page.click("form[action$='/abmelden'] button")
+    page.wait_for_url("**/interesse/abgemeldet")
+    audit.check(page, f"interest-unsubscribed-{tag}")
+
+    # A seminar that is full for good offers the list for a new date.
+    page.goto(f"{live_server.url}/seminare/{a_closed_seminar(live_server)}")
+    page.wait_for_selector("#neuer-termin")
+    audit.check(page, f"seminar-new-date-{tag}")
+    page.click("#neuer-termin button[type=submit]")
+    page.wait_for_selector(".error-summary")
+    audit.check(page, f"new-date-errors-{tag}")
+    page.fill("#new_date-email", address)
+    page.click("#neuer-termin button[type=submit]")
+    page.wait_for_url("**/interesse/gesendet*")
+    page.goto(live_server.url + "/interesse/" + "x" * 43)
+    audit.check(page, f"interest-unknown-link-{tag}")
+
+
 def tab_to(page, selector: str, limit: int = 250) -> None:
     """Press Tab until the element has the focus; it must show a visible focus indicator."""
     target = page.locator(selector)

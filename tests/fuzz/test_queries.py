@@ -59,6 +59,8 @@ def _valid_arguments(w: World, rule) -> dict[str, str]:
     }
     if rule.endpoint == "certificates.download_own":
         values["token"] = w.certified_token  # the person who holds a certificate
+    if rule.rule.startswith("/interesse"):
+        values["token"] = w.subscription_token
     if rule.endpoint == "accounts.set_password":
         values["token"] = w.reset_token
     missing = set(rule.arguments) - set(values)

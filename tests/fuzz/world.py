@@ -14,6 +14,7 @@ from seminars.accounts import links
 from seminars.certificates import services as certificates
 from seminars.core.timezone import utcnow
 from seminars.extensions import db
+from seminars.interest import links as interest_links
 from seminars.outbox.models import OutboxMessage
 from seminars.outbox.services import send_committed
 from seminars.programme.models import STATUS_DRAFT
@@ -65,6 +66,12 @@ class World:
     letter: int = 0
     # A full seminar with people waiting and an interest list: it can get a new date.
     full: int = 0
+    # A seminar still to come whose registration has closed: its page offers the list for
+    # a new date.
+    closed: int = 0
+    # Interest subscriptions: one waiting for its confirmation, one confirmed.
+    pending_subscription_token: str = ""
+    subscription_token: str = ""
 
 
 def _token(registration) -> str:
@@ -172,6 +179,12 @@ def build_world(app) -> World:
         allocation.confirm(entry.registration.id, now=now)
         db.session.commit()
     factories.subscription("neuer-termin@example.org", seminar_id=full.id)
+    # A closed seminar still to come, and two interest subscriptions (links to their pages).
+    closed = factories.seminar(registration_closes_at=now - timedelta(days=1))
+    pending_subscription = factories.subscription(
+        "unbestaetigt@example.org", topic_id=upcoming.topic_id, status="pending"
+    )
+    subscription = factories.subscription("bestaetigt@example.org", seminar_id=closed.id)
     db.session.commit()
     # Delivery of the mails queued above is tried now, not after the first request of a test.
     send_committed()
@@ -207,6 +220,9 @@ def build_world(app) -> World:
         call=call,
         letter=letter,
         full=full.id,
+        closed=closed.id,
+        pending_subscription_token=interest_links.token_for(pending_subscription),
+        subscription_token=interest_links.token_for(subscription),
     )
 
 
