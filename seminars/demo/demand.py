@@ -45,7 +45,9 @@ def seed_demand(now: datetime) -> Seminar | None:
     known = db.session.scalar(select(func.max(ProgrammeAlert.id))) or 0
     topics = {t.key: t.id for t in db.session.scalars(select(Topic))}
     full = _fullest_upcoming(now)
-    wanted = [(email, topics[key], region, None) for email, key, region in TOPIC_SUBSCRIBERS]
+    wanted: list[tuple[str, int | None, str | None, int | None]] = [
+        (email, topics[key], region, None) for email, key, region in TOPIC_SUBSCRIBERS
+    ]
     if full is not None:
         wanted += [(email, None, None, full.id) for email in SEMINAR_SUBSCRIBERS]
     for number, (email, topic_id, region, seminar_id) in enumerate(wanted):

@@ -704,7 +704,7 @@ def test_staff_see_who_is_told_before_new_dates_are_saved(
         assert factories.outbox_kinds().count("seminar_changed") >= 2
 
 
-def a_programme_alert(live_server, monkeypatch) -> tuple[str, str]:
+def a_programme_alert(live_server) -> tuple[str, str]:
     """A subscriber to a topic and county, a seminar there published for it, and the day's
     alerts sent (tomorrow, after the alert hour): the seminar's title and the mail's link."""
     from datetime import time as clock
@@ -720,9 +720,7 @@ def a_programme_alert(live_server, monkeypatch) -> tuple[str, str]:
     from seminars.planning import services as planning
     from seminars.registrations.mails import links_in
     from tests import factories
-    from tests.interest.subscriber_links import use_stand_ins
 
-    use_stand_ins(live_server.app, monkeypatch)
     with live_server.app.app_context():
         number = next(_people)
         address = f"interesse{number}@example.org"
@@ -754,14 +752,12 @@ def a_programme_alert(live_server, monkeypatch) -> tuple[str, str]:
 
 
 @pytest.mark.parametrize(("language", "size"), VARIANTS)
-def test_a_programme_alert_leads_to_the_new_seminar(
-    live_server, new_page, audit, language, size, monkeypatch
-):
+def test_a_programme_alert_leads_to_the_new_seminar(live_server, new_page, audit, language, size):
     page = new_page(VIEWPORTS[size])
     tag = f"{language}-{size}"
     page.goto(live_server.url + "/")
     choose_language(page, language)
-    title, link = a_programme_alert(live_server, monkeypatch)
+    title, link = a_programme_alert(live_server)
     assert link.startswith(live_server.url + "/")
     page.goto(link)
     assert page.inner_text("h1") == title

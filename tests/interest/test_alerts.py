@@ -21,14 +21,8 @@ from seminars.outbox.models import OutboxMessage
 from seminars.planning import services as planning
 from seminars.programme.models import Seminar
 from tests import factories
-from tests.interest.subscriber_links import use_stand_ins
 
 KIND = "interest_programme_alert"
-
-
-@pytest.fixture(autouse=True)
-def subscriber_pages(app, monkeypatch):
-    use_stand_ins(app, monkeypatch)
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:
