@@ -40,8 +40,9 @@ log = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(hours=6)
 # What a message keeps once it left: its kind, subject, registration and times, no address,
-# no text (survey links and personal links must not stay readable in the database).
-BLANK = {"recipient": "", "body_text": "", "body_html": "", "attachments": []}
+# no text (survey links and personal links must not stay readable in the database), and no
+# headers (a List-Unsubscribe link would let anyone with a copy end a subscription).
+BLANK = {"recipient": "", "body_text": "", "body_html": "", "attachments": [], "headers": {}}
 
 T = TypeVar("T")
 

@@ -287,6 +287,6 @@ def blank_subscriptions(subscription_ids: Sequence[int]) -> None:
             update(OutboxMessage)
             .where(OutboxMessage.subscription_id.in_(subscription_ids))
             # The headers hold the unsubscribe link: no use once the subscription ended.
-            .values(headers={}, **claims.BLANK)
+            .values(**claims.BLANK)
             .execution_options(synchronize_session=False)
         )

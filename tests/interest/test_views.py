@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from seminars.core.timezone import utcnow
 from seminars.extensions import db
+from seminars.outbox.models import OutboxMessage
 from seminars.outbox.services import deliver
 from tests import factories
 from tests.conftest import csrf_token_from, field_error
@@ -211,3 +214,9 @@ def test_every_subscriber_mail_carries_one_click_unsubscribe_also_over_smtp(clie
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         body = message.get_body(preferencelist=("plain",)).get_content()
         assert unsubscribe.strip("<>") in body  # and the text names the link too
+    # Once sent, the database keeps neither the text nor the headers: a copy of it holds no
+    # link that could end the subscription.
+    db.session.expire_all()
+    sent = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind.like("interest_%")))
+    for row in sent:
+        assert row.status == "sent" and row.headers == {} and row.body_text == ""
