@@ -87,3 +87,15 @@ def test_mails_are_written_in_the_registrants_language(app):
     assert english_mail.body_text.startswith("Dear Erika Muster1,")
     assert '<html lang="en">' in english_mail.body_html
     assert german_mail.subject == "Bitte bestätigen Sie Ihre Anmeldung: Vereinsrecht"
+
+
+def test_no_translation_says_itself_twice():
+    """A translation pasted twice (a line added below the first one) reads as one long
+    repeated sentence on the page."""
+    doubled = []
+    for message in english():
+        for text in message.string if isinstance(message.string, tuple) else [message.string]:
+            half = len(text) // 2
+            if len(text) > 20 and text[:half].strip() == text[half:].strip():
+                doubled.append(text)
+    assert doubled == []
