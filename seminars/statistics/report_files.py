@@ -125,8 +125,8 @@ def _share(value: float | None):
 
 def _waitlist_demand(stats) -> int | str:
     h = stats.headline
-    if h.waitlist_demand_shown == "fewer":
-        return _("weniger als %(n)d", n=stats.minimum)
+    if h.waitlist_demand_shown == "small_only":
+        return _("nur kleine Wartelisten (je Seminar weniger als %(n)d Personen)", n=stats.minimum)
     if h.waitlist_demand_shown == "at_least":
         return _("mindestens %(n)d", n=h.waitlist_demand)
     return h.waitlist_demand

@@ -60,7 +60,7 @@ class Headline:
     capacity: int = 0
     waitlist_demand: int = 0
     # How ``waitlist_demand`` may be shown (``_publishable_demand``): "" exactly, "at_least"
-    # as a lower bound, "fewer" only as "fewer than the minimum".
+    # as a lower bound, "small_only" not at all (only seminars below the minimum waited).
     waitlist_demand_shown: str = ""
     cancelled: int = 0
     no_shows: int = 0
@@ -203,17 +203,16 @@ def _publishable_demand(
     headline: Headline, overflow: list[tuple[Seminar, int]], minimum: int
 ) -> list[tuple[Seminar, int]]:
     """The minimum rule for waitlist demand: a seminar is named as a candidate for a repeat
-    with at least ``minimum`` people without a seat only, and the total is shown exactly
-    only when what the named seminars leave over is none or at least ``minimum`` too (else
-    total minus the named counts would tell how few waited elsewhere)."""
+    with at least ``minimum`` people without a seat only, and the total shown is the sum of
+    the named seminars: exact when no other seminar of the view had people waiting, else as
+    "at least" (or, when none is named, as "only small waitlists"). Any difference between
+    two views (a year, a topic, a format) is then a sum of named seminars, never a group of
+    fewer than ``minimum``."""
     named = [(seminar, count) for seminar, count in overflow if count >= minimum]
     named_sum = sum(count for _seminar, count in named)
-    rest = headline.waitlist_demand - named_sum
-    if 0 < rest < minimum:
-        if named_sum:
-            headline.waitlist_demand, headline.waitlist_demand_shown = named_sum, "at_least"
-        else:
-            headline.waitlist_demand, headline.waitlist_demand_shown = 0, "fewer"
+    if headline.waitlist_demand > named_sum:
+        headline.waitlist_demand = named_sum
+        headline.waitlist_demand_shown = "at_least" if named_sum else "small_only"
     return named
 
 
