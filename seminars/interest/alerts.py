@@ -2,9 +2,12 @@
 
 Publishing a seminar writes its ``ProgrammeAlert`` row, once per seminar ever (a seminar
 published, withdrawn and published again does not alert twice); housekeeping writes the rows
-that another way of publishing left out (``catch_up``). From ``INTEREST_ALERT_HOUR`` (Berlin)
-on, ``send_alerts`` gives every confirmed topic subscriber at most one mail a day: the
-seminars alerted since their last mail that match their choice and are still open.
+that another way of publishing left out (``catch_up``). Withdrawing a seminar before any day's
+alerts reached its row drops the row (``seminar_withdrawn``): published again, it gets a new
+one, above what the alerts considered meanwhile, and is alerted then. From
+``INTEREST_ALERT_HOUR`` (Berlin) on, ``send_alerts`` gives every confirmed topic subscriber at
+most one mail a day: the seminars alerted since their last mail that match their choice and
+are still open.
 
 Several housekeeping runners may work at once: each subscription is claimed by a conditional
 update of ``last_alert_on`` and ``last_alert_id`` (on PostgreSQL its row is also locked with
@@ -21,7 +24,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import func, literal, or_, select, tuple_, update
+from sqlalchemy import delete, func, literal, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -69,6 +72,32 @@ def seminar_published(seminar_id: int, now: datetime) -> None:
         _insert()
         .values(seminar_id=seminar_id, queued_at=now)
         .on_conflict_do_nothing(index_elements=["seminar_id"])
+    )
+
+
+def seminar_withdrawn(seminar_id: int) -> None:
+    """Drop the seminar's alert row while no day's alerts have reached it (no subscription
+    was claimed past it), so that publishing it again alerts it. A row the alerts reached
+    stays: its subscribers may have been told. On PostgreSQL the row is locked first, so a
+    run listing it right now (``_open_seminars`` shares its lock) has committed its claims
+    before they are looked at."""
+    alert_id = db.session.scalar(
+        select(ProgrammeAlert.id).where(ProgrammeAlert.seminar_id == seminar_id).with_for_update()
+    )
+    if alert_id is None:
+        return
+    reached = (
+        select(InterestSubscription.id)
+        .where(
+            InterestSubscription.last_alert_on.is_not(None),
+            InterestSubscription.last_alert_id >= alert_id,
+        )
+        .exists()
+    )
+    db.session.execute(
+        delete(ProgrammeAlert)
+        .where(ProgrammeAlert.id == alert_id, ~reached)
+        .execution_options(synchronize_session=False)
     )
 
 
@@ -198,6 +227,8 @@ def _open_seminars(after: int, newest: int, now: datetime) -> list[Listed]:
         )
         .options(joinedload(Seminar.venue), selectinload(Seminar.sessions))
         .order_by(first.c.starts_at, Seminar.id)
+        # Shared: a withdrawal waits until the claims made with this list are committed.
+        .with_for_update(read=True, of=ProgrammeAlert)
     ).all()
     return [
         Listed(alert_id, seminar, external_url("catalogue.detail", seminar_id=seminar.id))

@@ -128,6 +128,51 @@ def test_a_seminar_published_withdrawn_and_published_again_alerts_once(app):
     assert len(alert_mails()) == 1
 
 
+def test_a_seminar_withdrawn_before_the_days_alerts_is_alerted_when_published_again(app):
+    subscriber()
+    item = new_seminar("Zurück und wieder da")
+    planning.set_status(item.id, "published", actor=None, now=at(0, 8))
+    db.session.commit()
+    planning.set_status(item.id, "draft", actor=None, now=at(0, 8, 30))
+    db.session.commit()
+    publish(new_seminar("Anderes Thema", topic_key="recht"))  # the day's run passes it
+    assert alerts.send_alerts(at(0, 20)) == 0  # a draft: nothing to tell
+    planning.set_status(item.id, "published", actor=None, now=at(1, 8))
+    db.session.commit()
+    assert alerts.send_alerts(at(1, 20)) == 1
+    assert alerts.send_alerts(at(2, 20)) == 0
+    [mail] = alert_mails()
+    assert titles_in(mail, "Zurück und wieder da", "Anderes Thema") == ["Zurück und wieder da"]
+
+
+def test_a_seminar_withdrawn_after_its_alert_went_out_does_not_alert_again(app):
+    subscriber()
+    item = new_seminar("Schon gemeldet")
+    publish(item)
+    assert alerts.send_alerts(at(1, 9)) == 1
+    publish(new_seminar("Anderes Thema", topic_key="recht"))  # a row above it
+    planning.set_status(item.id, "draft", actor=None)
+    db.session.commit()
+    publish(item)
+    assert alerts.send_alerts(at(2, 9)) == 0
+    assert alerts.send_alerts(at(3, 9)) == 0
+    assert len(alert_mails()) == 1
+
+
+def test_a_seminar_withdrawn_for_good_holds_nothing_up(app):
+    subscriber()
+    withdrawn = new_seminar("Zurückgezogen")
+    publish(withdrawn)
+    planning.set_status(withdrawn.id, "draft", actor=None)
+    db.session.commit()
+    assert alerts.send_alerts(at(1, 9)) == 0
+    publish(new_seminar("Danach"))
+    assert alerts.send_alerts(at(2, 9)) == 1
+    assert alerts.send_alerts(at(3, 9)) == 0
+    [mail] = alert_mails()
+    assert titles_in(mail, "Zurückgezogen", "Danach") == ["Danach"]
+
+
 def test_two_seminars_published_the_same_day_come_in_one_mail(app):
     subscriber()
     other = subscriber("andere@example.org", topic_id=topic_id("recht"))
