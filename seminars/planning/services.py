@@ -296,6 +296,8 @@ def set_status(
             places = interest_new_dates.offer_new_date(seminar_id, now or utcnow())
             if places:
                 after["new_date_places"] = len(places)
+    elif before == STATUS_PUBLISHED:
+        alerts.seminar_withdrawn(seminar.id)
     record(actor, "seminar.status", seminar=seminar, before={"status": before}, after=after)
     return seminar
 

@@ -16,6 +16,7 @@ from seminars.core.timezone import berlin_date, berlin_to_utc, utcnow
 from seminars.extensions import db
 from seminars.housekeeping.services import run
 from seminars.interest import alerts
+from seminars.interest.links import unsubscribe_url
 from seminars.interest.models import InterestSubscription, ProgrammeAlert
 from seminars.outbox.models import OutboxMessage
 from seminars.planning import services as planning
@@ -128,6 +129,51 @@ def test_a_seminar_published_withdrawn_and_published_again_alerts_once(app):
     assert len(alert_mails()) == 1
 
 
+def test_a_seminar_withdrawn_before_the_days_alerts_is_alerted_when_published_again(app):
+    subscriber()
+    item = new_seminar("Zurück und wieder da")
+    planning.set_status(item.id, "published", actor=None, now=at(0, 8))
+    db.session.commit()
+    planning.set_status(item.id, "draft", actor=None, now=at(0, 8, 30))
+    db.session.commit()
+    publish(new_seminar("Anderes Thema", topic_key="recht"))  # the day's run passes it
+    assert alerts.send_alerts(at(0, 20)) == 0  # a draft: nothing to tell
+    planning.set_status(item.id, "published", actor=None, now=at(1, 8))
+    db.session.commit()
+    assert alerts.send_alerts(at(1, 20)) == 1
+    assert alerts.send_alerts(at(2, 20)) == 0
+    [mail] = alert_mails()
+    assert titles_in(mail, "Zurück und wieder da", "Anderes Thema") == ["Zurück und wieder da"]
+
+
+def test_a_seminar_withdrawn_after_its_alert_went_out_does_not_alert_again(app):
+    subscriber()
+    item = new_seminar("Schon gemeldet")
+    publish(item)
+    assert alerts.send_alerts(at(1, 9)) == 1
+    publish(new_seminar("Anderes Thema", topic_key="recht"))  # a row above it
+    planning.set_status(item.id, "draft", actor=None)
+    db.session.commit()
+    publish(item)
+    assert alerts.send_alerts(at(2, 9)) == 0
+    assert alerts.send_alerts(at(3, 9)) == 0
+    assert len(alert_mails()) == 1
+
+
+def test_a_seminar_withdrawn_for_good_holds_nothing_up(app):
+    subscriber()
+    withdrawn = new_seminar("Zurückgezogen")
+    publish(withdrawn)
+    planning.set_status(withdrawn.id, "draft", actor=None)
+    db.session.commit()
+    assert alerts.send_alerts(at(1, 9)) == 0
+    publish(new_seminar("Danach"))
+    assert alerts.send_alerts(at(2, 9)) == 1
+    assert alerts.send_alerts(at(3, 9)) == 0
+    [mail] = alert_mails()
+    assert titles_in(mail, "Zurückgezogen", "Danach") == ["Danach"]
+
+
 def test_two_seminars_published_the_same_day_come_in_one_mail(app):
     subscriber()
     other = subscriber("andere@example.org", topic_id=topic_id("recht"))
@@ -144,6 +190,53 @@ def test_two_seminars_published_the_same_day_come_in_one_mail(app):
     assert "Online-Seminar" in mail.body_text and "Ort: Tagungshaus Erfurt" in mail.body_text
     [theirs] = alert_mails(other.email)
     assert titles_in(theirs, "Moderation I", "Vereinsrecht") == ["Vereinsrecht"]
+
+
+def test_an_address_with_several_subscriptions_gets_one_mail_listing_each_seminar_once(app):
+    erfurt = subscriber("Mehrfach@example.org", region="th-erfurt")
+    online = subscriber("mehrfach@example.org", region="online")
+    law = subscriber("mehrfach@example.org", topic_id=topic_id("recht"))
+    publish(new_seminar("Hybrid in Erfurt", seminar_format="hybrid"))
+    publish(new_seminar("Nur online", seminar_format="online"))
+    publish(new_seminar("Vereinsrecht", topic_key="recht", county="th-gotha"))
+    publish(new_seminar("In Gotha", county="th-gotha"))
+    assert alerts.send_alerts(at(1, 9)) == 1
+    [mail] = alert_mails()
+    assert mail.recipient == "Mehrfach@example.org"  # the first subscription's
+    assert mail.subject == "3 neue Seminare im Programm"
+    names = ("Hybrid in Erfurt", "Nur online", "Vereinsrecht", "In Gotha")
+    assert titles_in(mail, *names) == ["Hybrid in Erfurt", "Nur online", "Vereinsrecht"]
+    assert mail.body_text.count("Hybrid in Erfurt") == 1
+    topic = "„Gruppenleitung und Gruppenarbeit“"
+    assert f"Passt zu: {topic}, Erfurt (Stadt); {topic}, online\n" in mail.body_text
+    assert f"Passt zu: {topic}, online\n" in mail.body_text  # "Nur online"
+    # Each subscription's own link to end it; the header carries the first one's.
+    links = [unsubscribe_url(item) for item in (erfurt, online, law)]
+    assert all(link in mail.body_text.split() for link in links)
+    assert all(f'<a href="{link}">' in mail.body_html for link in links)
+    assert mail.headers["List-Unsubscribe"] == f"<{links[0]}>"
+    assert mail.subscription_id == erfurt.id
+    for item in (erfurt, online, law):
+        db.session.refresh(item)
+        assert item.last_alert_on == berlin_date(at(1, 9))
+    assert alerts.send_alerts(at(2, 9)) == 0
+    assert len(alert_mails()) == 1
+
+
+def test_an_address_mailed_today_gets_nothing_more_that_day(app):
+    subscriber("mehrfach@example.org")
+    publish(new_seminar("Am Morgen"))
+    assert alerts.send_alerts(at(1, 9)) == 1
+    # Later that day: a new subscription of the same address, and a new seminar for it.
+    newest = db.session.scalar(select(func.max(ProgrammeAlert.id)))
+    subscriber("mehrfach@example.org", topic_id=topic_id("recht"), last_alert_id=newest)
+    item = new_seminar("Am Abend", topic_key="recht")
+    planning.set_status(item.id, "published", actor=None, now=at(1, 10))
+    db.session.commit()
+    assert alerts.send_alerts(at(1, 18)) == 0  # one mail a day for the address
+    assert alerts.send_alerts(at(2, 9)) == 1  # nothing lost: it comes the next day
+    first, second = alert_mails()
+    assert titles_in(second, "Am Morgen", "Am Abend") == ["Am Abend"]
 
 
 def test_a_seminar_published_the_next_day_comes_the_next_day(app):
@@ -252,6 +345,18 @@ def test_an_english_subscriber_reads_english(app):
     assert len(re.findall(r"^- ", mail.body_text, re.MULTILINE)) == 2  # both sessions
 
 
+def test_a_mail_for_several_subscriptions_reads_in_the_first_ones_language(app):
+    subscriber("zwei@example.org", locale="en", region="online")
+    subscriber("zwei@example.org", locale="de", region="th-erfurt")
+    publish(new_seminar("Beides", seminar_format="hybrid"))
+    alerts.send_alerts(at(1, 9))
+    [mail] = alert_mails()
+    assert mail.subject == "1 new seminar in the programme"
+    assert "Matches: “Group leadership" in mail.body_text
+    assert mail.body_text.count("Stop these alerts (unsubscribe with one click):") == 2
+    assert "Passt zu" not in mail.body_text and "Guten Tag" not in mail.body_text
+
+
 def test_housekeeping_catches_up_with_seminars_published_elsewhere(app):
     subscriber()
     factories.seminar("Aus dem Import")  # published without the planning service
@@ -272,8 +377,8 @@ def test_a_publication_still_settling_waits_for_the_next_day(app):
     assert alerts.send_alerts(at(2, 9)) == 1
 
 
-def _loads(count_queries, people: int, seminars: int, *, mails: int) -> int:
-    for number in range(people):
+def _loads(count_queries, people: range, seminars: int, *, mails: int) -> int:
+    for number in people:
         subscriber(f"person{number}@example.org")
     for number in range(seminars):
         publish(new_seminar(f"Seminar {number}", county=None))
@@ -285,11 +390,11 @@ def _loads(count_queries, people: int, seminars: int, *, mails: int) -> int:
 
 
 def test_alerts_load_in_a_constant_number_of_queries(app, count_queries):
-    few = _loads(count_queries, 1, 1, mails=1)
+    few = _loads(count_queries, range(1), 1, mails=1)
     db.session.execute(update(InterestSubscription).values(last_alert_on=None, last_alert_id=0))
     db.session.commit()
     # The same subscriber again, with 19 more, and 20 more seminars (21 in each mail).
-    many = _loads(count_queries, 19, 20, mails=20)
+    many = _loads(count_queries, range(1, 20), 20, mails=20)
     assert many == few
 
 
@@ -343,7 +448,7 @@ def test_a_second_runner_passes_over_subscriptions_another_holds(app, dialect):
         try:
             with app.app_context():
                 newest = db.session.scalar(select(func.max(ProgrammeAlert.id)))
-                batch = alerts._due(berlin_date(now), newest, 0)
+                _addresses, batch = alerts._due(berlin_date(now), newest, "")
                 alerts._send_batch(batch, berlin_date(now), newest, now)
                 holding.set()
                 release.wait(10)
@@ -368,6 +473,51 @@ def test_a_second_runner_passes_over_subscriptions_another_holds(app, dialect):
     assert errors == [] and second == 0
     assert waited < 5  # it passed over the held rows instead of waiting for them
     assert len(alert_mails()) == 3
+
+
+def test_a_runner_holding_only_some_of_an_addresss_subscriptions_passes_over_it(app, dialect):
+    """PostgreSQL: an address of which another runner holds a subscription is left to that
+    runner, so the address does not get a mail from each."""
+    if dialect != "postgresql":
+        pytest.skip("SQLite runs one writer at a time")
+    held = subscriber("geteilt@example.org", region="th-erfurt")
+    subscriber("geteilt@example.org", region="online")
+    subscriber("allein@example.org")
+    publish(new_seminar("Für beide", seminar_format="hybrid"))
+    holding, release = threading.Event(), threading.Event()
+    errors: list[Exception] = []
+
+    def other_runner():
+        try:
+            with app.app_context():
+                db.session.execute(
+                    select(InterestSubscription.id)
+                    .where(InterestSubscription.id == held.id)
+                    .with_for_update()
+                )
+                holding.set()
+                release.wait(10)
+                db.session.rollback()
+                db.session.remove()
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+            holding.set()
+
+    thread = threading.Thread(target=other_runner)
+    thread.start()
+    assert holding.wait(10)
+    try:
+        with app.app_context():
+            first = alerts.send_alerts(at(1, 9))
+            db.session.remove()
+    finally:
+        release.set()
+        thread.join()
+    assert errors == [] and first == 1
+    assert [m.recipient for m in alert_mails()] == ["allein@example.org"]
+    assert alerts.send_alerts(at(1, 10)) == 1  # released: now the address, once
+    assert alerts.send_alerts(at(1, 11)) == 0
+    assert len(alert_mails("geteilt@example.org")) == 1
 
 
 def test_staff_read_the_kind_of_an_alert_mail_in_words(app):
