@@ -18,13 +18,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import aliased
 
 from seminars.core.email_address import normalise_email
 from seminars.extensions import db
 from seminars.registrations import allocation, tokens
-from seminars.registrations.channels import CHANNEL_EMAIL
+from seminars.registrations.channels import (
+    CHANNEL_EMAIL,
+    CHANNEL_PHONE,
+    CHANNEL_POST,
+    has_address,
+)
 from seminars.registrations.models import (
     ACTIVE_STATUSES,
     STATUS_CANCELLED,
@@ -76,15 +81,49 @@ def _has_active_copy():
     )
 
 
+def _reachable_condition():
+    """Not anonymised, and with what the registration's channel needs to reach the person:
+    an address for mails, a postal address for letters, a number for calls."""
+    return and_(
+        Registration.anonymised_at.is_(None),
+        or_(
+            and_(Registration.channel == CHANNEL_EMAIL, Registration.email != ""),
+            and_(
+                Registration.channel == CHANNEL_POST,
+                Registration.street != "",
+                Registration.postcode != "",
+                Registration.city != "",
+            ),
+            and_(Registration.channel == CHANNEL_PHONE, Registration.phone != ""),
+        ),
+    )
+
+
+def reachable(registration: Registration) -> bool:
+    """The same as ``_reachable_condition``, for a loaded registration."""
+    if registration.anonymised_at is not None:
+        return False
+    if registration.channel == CHANNEL_EMAIL:
+        return bool((registration.email or "").strip())
+    if registration.channel == CHANNEL_POST:
+        return has_address(registration)
+    if registration.channel == CHANNEL_PHONE:
+        return bool((registration.phone or "").strip())
+    return False
+
+
 def waiting_for_new_date(old_seminar_id: int) -> list[int]:
     """The confirmed people waiting on ``old_seminar_id`` who have no place on another new
-    date yet, in queue order (ids). Read without a lock: ``take_over_waitlist`` checks again."""
+    date yet and can be reached (not anonymised, with an address or number for their
+    channel), in queue order (ids). Read without a lock: ``take_over_waitlist`` checks
+    again."""
     return list(
         db.session.scalars(
             select(Registration.id)
             .where(
                 Registration.seminar_id == old_seminar_id,
                 Registration.status == STATUS_WAITLISTED,
+                _reachable_condition(),
                 ~_has_active_copy(),
             )
             .order_by(*queue_order)
@@ -139,6 +178,8 @@ def take_over_waitlist(
     for origin in old_state.queue:  # in queue order
         if origin.id not in wanted or origin.id in copied or origin.status != STATUS_WAITLISTED:
             continue
+        if not reachable(origin):
+            continue  # anonymised meanwhile, or nothing left to reach them by
         if origin.email_normalized and origin.email_normalized in taken:
             continue
         values = {name: getattr(origin, name) for name in _COPIED}
