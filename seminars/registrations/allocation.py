@@ -433,12 +433,27 @@ def _withdraw(
     return registration
 
 
+NAME_FIRST = _l(
+    "Für diesen Platz fehlt noch der Name. Bitte geben Sie zuerst Vor- und Nachnamen an; "
+    "dann kann der Platz bestätigt werden."
+)
+
+
+def nameless(registration: Registration) -> bool:
+    """The registration came without a name (from an interest list) and has none yet."""
+    return not ((registration.first_name or "").strip() and (registration.last_name or "").strip())
+
+
 def accept_offer(registration_id: int, *, now: datetime) -> Registration:
+    """Accept an offered seat. Refused while the registration has no name (a place from an
+    interest list): a confirmation, attendance list and certificate need one."""
     state, registration = _lock_for_registration(registration_id)
     if registration.status != STATUS_OFFERED:
         raise NotPossible(_NO_OFFER)
     if _past(registration.offer_expires_at, now):
         return _expire_and_pass_on(state, registration, now)
+    if nameless(registration):
+        raise NotPossible(NAME_FIRST, field="first_name")
     _offer_ends(registration, now)
     registration.status = STATUS_CONFIRMED
     registration.offer_expires_at = None
