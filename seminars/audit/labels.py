@@ -103,6 +103,7 @@ FIELD_LABELS = {
     "email": _l("E-Mail-Adresse"),
     "phone": _l("Telefon"),
     "organisation": _l("Organisation"),
+    "county": _l("Landkreis"),
     "mail": _l("E-Mail"),
     "channel": _l("Nachrichten"),
     "address_extra": _l("Adresszusatz"),

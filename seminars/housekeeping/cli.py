@@ -35,6 +35,17 @@ def housekeeping_command() -> None:
                 report.programme_alerts,
             )
         )
+    if report.withdrawn:
+        # People who took a seat on the old date after all: their place on the new date ends.
+        click.echo(
+            ngettext(
+                "%(num)d Platz auf einem neuen Termin zurückgenommen: Die Person hat einen "
+                "Platz am früheren Termin",
+                "%(num)d Plätze auf neuen Terminen zurückgenommen: Die Personen haben einen "
+                "Platz am früheren Termin",
+                report.withdrawn,
+            )
+        )
     if report.repaired:
         # Every seat change offers freed seats itself: this is a repair, and says so.
         click.echo(

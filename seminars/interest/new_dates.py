@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from seminars.extensions import db
 from seminars.interest.models import SUBSCRIPTION_CONFIRMED, InterestSubscription
@@ -41,13 +41,9 @@ def subscribers_for(old_seminar_id: int) -> list[new_dates.Subscriber]:
 
 
 def interest_count(old_seminar_id: int) -> int:
-    """How many confirmed subscriptions wait for a new date of ``old_seminar_id``."""
-    return db.session.execute(
-        select(func.count()).where(
-            InterestSubscription.seminar_id == old_seminar_id,
-            InterestSubscription.status == SUBSCRIPTION_CONFIRMED,
-        )
-    ).scalar_one()
+    """How many confirmed subscribers would get a place on a new date of
+    ``old_seminar_id`` now (not those placed already, nor addresses registered for it)."""
+    return len(new_dates.placeable_subscribers(old_seminar_id, subscribers_for(old_seminar_id)))
 
 
 def offer_new_date(seminar_id: int, now: datetime) -> list[Registration]:

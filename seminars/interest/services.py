@@ -39,6 +39,7 @@ from seminars.interest.words import describe, region_name
 from seminars.outbox.services import blank_subscriptions
 from seminars.programme import availability as av
 from seminars.programme.models import STATUS_PUBLISHED, Seminar, SeminarSession, Topic
+from seminars.registrations import new_dates as registration_new_dates
 from seminars.registrations.counties import COUNTY_NAMES
 from seminars.registrations.models import Registration, seats_expression
 
@@ -391,8 +392,11 @@ def unsubscribe(token: str, *, now: datetime) -> bool:
 
 def end(subscriptions: list[InterestSubscription], *, now: datetime) -> int:
     """End subscriptions: the row stays (demand figures count it) without address, link or
-    client; their mails lose address and text (``outbox.blank_subscriptions``)."""
+    client; their mails lose address and text (``outbox.blank_subscriptions``). Places on a
+    new date they got and that are not confirmed are withdrawn and lose the address too
+    (``registrations.new_dates``; first, as it takes the seminars' locks)."""
     ended = [s for s in subscriptions if s.status != SUBSCRIPTION_ENDED]
+    registration_new_dates.withdraw_places_of_subscription([s.id for s in ended], now=now)
     for subscription in ended:
         subscription.status = SUBSCRIPTION_ENDED
         subscription.ended_at = now

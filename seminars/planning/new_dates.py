@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from seminars.audit.services import record
 from seminars.core.actor import Actor
+from seminars.core.timezone import utcnow
 from seminars.extensions import db
 from seminars.interest import new_dates as interest_new_dates
 from seminars.planning import services
@@ -59,9 +60,19 @@ def suggested_code(seminar: Seminar) -> str:
     return services.free_code(f"{seminar.code}-neu")
 
 
-def create_new_date(seminar_id: int, data: NewDateData, *, actor: Actor | None) -> Seminar:
+def create_new_date(
+    seminar_id: int, data: NewDateData, *, actor: Actor | None, now: datetime | None = None
+) -> Seminar:
     """A draft copy of the seminar with the dates, place, seats and registration window of
-    ``data`` (``repeat_of_id`` points to the old one). Refused when nobody waits for it."""
+    ``data`` (``repeat_of_id`` points to the old one). Refused when nobody waits for it, and
+    for dates that have begun already (``now``): the waiting would be taken over to a seminar
+    nobody can attend."""
+    now = now or utcnow()
+    if any(start <= now for start, _end in data.sessions):
+        raise PlanningError(
+            _l("Ein neuer Termin muss in der Zukunft liegen. Bitte prüfen Sie die Termine."),
+            field="sessions",
+        )
     old = services.get_seminar(seminar_id)
     demand = demand_for(seminar_id)
     if not demand.any:

@@ -237,7 +237,7 @@ def new_date(seminar_id: int):
     elif form.validate_on_submit():
         with refusal_on(form) as refused:
             copy = new_dates.create_new_date(
-                seminar_id, form.data_for_service(), actor=current_actor()
+                seminar_id, form.data_for_service(), actor=current_actor(), now=utcnow()
             )
         if not refused:
             flash(

@@ -184,17 +184,22 @@ def erase_person(
     of work)."""
     query = PersonQuery.of(query)
     chosen = _chosen(query, person)
-    # Interest subscriptions end as if unsubscribed (their mails lose address and text).
-    ended = interest_data.erase(_addresses(query, chosen), now=now)
+    addresses = _addresses(query, chosen)
     if chosen is None:
+        # Interest subscriptions end as if unsubscribed (their mails lose address and text).
+        ended = interest_data.erase(addresses, now=now)
         if ended:
             audit.record(actor, "person.erase", after={"registrations": 0, "subscriptions": ended})
             db.session.flush()
         return 0
     found = chosen.registrations
     ids = [r.id for r in found]
+    # Registrations first: their seminars are locked newest first before anything changes
+    # (``registrations.personal_data.erase``); ending the subscriptions then finds their
+    # places on new dates cancelled already.
     for holder in HOLDERS:
         holder.erase(found, now=now)
+    ended = interest_data.erase(addresses, now=now)
     _anonymise(ids, now, person_key=random_key())
     after = {"registrations": len(ids)} | ({"subscriptions": ended} if ended else {})
     audit.record(actor, "person.erase", after=after)

@@ -433,28 +433,68 @@ def _withdraw(
     return registration
 
 
+NAME_FIRST = _l(
+    "Für diesen Platz fehlt noch der Name. Bitte geben Sie zuerst Vor- und Nachnamen an; "
+    "dann kann der Platz bestätigt werden."
+)
+
+
+def nameless(registration: Registration) -> bool:
+    """The registration came without a name (from an interest list) and has none yet."""
+    return not ((registration.first_name or "").strip() and (registration.last_name or "").strip())
+
+
 def accept_offer(registration_id: int, *, now: datetime) -> Registration:
+    """Accept an offered seat. Refused while the registration has no name (a place from an
+    interest list): a confirmation, attendance list and certificate need one. A place on a
+    new date (``new_dates``) ends the registrations it was moved from; refused while one of
+    them holds a confirmed seat (the person took a seat on the earlier date meanwhile)."""
     state, registration = _lock_for_registration(registration_id)
     if registration.status != STATUS_OFFERED:
         raise NotPossible(_NO_OFFER)
     if _past(registration.offer_expires_at, now):
         return _expire_and_pass_on(state, registration, now)
+    if nameless(registration):
+        raise NotPossible(NAME_FIRST, field="first_name")
+    old_dates = _old_dates(registration)
+    if any(origin.status == STATUS_CONFIRMED for _state, origin in old_dates):
+        raise NotPossible(SEAT_ON_EARLIER_DATE)
     _offer_ends(registration, now)
     registration.status = STATUS_CONFIRMED
     registration.offer_expires_at = None
     mails.queue(registration, mails.CONFIRMED)
     db.session.flush()
-    if registration.moved_from_id is not None:
-        _leave_old_date(registration.moved_from_id, now)
+    for old_state, origin in old_dates:
+        _leave_old_date(old_state, origin, now)
     return registration
 
 
-def _leave_old_date(origin_id: int, now: datetime) -> None:
+SEAT_ON_EARLIER_DATE = _l(
+    "Für einen früheren Termin dieses Seminars besteht schon ein fester Platz. Wer lieber "
+    "den neuen Termin möchte, sagt bitte zuerst den Platz am früheren Termin ab."
+)
+
+
+def _old_dates(registration: Registration) -> list[tuple[SeatState, Registration]]:
+    """The registrations a place on a new date was moved from (``moved_from_id``: a new date
+    of a new date goes back to the first one), each under its seminar's lock: newest first,
+    as an older date always has the lower seminar id, so every path that locks several
+    seminars takes them in descending order of id and none waits for another."""
+    chain: list[tuple[SeatState, Registration]] = []
+    seen = {registration.id}
+    origin_id = registration.moved_from_id
+    while origin_id is not None and origin_id not in seen:
+        seen.add(origin_id)
+        old_state, origin = _lock_for_registration(origin_id)
+        chain.append((old_state, origin))
+        origin_id = origin.moved_from_id
+    return chain
+
+
+def _leave_old_date(state: SeatState, origin: Registration, now: datetime) -> None:
     """Someone took a place on a new date (``new_dates``): their registration for the old
     date ends, without a message of its own (the confirmation of the new date says so); a
-    seat it held there (offered meanwhile) goes to the next person. The old seminar is
-    locked after the new one, as ``new_dates`` does."""
-    state, origin = _lock_for_registration(origin_id)
+    seat it held there (offered meanwhile) goes to the next person."""
     if origin.status not in ACTIVE_STATUSES:
         return
     _leave(origin, STATUS_CANCELLED, now)

@@ -18,17 +18,26 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import aliased
 
 from seminars.core.email_address import normalise_email
 from seminars.extensions import db
+from seminars.outbox import services as outbox
+from seminars.programme.models import Seminar
 from seminars.registrations import allocation, tokens
-from seminars.registrations.channels import CHANNEL_EMAIL
+from seminars.registrations import anonymise as blank
+from seminars.registrations.channels import (
+    CHANNEL_EMAIL,
+    CHANNEL_PHONE,
+    CHANNEL_POST,
+    has_address,
+)
 from seminars.registrations.models import (
     ACTIVE_STATUSES,
     STATUS_CANCELLED,
     STATUS_CONFIRMED,
+    STATUS_OFFERED,
     STATUS_WAITLISTED,
     Registration,
     queue_order,
@@ -76,15 +85,49 @@ def _has_active_copy():
     )
 
 
+def _reachable_condition():
+    """Not anonymised, and with what the registration's channel needs to reach the person:
+    an address for mails, a postal address for letters, a number for calls."""
+    return and_(
+        Registration.anonymised_at.is_(None),
+        or_(
+            and_(Registration.channel == CHANNEL_EMAIL, Registration.email != ""),
+            and_(
+                Registration.channel == CHANNEL_POST,
+                Registration.street != "",
+                Registration.postcode != "",
+                Registration.city != "",
+            ),
+            and_(Registration.channel == CHANNEL_PHONE, Registration.phone != ""),
+        ),
+    )
+
+
+def reachable(registration: Registration) -> bool:
+    """The same as ``_reachable_condition``, for a loaded registration."""
+    if registration.anonymised_at is not None:
+        return False
+    if registration.channel == CHANNEL_EMAIL:
+        return bool((registration.email or "").strip())
+    if registration.channel == CHANNEL_POST:
+        return has_address(registration)
+    if registration.channel == CHANNEL_PHONE:
+        return bool((registration.phone or "").strip())
+    return False
+
+
 def waiting_for_new_date(old_seminar_id: int) -> list[int]:
     """The confirmed people waiting on ``old_seminar_id`` who have no place on another new
-    date yet, in queue order (ids). Read without a lock: ``take_over_waitlist`` checks again."""
+    date yet and can be reached (not anonymised, with an address or number for their
+    channel), in queue order (ids). Read without a lock: ``take_over_waitlist`` checks
+    again."""
     return list(
         db.session.scalars(
             select(Registration.id)
             .where(
                 Registration.seminar_id == old_seminar_id,
                 Registration.status == STATUS_WAITLISTED,
+                _reachable_condition(),
                 ~_has_active_copy(),
             )
             .order_by(*queue_order)
@@ -105,6 +148,45 @@ def subscriptions_taken_over(subscription_ids: Iterable[int]) -> set[int]:
             )
         )
     )
+
+
+def addresses_placed_for(old_seminar_id: int) -> set[str]:
+    """The addresses (normalised) with an active registration for ``old_seminar_id`` or an
+    active place on one of its new dates: a subscriber with one of them gets no (second,
+    nameless) place."""
+    new_dates = select(Seminar.id).where(Seminar.repeat_of_id == old_seminar_id)
+    return {
+        email
+        for email in db.session.scalars(
+            select(Registration.email_normalized).where(
+                or_(
+                    Registration.seminar_id == old_seminar_id,
+                    Registration.seminar_id.in_(new_dates),
+                ),
+                Registration.status.in_(ACTIVE_STATUSES),
+                Registration.email_normalized.is_not(None),
+            )
+        )
+        if email
+    }
+
+
+def placeable_subscribers(
+    old_seminar_id: int, subscribers: Sequence[Subscriber]
+) -> list[Subscriber]:
+    """Those of ``subscribers`` who would get a place on a new date of ``old_seminar_id``
+    now: with an address, no active place from their subscription yet, and no active
+    registration for the seminar or a new date of it under that address (one each)."""
+    placed = addresses_placed_for(old_seminar_id)
+    already = subscriptions_taken_over(s.subscription_id for s in subscribers)
+    chosen: list[Subscriber] = []
+    for subscriber in sorted(subscribers, key=lambda s: s.subscription_id):
+        email = normalise_email(subscriber.email) if subscriber.email.strip() else ""
+        if not email or email in placed or subscriber.subscription_id in already:
+            continue
+        placed.add(email)
+        chosen.append(subscriber)
+    return chosen
 
 
 def take_over_waitlist(
@@ -139,6 +221,8 @@ def take_over_waitlist(
     for origin in old_state.queue:  # in queue order
         if origin.id not in wanted or origin.id in copied or origin.status != STATUS_WAITLISTED:
             continue
+        if not reachable(origin):
+            continue  # anonymised meanwhile, or nothing left to reach them by
         if origin.email_normalized and origin.email_normalized in taken:
             continue
         values = {name: getattr(origin, name) for name in _COPIED}
@@ -147,10 +231,9 @@ def take_over_waitlist(
         )
         if origin.email_normalized:
             taken.add(origin.email_normalized)
-    already = subscriptions_taken_over(s.subscription_id for s in subscribers)
-    for subscriber in sorted(subscribers, key=lambda s: s.subscription_id):
-        email = normalise_email(subscriber.email) if subscriber.email.strip() else ""
-        if not email or email in taken or subscriber.subscription_id in already:
+    for subscriber in placeable_subscribers(old_state.seminar.id, subscribers):
+        email = normalise_email(subscriber.email)
+        if email in taken:
             continue
         created.append(
             _place(
@@ -230,3 +313,42 @@ def withdraw_superseded(copy_id: int, *, now: datetime) -> bool:
     db.session.flush()
     allocation.offer_free_seats_of(state, now)
     return True
+
+
+def withdraw_places_of_subscription(subscription_ids: Sequence[int], *, now: datetime) -> int:
+    """An interest subscription ends (unsubscribed, erased, retention): its places on new
+    dates that are not confirmed (waitlisted or offered) are cancelled, each under its
+    seminar's lock (newest seminar first, the order every path takes), a seat one held goes
+    to the next person, and they lose the address like the subscription (anonymised, their
+    messages gone): nothing more goes to the address the person stopped. A confirmed place
+    stays: its person gave their name and registered. Returns how many were withdrawn.
+    Call it before changing anything else in the transaction (the locks come first)."""
+    wanted = sorted(set(subscription_ids))
+    if not wanted:
+        return 0
+    open_places = (
+        Registration.interest_subscription_id.in_(wanted),
+        Registration.status.in_((STATUS_WAITLISTED, STATUS_OFFERED)),
+    )
+    seminar_ids = sorted(
+        set(db.session.scalars(select(Registration.seminar_id).where(*open_places))),
+        reverse=True,
+    )
+    withdrawn: list[int] = []
+    for seminar_id in seminar_ids:
+        state = allocation.lock_state(seminar_id)
+        places = [
+            r
+            for r in state.active
+            if r.interest_subscription_id in wanted
+            and r.status in (STATUS_WAITLISTED, STATUS_OFFERED)
+        ]
+        for place in places:
+            allocation.leave(place, STATUS_CANCELLED, now)
+            withdrawn.append(place.id)
+        db.session.flush()
+        allocation.offer_free_seats_of(state, now)
+    outbox.forget_registrations(withdrawn)
+    blank.anonymise(withdrawn, now)
+    db.session.flush()
+    return len(withdrawn)

@@ -23,7 +23,7 @@ COMPLETED_FIELDS = ("first_name", "last_name", "organisation", "county")
 
 def needs_name(registration: Registration) -> bool:
     """The registration came without a name (from an interest list)."""
-    return not ((registration.first_name or "").strip() and (registration.last_name or "").strip())
+    return allocation.nameless(registration)
 
 
 def complete_and_accept(

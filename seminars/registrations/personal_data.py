@@ -122,7 +122,7 @@ def people(query: PersonQuery | str) -> list[Person]:
 
 def of_person(query: PersonQuery | str) -> list[Registration]:
     """Every registration found, also those retention anonymised already (found by the
-    person key), in seminar order (the order in which erasure locks seminars). They may be
+    person key), in seminar order (erasure locks their seminars newest first). They may be
     several people's: ``people`` tells them apart.
 
     ``query`` is a ``PersonQuery`` or an e-mail address. Registrations under the person key
@@ -245,7 +245,9 @@ def export(registration_ids: Sequence[int]) -> dict[int, dict]:
 
 def erase(registrations: Sequence[Registration], *, now: datetime) -> None:
     """Active registrations of seminars that have not ended are cancelled (the seat passes
-    on); past seminars keep their participants, as figures."""
+    on); past seminars keep their participants, as figures. Their seminars are locked
+    first, newest first (descending id: a new date before its old one, as accepting a place
+    on a new date does), so that erasure and an accepted offer never wait for each other."""
     ended = set(
         db.session.scalars(
             seminars_ended_before(now).where(
@@ -253,8 +255,12 @@ def erase(registrations: Sequence[Registration], *, now: datetime) -> None:
             )
         )
     )
-    for registration in registrations:
-        if registration.status in ACTIVE_STATUSES and registration.seminar_id not in ended:
+    due = [r for r in registrations if r.status in ACTIVE_STATUSES and r.seminar_id not in ended]
+    for seminar_id in sorted({r.seminar_id for r in due}, reverse=True):
+        allocation.lock_seminar(seminar_id)
+    for registration in sorted(due, key=lambda r: (-r.seminar_id, r.id)):
+        db.session.refresh(registration)  # as it is now, inside the lock
+        if registration.status in ACTIVE_STATUSES:
             allocation.cancel(registration.id, now=now)
     db.session.flush()
 

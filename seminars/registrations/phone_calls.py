@@ -116,6 +116,15 @@ def answer_offer(
     db.session.refresh(registration)
     if registration.status != STATUS_OFFERED:
         raise CallNotOpen(_l("Für diese Anmeldung liegt kein Platzangebot vor."))
+    if answer == ACCEPTED and allocation.nameless(registration):
+        # A place from an interest list holds only the address: the confirmation, the
+        # attendance list and the certificate need the name, which staff enter first.
+        raise DomainError(
+            _l(
+                "Für diesen Platz fehlt noch der Name. Bitte tragen Sie zuerst Vor- und "
+                "Nachnamen bei den Kontaktdaten ein und erfassen Sie dann die Zusage."
+            )
+        )
     offer_calls = (
         [call_id]
         if call_id is not None
