@@ -36,6 +36,7 @@ from seminars.interest.models import (
     ProgrammeAlert,
 )
 from seminars.interest.words import describe, region_name
+from seminars.outbox.models import OutboxMessage
 from seminars.outbox.services import blank_subscriptions
 from seminars.programme import availability as av
 from seminars.programme.models import STATUS_PUBLISHED, Seminar, SeminarSession, Topic
@@ -250,7 +251,12 @@ def _subscribe(
         .order_by(InterestSubscription.id)
     ).first()
     if existing is not None and not _overdue(existing, now):
-        mails.queue(existing, ALREADY_SUBSCRIBED, SUBJECTS[ALREADY_SUBSCRIBED], describe=describe)
+        # The owner is told once per confirmation period: asking again from other clients
+        # must not fill their mailbox.
+        if not _told_lately(existing, now):
+            mails.queue(
+                existing, ALREADY_SUBSCRIBED, SUBJECTS[ALREADY_SUBSCRIBED], describe=describe
+            )
         return
     subscription = InterestSubscription(
         status=SUBSCRIPTION_PENDING,
@@ -273,6 +279,23 @@ def _subscribe(
         SUBJECTS[CONFIRM_REQUEST],
         describe=describe,
         confirm_by=now + confirmation_period(),
+    )
+
+
+def _told_lately(subscription: InterestSubscription, now: datetime) -> bool:
+    """An "already subscribed" mail went to this subscription within the confirmation
+    period (the outbox row keeps kind, subscription and time after it was sent)."""
+    return (
+        db.session.scalar(
+            select(OutboxMessage.id)
+            .where(
+                OutboxMessage.subscription_id == subscription.id,
+                OutboxMessage.kind == f"interest_{ALREADY_SUBSCRIBED}",
+                OutboxMessage.created_at > now - confirmation_period(),
+            )
+            .limit(1)
+        )
+        is not None
     )
 
 
@@ -408,3 +431,12 @@ def end(subscriptions: list[InterestSubscription], *, now: datetime) -> int:
     db.session.flush()
     blank_subscriptions([s.id for s in ended])
     return len(ended)
+
+
+def end_for_seminar(seminar_id: int, *, now: datetime) -> int:
+    """End every subscription for a new date of this seminar (before the seminar is deleted:
+    the rows would go with it, but their mails must not keep the addresses)."""
+    subscriptions = db.session.scalars(
+        select(InterestSubscription).where(InterestSubscription.seminar_id == seminar_id)
+    ).all()
+    return end(list(subscriptions), now=now)

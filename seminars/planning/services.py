@@ -19,6 +19,7 @@ from seminars.core.timezone import BERLIN, utcnow
 from seminars.extensions import db
 from seminars.interest import alerts
 from seminars.interest import new_dates as interest_new_dates
+from seminars.interest import services as interest_services
 from seminars.planning import change_notice, change_rules
 from seminars.planning.change_notice import ChangeNotice
 from seminars.planning.errors import ChangedMeanwhile, PlanningError
@@ -361,6 +362,8 @@ def delete_seminar(seminar_id: int, *, actor: Actor | None) -> None:
             _l("Dieses Seminar hat Anmeldungen und kann nicht gelöscht werden. Sagen Sie es ab.")
         )
     record(actor, "seminar.delete", before=snapshot(seminar), note=seminar.code)
+    # Its interest list goes with it; ended first, so no waiting mail keeps an address.
+    interest_services.end_for_seminar(seminar_id, now=utcnow())
     db.session.delete(seminar)
     db.session.flush()
 

@@ -4,6 +4,7 @@ attacker with a copy of the database would, by searching every row of every tabl
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from seminars.core.timezone import utcnow
 from seminars.extensions import db
@@ -115,3 +116,21 @@ def test_staff_can_erase_someone_who_only_subscribed(app, client, login):
     assert "2 Benachrichtigungen über neue Seminare sind beendet" in flashed
     db.session.expire_all()
     assert traces(tokens) == []
+
+
+def test_deleting_a_seminar_leaves_no_address_of_its_interest_list(app):
+    """A seminar without registrations may be deleted; its interest list goes with it, and
+    the confirmation mail still waiting must not keep the address behind."""
+    from seminars.interest import services as interest
+    from seminars.planning import services as planning
+
+    seminar = factories.seminar(
+        "Bald gelöscht", registration_closes_at=utcnow() - timedelta(days=1)
+    )
+    interest.subscribe_to_seminar(
+        "loeschen@example.org", seminar_id=seminar.id, locale="de", now=utcnow(), client_key="k"
+    )
+    db.session.commit()
+    planning.delete_seminar(seminar.id, actor=None)
+    db.session.commit()
+    assert "loeschen@example.org" not in dump_every_table()

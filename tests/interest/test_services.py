@@ -54,6 +54,21 @@ def test_the_same_subscription_again_mails_the_owner_instead_of_adding_one(app):
     assert len(subscriptions()) == 3
 
 
+def test_the_owner_is_told_once_however_often_others_ask_again(app):
+    subscribe()
+    for number in range(5):
+        subscribe(ADDRESS, client=f"client-{number}")
+    kinds = [mail.kind for mail in mails_to(ADDRESS)]
+    assert kinds == ["interest_confirm_request", "interest_already_subscribed"]
+    # After the confirmation period the owner may be told again.
+    for mail in mails_to(ADDRESS):
+        mail.created_at = utcnow() - timedelta(hours=49)
+    db.session.commit()
+    subscribe(ADDRESS, client="client-9")
+    assert [mail.kind for mail in mails_to(ADDRESS)][-1] == "interest_already_subscribed"
+    assert len(mails_to(ADDRESS)) == 3
+
+
 def test_a_client_holds_only_a_few_unconfirmed_subscriptions(app, monkeypatch):
     monkeypatch.setitem(app.config, "INTEREST_PENDING_MAX_PER_CLIENT", 2)
     subscribe("a@example.org")
