@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
 from seminars.core.forms import Form
 from seminars.interest.models import REGION_ONLINE
 from seminars.registrations.counties import SAXONY, THURINGIA
-from seminars.registrations.forms import _one_line, _valid_email
+from seminars.registrations.forms import _one_line, email_field
 
 # The region field's value for "anywhere" (stored as NULL).
 ANYWHERE = ""
@@ -24,19 +24,6 @@ def region_groups():
         (_l("Thüringen"), THURINGIA),
         (_l("Sachsen"), SAXONY),
     ]
-
-
-def _email_field() -> StringField:
-    return StringField(
-        _l("E-Mail-Adresse"),
-        filters=[_one_line],
-        validators=[
-            DataRequired(_l("Bitte geben Sie Ihre E-Mail-Adresse an.")),
-            Length(max=254, message=_l("Höchstens %(max)d Zeichen.")),
-            _valid_email,
-        ],
-        render_kw={"autocomplete": "email", "type": "email", "inputmode": "email"},
-    )
 
 
 class TopicSubscriptionForm(Form):
@@ -55,7 +42,7 @@ class TopicSubscriptionForm(Form):
         validators=[DataRequired(_l("Bitte wählen Sie einen Themenbereich aus."))],
     )
     region = StringField(_l("Wo?"), filters=[_one_line], default=ANYWHERE)
-    email = _email_field()
+    email = email_field()
 
     def __init__(self, *args, topics=(), language: str = "de", **kwargs):
         kwargs.setdefault("prefix", "interest")
@@ -90,7 +77,7 @@ class TopicSubscriptionForm(Form):
 class SeminarSubscriptionForm(Form):
     """On a full seminar's page: the address alone."""
 
-    email = _email_field()
+    email = email_field()
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "new_date")

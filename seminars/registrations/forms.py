@@ -40,6 +40,21 @@ def _valid_email(form, field) -> None:
         )
 
 
+def email_field() -> StringField:
+    """A required e-mail address, as volunteers type it: on one line, checked like
+    registrations check it (also for the interest lists' forms)."""
+    return StringField(
+        _l("E-Mail-Adresse"),
+        filters=[_one_line],
+        validators=[
+            DataRequired(_l("Bitte geben Sie Ihre E-Mail-Adresse an.")),
+            Length(max=254, message=_l("Höchstens %(max)d Zeichen.")),
+            _valid_email,
+        ],
+        render_kw={"autocomplete": "email", "type": "email", "inputmode": "email"},
+    )
+
+
 def _known_county(form, field) -> None:
     if field.data and field.data not in COUNTY_KEYS:
         field.data = ""
@@ -76,16 +91,7 @@ class RegistrationForm(Form):
         ],
         render_kw={"autocomplete": "family-name"},
     )
-    email = StringField(
-        _l("E-Mail-Adresse"),
-        filters=[_one_line],
-        validators=[
-            DataRequired(_l("Bitte geben Sie Ihre E-Mail-Adresse an.")),
-            Length(max=254, message=_l("Höchstens %(max)d Zeichen.")),
-            _valid_email,
-        ],
-        render_kw={"autocomplete": "email", "type": "email", "inputmode": "email"},
-    )
+    email = email_field()
     organisation = StringField(
         _l("Selbsthilfegruppe oder Organisation"),
         filters=[_one_line],
