@@ -54,12 +54,8 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 ## Benchmarks (PostgreSQL on 127.0.0.1 and wrk needed; see bench/README.md).
-bench: $(STAMP)
-	$(BIN)/python -m bench.catalogue_throughput
-	$(BIN)/python -m bench.registration_rush
-	$(BIN)/python -m bench.certificates
-	$(BIN)/python -m bench.statistics
-	$(BIN)/python -m bench.soak
+bench: $(STAMP) $(MO_FILES)
+	$(BIN)/python -m bench
 
 ## Ten minutes of mixed traffic, then the checks (SOAK_SECONDS to change the length).
 soak: $(STAMP) $(MO_FILES)
