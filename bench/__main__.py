@@ -50,12 +50,16 @@ def main(names: list[str]) -> int:
     return 1 if failed or not all(goal.reached for goal in goals) else 0
 
 
+def _verdict(reached: bool) -> str:
+    return "reached" if reached else "NOT reached"
+
+
 def print_summary(goals: list[Goal], failed: list[tuple[str, int]]) -> None:
     rows = [
-        (goal.benchmark, goal.name, goal.measured, goal.target,
-         "reached" if goal.reached else "NOT reached")
+        (goal.benchmark, goal.name, goal.measured, goal.target, _verdict(goal.reached))
         for goal in goals
-    ] + [(name, "(run failed)", f"exit {code}", "", "NOT reached") for name, code in failed]  # fmt: skip
+    ]
+    rows += [(name, "(run failed)", f"exit {code}", "", _verdict(False)) for name, code in failed]
     header = ("benchmark", "goal", "measured", "target", "verdict")
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(5)]
     line = "  ".join("-" * width for width in widths)
