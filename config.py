@@ -331,6 +331,9 @@ class ProductionConfig(Config):
     DEBUG = False
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
     HSTS_SECONDS = _env_int("HSTS_SECONDS", 31_536_000)
+    # Requests send no mail themselves: the outbox worker (``flask outbox work``) does, so
+    # that a slow mail server or a rush of registrations never holds a request up.
+    MAIL_REQUEST_DEADLINE = _env_float("MAIL_REQUEST_DEADLINE", 0.0)
 
 
 CONFIGS: dict[str, type[Config]] = {

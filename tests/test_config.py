@@ -139,3 +139,10 @@ def test_unknown_environment_is_refused():
 )
 def test_database_url_spellings(given, expected):
     assert normalise_database_url(given) == expected
+
+
+def test_requests_leave_mail_to_the_worker_in_production_and_send_in_development(monkeypatch):
+    monkeypatch.delenv("MAIL_REQUEST_DEADLINE", raising=False)
+    assert create_app("production", PRODUCTION_WITH_LIMITS).config["MAIL_REQUEST_DEADLINE"] == 0
+    # ``make run`` is one process without a worker: there the request sends its mail.
+    assert create_app("development").config["MAIL_REQUEST_DEADLINE"] > 0

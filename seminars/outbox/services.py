@@ -2,8 +2,9 @@
 
 ``queue_mail`` writes a row in the caller's transaction. After that transaction commits, the
 request sends the rows it queued (``send_committed``, registered as an ``after_request``
-hook) for at most ``MAIL_REQUEST_DEADLINE`` seconds together; whatever could not be sent is
-left for ``flask outbox work``, ``flask outbox send`` and ``housekeeping``. Each message is
+hook) for at most ``MAIL_REQUEST_DEADLINE`` seconds together (0 in production: requests send
+nothing); whatever is not sent there is left for ``flask outbox work`` (woken by the queuing
+transaction's commit, ``wakeup.py``), ``flask outbox send`` and ``housekeeping``. Each message is
 claimed just before it is sent and its result recorded only by the holder of that claim
 (``claims.py``), so several senders never send it twice; a permanent refusal (5xx) is given
 up at once, a temporary one (4xx, server down) retried with back-off.
@@ -26,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from seminars.core.timezone import utcnow
 from seminars.extensions import db
-from seminars.outbox import claims
+from seminars.outbox import claims, wakeup
 from seminars.outbox.models import CHANNEL_EMAIL, STATUS_PENDING, STATUS_SENT, OutboxMessage
 from seminars.outbox.refusals import describe, is_permanent
 from seminars.outbox.smtp import MailTransport, MailTransportError
@@ -99,8 +100,10 @@ def queue_mail(
     )
     db.session.add(message)
     db.session.flush()
-    if send_after_commit and channel == CHANNEL_EMAIL:
-        db.session.info.setdefault(_QUEUED, []).append(message.id)
+    if channel == CHANNEL_EMAIL:
+        wakeup.announce(db.session())
+        if send_after_commit:
+            db.session.info.setdefault(_QUEUED, []).append(message.id)
     return message
 
 
@@ -120,6 +123,7 @@ def install_session_hooks(session_class) -> None:
     if not event.contains(session_class, "after_commit", _after_commit):
         event.listen(session_class, "after_commit", _after_commit)
         event.listen(session_class, "after_rollback", _after_rollback)
+        event.listen(session_class, "after_transaction_end", wakeup.forget_announcement)
 
 
 def send_committed() -> DeliveryReport:
