@@ -110,3 +110,27 @@ def analyse(url: str) -> None:
         with engine.connect() as connection:
             connection.execute(sa.text("ANALYZE"))
     engine.dispose()
+
+
+@contextmanager
+def outbox_worker(url: str, **settings: str):
+    """The production mail sender (``flask outbox work``) against the same database: in
+    production requests send no mail themselves."""
+    env = dict(
+        os.environ,
+        DATABASE_URL=url,
+        APP_ENV="production",
+        SECRET_KEY=secrets.token_hex(32),
+        **BENCH_SETTINGS,
+    )
+    env.update(settings)
+    with tempfile.NamedTemporaryFile(prefix="seminars-outbox-", suffix=".log") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "wsgi", "outbox", "work"],
+            cwd=ROOT, env=env, stderr=log,
+        )  # fmt: skip
+        try:
+            yield process
+        finally:
+            process.terminate()
+            process.wait(timeout=20)

@@ -18,21 +18,40 @@ from seminars.registrations.models import Registration
 from seminars.registrations.needs import NEED_KEYS
 
 _CHANGED = "accessibility_seminars"
-_WATCHED = ("status", "holds_seat", "seminar_id", *NEED_KEYS)
+# What places a registration in the counts: only one with a need is counted at all.
+_PLACED = ("status", "holds_seat", "seminar_id")
+
+
+def _has_need(registration: Registration) -> bool:
+    return any(getattr(registration, key) for key in NEED_KEYS)
+
+
+def _had_need(state) -> bool:
+    """A need the registration had before this flush (a need switched off still counts)."""
+    return any(state.attrs[key].history.deleted for key in NEED_KEYS) or _has_need(state.obj())
 
 
 def _after_flush(session: Session, flush_context) -> None:
     changed: set[int] = session.info.setdefault(_CHANGED, set())
     for obj in (*session.new, *session.deleted):
-        if isinstance(obj, Registration | SeminarSession) and obj.seminar_id is not None:
+        if isinstance(obj, SeminarSession) and obj.seminar_id is not None:
+            changed.add(obj.seminar_id)
+        elif isinstance(obj, Registration) and obj.seminar_id is not None and _has_need(obj):
+            # A registration without needs changes no task's count: none to reconcile.
             changed.add(obj.seminar_id)
     for obj in session.dirty:
         if isinstance(obj, SeminarSession):
             changed.add(obj.seminar_id)
         elif isinstance(obj, Registration):
             state = inspect(obj)
-            if any(state.attrs[key].history.has_changes() for key in _WATCHED):
+            needs_changed = any(state.attrs[key].history.has_changes() for key in NEED_KEYS)
+            placed = any(state.attrs[key].history.has_changes() for key in _PLACED)
+            if needs_changed or (placed and _had_need(state)):
                 changed.add(obj.seminar_id)
+                # Moved to another seminar: the one it left counts it no more.
+                for before in state.attrs["seminar_id"].history.deleted:
+                    if before is not None:
+                        changed.add(before)
 
 
 def _before_commit(session: Session) -> None:

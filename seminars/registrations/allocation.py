@@ -35,7 +35,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, or_, select
 
 from seminars.core.email_address import normalise_email
 from seminars.core.errors import DomainError, NotFoundError
@@ -257,27 +257,30 @@ def register(
     only while that is unconfirmed. Staff registering someone by phone (``by_staff``) need no
     e-mail confirmation: the registration is confirmed or waitlisted at once, outside the caps.
     """
-    state = _lock(seminar_id)
-    seminar = state.seminar
+    seminar = lock_seminar(seminar_id)
     if seminar.status not in (STATUS_PUBLISHED, SEMINAR_CANCELLED):
         raise NotFoundError()
-    # Seats behind run-out holds and offers are free again: they go to the waitlist first,
-    # before the newcomer is counted.
-    _release_overdue(state, now)
     if not applicant.email.strip() and not by_staff:
         raise NotPossible(_l("Bitte geben Sie Ihre E-Mail-Adresse an."), field="email")
     # Without e-mail (staff bookings only) the address rules do not apply.
     email = normalise_email(applicant.email) if applicant.email.strip() else None
-    existing = next((r for r in state.active if email and r.email_normalized == email), None)
-    if by_staff and existing is not None:
-        raise RegistrationClosed(
-            _l("Diese Adresse ist für das Seminar schon angemeldet."), field="email"
-        )
-    if by_staff and email is None and _same_person_without_email(state, applicant):
-        raise RegistrationClosed(
-            _l("Eine Person mit diesem Namen ist für das Seminar schon angemeldet."),
-            field="last_name",
-        )
+    counted = None if by_staff else _counted_in_sql(seminar, email, now)
+    if counted is None:
+        # Seats behind run-out holds and offers are free again: they go to the waitlist
+        # first, before the newcomer is counted.
+        state = _state_of(seminar)
+        _release_overdue(state, now)
+        counted = _counted_from(state, email)
+        if by_staff and counted.existing is not None:
+            raise RegistrationClosed(
+                _l("Diese Adresse ist für das Seminar schon angemeldet."), field="email"
+            )
+        if by_staff and email is None and _same_person_without_email(state, applicant):
+            raise RegistrationClosed(
+                _l("Eine Person mit diesem Namen ist für das Seminar schon angemeldet."),
+                field="last_name",
+            )
+    existing = counted.existing
     client_cap = current_app.config["PENDING_MAX_PER_CLIENT"] if client_key else 0
     address_cap = 0 if by_staff else current_app.config["PENDING_MAX_PER_ADDRESS"]
     # The caps count across seminars, which no seminar row covers: lock their names (always
@@ -293,20 +296,20 @@ def register(
     availability = av.availability_of(
         cancelled=seminar.status == SEMINAR_CANCELLED,
         capacity=seminar.capacity,
-        seats_taken=state.seats_taken,
-        waiting=len(state.queue),
+        seats_taken=counted.seats_taken,
+        waiting=counted.waiting,
         waitlist_capacity=seminar.waitlist_capacity,
         opens_at=seminar.registration_opens_at,
         closes_at=seminar.registration_closes_at,
-        starts_at=state.starts_at,
+        starts_at=counted.starts_at,
         now=now,
     )
     if availability.state == av.NOT_YET_OPEN:
         raise RegistrationClosed(_l("Die Anmeldung für dieses Seminar ist noch nicht geöffnet."))
     if availability.state in (av.REGISTRATION_CLOSED, av.CANCELLED):
         raise RegistrationClosed()
-    seat = state.free_seats >= applicant.seats and not state.queue
-    if not seat and len(state.queue) >= seminar.waitlist_capacity:
+    seat = counted.free_seats >= applicant.seats and not counted.waiting
+    if not seat and counted.waiting >= seminar.waitlist_capacity:
         raise RegistrationClosed(_l("Das Seminar ist ausgebucht und die Warteliste ist voll."))
     if existing is not None:
         mails.queue(existing, mails.ALREADY_REGISTERED)
@@ -356,6 +359,66 @@ def register(
     else:
         mails.queue(registration, mails.CONFIRM_REQUEST)
     return RegisterResult(registration, created=True, waitlisted=not seat)
+
+
+@dataclass(frozen=True)
+class _Counted:
+    """What a new registration is decided on, counted inside the seminar's lock."""
+
+    seminar: Seminar
+    starts_at: datetime | None
+    seats_taken: int
+    waiting: int
+    existing: Registration | None
+
+    @property
+    def free_seats(self) -> int:
+        return self.seminar.capacity - self.seats_taken
+
+
+def _counted_from(state: SeatState, email: str | None) -> _Counted:
+    existing = next((r for r in state.active if email and r.email_normalized == email), None)
+    return _Counted(state.seminar, state.starts_at, state.seats_taken, len(state.queue), existing)
+
+
+def _counted_in_sql(seminar: Seminar, email: str | None, now: datetime) -> _Counted | None:
+    """The counts a new registration needs, in one aggregate query instead of loading every
+    registration of the seminar, so that a rush holds the lock briefly. None when there is
+    more to do first (a hold or offer has run out, or a free seat waits for someone on the
+    waitlist): then the full state is loaded and put right (``_release_overdue``)."""
+    overdue = or_(
+        and_(Registration.status == STATUS_PENDING, Registration.hold_expires_at <= now),
+        and_(Registration.status == STATUS_OFFERED, Registration.offer_expires_at <= now),
+    )
+    first_start = (
+        select(func.min(SeminarSession.starts_at))
+        .where(SeminarSession.seminar_id == seminar.id)
+        .scalar_subquery()
+    )
+    seats_taken, waiting, overdue_count, starts_at = db.session.execute(
+        select(
+            func.coalesce(func.sum(case((Registration.holds_seat, seats_expression), else_=0)), 0),
+            func.count().filter(Registration.on_waitlist),
+            func.count().filter(overdue),
+            first_start,
+        ).where(Registration.seminar_id == seminar.id, Registration.status.in_(ACTIVE_STATUSES))
+    ).one()
+    if overdue_count or (waiting and seminar.capacity - seats_taken > 0):
+        return None
+    existing = None
+    if email:
+        existing = db.session.scalars(
+            select(Registration)
+            .where(
+                Registration.seminar_id == seminar.id,
+                Registration.status.in_(ACTIVE_STATUSES),
+                Registration.email_normalized == email,
+            )
+            .order_by(Registration.id)
+            .limit(1)
+            .execution_options(populate_existing=True)
+        ).first()
+    return _Counted(seminar, starts_at, int(seats_taken), int(waiting), existing)
 
 
 def _same_person_without_email(state: SeatState, applicant: Applicant) -> bool:
