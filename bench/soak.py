@@ -47,6 +47,7 @@ from bench.harness import (
     free_port,
     fresh_database_url,
     gunicorn,
+    outbox_worker,
 )
 
 SECONDS = int(os.environ.get("SOAK_SECONDS", "600"))
@@ -310,8 +311,11 @@ def quantile_ms(values: list[float], q: int) -> float:
 
 
 def main() -> None:
-    workdir = Path(tempfile.mkdtemp(prefix="sid-soak-"))
-    url = fresh_database_url(workdir)
+    with tempfile.TemporaryDirectory(prefix="sid-soak-") as workdir:
+        soak(fresh_database_url(Path(workdir)))
+
+
+def soak(url: str) -> None:
     build_database(url)
     analyse(url)
     mailbox, tally = Mailbox(), Tally()
@@ -331,7 +335,8 @@ def main() -> None:
     stop, stop_housekeeping = threading.Event(), threading.Event()
     housekeeping_runs: list[float] = []
     try:
-        with gunicorn(url, info=info, **settings) as base:
+        # As in production: the requests send no mail, the outbox worker does.
+        with gunicorn(url, info=info, **settings) as base, outbox_worker(url, **settings):
             seminar_ids = upcoming_ids(base)
             visitors = [
                 Visitor(n, base, seminar_ids, mailbox, tally, stop) for n in range(VISITORS)
