@@ -36,6 +36,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import false as sa_false
 
 from seminars.core.email_address import normalise_email
 from seminars.core.errors import DomainError, NotFoundError
@@ -395,18 +396,20 @@ def _counted_in_sql(seminar: Seminar, email: str | None, now: datetime) -> _Coun
         .where(SeminarSession.seminar_id == seminar.id)
         .scalar_subquery()
     )
-    seats_taken, waiting, overdue_count, starts_at = db.session.execute(
+    same_address = Registration.email_normalized == email if email else sa_false()
+    seats_taken, waiting, overdue_count, registered, starts_at = db.session.execute(
         select(
             func.coalesce(func.sum(case((Registration.holds_seat, seats_expression), else_=0)), 0),
             func.count().filter(Registration.on_waitlist),
             func.count().filter(overdue),
+            func.count().filter(same_address),
             first_start,
         ).where(Registration.seminar_id == seminar.id, Registration.status.in_(ACTIVE_STATUSES))
     ).one()
     if overdue_count or (waiting and seminar.capacity - seats_taken > 0):
         return None
     existing = None
-    if email:
+    if registered:
         existing = db.session.scalars(
             select(Registration)
             .where(
