@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from seminars.audit.models import AuditEntry
-from seminars.core.timezone import utcnow
+from seminars.core.timezone import berlin_date, utcnow
 from seminars.extensions import db
 from seminars.planning import services
 from seminars.programme.models import Seminar
@@ -175,7 +175,8 @@ def test_the_registrations_list_says_where_each_place_came_from(client, login, c
     copy = published_new_date(old, capacity=1)
     path = f"/verwaltung/seminare/{copy.id}/anmeldungen"
     page = text(client.get(path))
-    old_day = f"{old.sessions[0].starts_at:%-d}"
+    # The page shows the day in Berlin: late in the UTC evening that is the next day.
+    old_day = str(berlin_date(old.sessions[0].starts_at).day)
     assert page.count("vom Termin ") == 2 and old_day in page
     assert page.count("von der Interessenliste") == 1
     assert page.count("(Name noch nicht angegeben)") == 1
