@@ -11,14 +11,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete
+from sqlalchemy import and_, delete, select
 
 from seminars.certificates import pdf
 from seminars.certificates.models import Certificate, CertificatePdf
-from seminars.core.errors import DomainError
+from seminars.core.errors import DomainError, NotFoundError
 from seminars.core.locking import lock_row
 from seminars.core.timezone import utcnow
 from seminars.extensions import db
+from seminars.registrations import tokens
+from seminars.registrations.models import Registration
+from seminars.registrations.services import UnknownLink
 
 
 class CertificateRevoked(DomainError):
@@ -56,6 +59,34 @@ def pdf_of(certificate: Certificate) -> bytes:
     if stored is None:
         stored = _render_missing(certificate.id)
     return stored.pdf
+
+
+def own_pdf(token: str) -> tuple[str, bytes]:
+    """The code and stored PDF of the current certificate of the registration behind a
+    participant's personal link, read in one query (the download is served as often as the
+    trivial routes). Raises ``UnknownLink`` for a link that leads nowhere and
+    ``NotFoundError`` while there is no valid certificate."""
+    if not tokens.looks_like_token(token):
+        raise UnknownLink()
+    row = db.session.execute(
+        select(Registration.id, Certificate.id, Certificate.code, CertificatePdf.pdf)
+        .select_from(Registration)
+        .outerjoin(
+            Certificate,
+            and_(Certificate.registration_id == Registration.id, Certificate.revoked_at.is_(None)),
+        )
+        .outerjoin(CertificatePdf, CertificatePdf.certificate_id == Certificate.id)
+        .where(Registration.token_hash == tokens.token_hash(token))
+        .limit(1)
+    ).first()
+    if row is None:
+        raise UnknownLink()
+    _registration_id, certificate_id, code, body = row
+    if certificate_id is None:
+        raise NotFoundError(_l("Für diese Anmeldung gibt es noch keine Bescheinigung."))
+    if body is None:  # issued before PDFs were stored: rendered and kept now, once
+        body = pdf_of(db.session.get(Certificate, certificate_id))
+    return code, body
 
 
 def _refuse_without_pdf(certificate: Certificate) -> None:

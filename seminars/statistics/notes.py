@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
+from babel import Locale
+from babel.numbers import parse_pattern
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 
 def county_note() -> str:
@@ -56,3 +60,20 @@ def split_hidden_note(minimum: int) -> str:
         "zeigen wir hier nicht, weil er sich auf weniger als %(n)d Personen bezöge.",
         n=minimum,
     )
+
+
+def people_without_seat(counts: Iterable[int]) -> dict[int, str]:
+    """ "n people without a seat" for each count, translated once per count (a long list of
+    seminars has only a few different counts)."""
+    return {
+        count: ngettext("%(num)d Person ohne Platz", "%(num)d Personen ohne Platz", count)
+        for count in set(counts)
+    }
+
+
+def one_decimal() -> Callable[[float], str]:
+    """``format_decimal(value, "0.0")`` in the current language, with the locale and the
+    pattern looked up once instead of for every cell of a table."""
+    locale = get_locale() or Locale.parse("de")
+    pattern = parse_pattern("0.0")
+    return lambda value: pattern.apply(value, locale)

@@ -93,7 +93,7 @@ class Statistics:
     headline: Headline
     questions: list[QuestionFigures]
     counties: CountyTable
-    overflow: list[tuple[Seminar, int]]
+    overflow: list[tuple[SeminarName, int]]
     by_year: dict  # (topic name, question key) -> {year: (mean, n)}, n always >= minimum
     years: list[int]
     question_texts: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -200,8 +200,8 @@ SEMINAR_CHOICES = 100
 
 
 def _publishable_demand(
-    headline: Headline, overflow: list[tuple[Seminar, int]], minimum: int
-) -> list[tuple[Seminar, int]]:
+    headline: Headline, overflow: list[tuple[SeminarName, int]], minimum: int
+) -> list[tuple[SeminarName, int]]:
     """The minimum rule for waitlist demand: a seminar is named as a candidate for a repeat
     with at least ``minimum`` people without a seat only, and the total shown is the sum of
     the named seminars: exact when no other seminar of the view had people waiting, else as
@@ -216,19 +216,28 @@ def _publishable_demand(
     return named
 
 
-def _overflow(held) -> list[tuple[Seminar, int]]:
+@dataclass(frozen=True)
+class SeminarName:
+    """What the figures name of a seminar (not the whole seminar: a long list loads fast)."""
+
+    id: int
+    title: str
+    code: str
+
+
+def _overflow(held) -> list[tuple[SeminarName, int]]:
     rows = db.session.execute(
-        select(Seminar, func.count(Registration.id))
+        select(Seminar.id, Seminar.title, Seminar.code, func.count(Registration.id))
         .join(held, held.c.id == Seminar.id)
         .join(Registration, Registration.seminar_id == Seminar.id)
         .where(
             Registration.status.in_((STATUS_WAITLISTED, STATUS_EXPIRED)),
             Registration.confirmed_at.is_not(None),
         )
-        .group_by(Seminar.id)
+        .group_by(Seminar.id, Seminar.title, Seminar.code)
         .order_by(func.count(Registration.id).desc())
     ).all()
-    return [(seminar, count) for seminar, count in rows]
+    return [(SeminarName(id_, title, code), count) for id_, title, code, count in rows]
 
 
 def services_of(filters: Filters, *, now: datetime) -> ServiceCosts:

@@ -23,7 +23,7 @@ from seminars.surveys.models import (
     SurveyQuestion,
     SurveyResponse,
 )
-from seminars.surveys.queries import RELEASED, WAITING, answer_counts, answers
+from seminars.surveys.queries import RELEASED, WAITING, answer_totals, answers
 
 # Released free-text answers listed per question: the newest ones.
 TEXTS_SHOWN = 50
@@ -92,47 +92,40 @@ def _named(questions: list[SurveyQuestion]) -> dict[str, SurveyQuestion]:
 
 def survey_figures(held, minimum: int) -> SurveyFigures:
     named = _named(list(db.session.scalars(select(SurveyQuestion))))
-    seminars = {
-        seminar_id: (int(year), topic_name)
-        for seminar_id, year, topic_name in db.session.execute(
-            select(held.c.id, held.c.year, Topic.name_de).join(Topic, Topic.id == held.c.topic_id)
-        )
-    }
-    rows = answer_counts(minimum, seminars=held)
-    counted = db.session.execute(
-        select(rows.c.seminar_id, rows.c.key, rows.c.safe, rows.c.value, rows.c.state, rows.c.n)
-    ).all()
+    topics = dict(db.session.execute(select(Topic.id, Topic.name_de)).all())
+    totals = db.session.execute(answer_totals(minimum, seminars=held)).all()
     by_key: dict[str, QuestionFigures] = {}
-    left_out: dict[str, set[int]] = defaultdict(set)
     yearly: dict = defaultdict(lambda: defaultdict(lambda: [0, 0]))  # sum, n
     years: set[int] = set()
-    for seminar_id, key, is_safe, raw, text_state, count in counted:
+    released = False  # whether a safe unit holds released free text
+    for raw_year, topic_id, key, is_safe, raw, text_state, count, seminars in totals:
         question = named.get(key)
-        if question is None or seminar_id not in seminars:
+        if question is None:
             continue
         figures = by_key.get(key)
         if figures is None:
             figures = by_key[key] = QuestionFigures(
                 key, question.kind, question.text_de, question.text_en
             )
-        if not is_safe:  # too few answered this question in this seminar: in no figure
-            left_out[key].add(seminar_id)
+        if not is_safe:  # too few answered this question in these seminars: in no figure
+            figures.seminars_left_out += seminars
             continue
+        count = int(count)  # a sum: numeric on PostgreSQL
         figures.n += count
         if figures.kind == KIND_TEXT:
             figures.waiting += count if text_state == WAITING else 0
+            released = released or text_state == RELEASED
             continue
         answer = _value(figures.kind, raw)
         figures.counts[answer] = figures.counts.get(answer, 0) + count
-        year, topic_name = seminars[seminar_id]
+        year = int(raw_year)
         years.add(year)
         if figures.kind == KIND_SCALE:
-            cell = yearly[(topic_name, key)][year]
+            cell = yearly[(topics[topic_id], key)][year]
             cell[0] += answer * count
             cell[1] += count
-    for key, seminar_ids in left_out.items():
-        by_key[key].seminars_left_out = len(seminar_ids)
-    _released_texts(held, minimum, by_key)
+    if released:
+        _released_texts(held, minimum, by_key)
     order = {key: (q.position, q.id) for key, q in named.items()}
     result = [by_key[key] for key in sorted(by_key, key=lambda k: order.get(k, (999, 0)))]
     for figures in result:

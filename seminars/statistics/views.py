@@ -25,6 +25,8 @@ from seminars.statistics.demand_labels import (
 )
 from seminars.statistics.notes import (
     county_note,
+    one_decimal,
+    people_without_seat,
     service_costs_note,
     service_rule_note,
     services_left_out_note,
@@ -80,6 +82,8 @@ def overview():
         formats=FORMATS,
         locale=locale,
         new_date_endpoint=new_date_endpoint(),
+        without_seat=people_without_seat(count for _seminar, count in stats.overflow),
+        decimal=one_decimal(),
     )
 
 

@@ -9,7 +9,20 @@ and so is the difference of any two figures.
 
 from __future__ import annotations
 
-from sqlalchemy import Integer, case, cast, exists, func, select, true
+from sqlalchemy import (
+    CompoundSelect,
+    Integer,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    null,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.sql import ColumnElement, Subquery
 
 from seminars.extensions import db
@@ -92,11 +105,19 @@ def answers(minimum: int, *, seminars=None, text_only: bool = False) -> Subquery
     return rows.add_columns(_safe(unit_size, minimum)).subquery("answers")
 
 
-def answer_counts(minimum: int, *, seminars) -> Subquery:
-    """Answers counted per seminar, question key, value (None for free text) and review
-    state, with ``safe``: the same units as ``answers``, counted before the units are sized,
-    which is much faster than sizing every row."""
-    rows = _answer_rows(seminars).subquery("rows")
+def answer_totals(minimum: int, *, seminars) -> CompoundSelect:
+    """What the figures need of the answers about ``seminars`` (a subquery with ``id``,
+    ``year`` and ``topic_id``), counted by the database in whole units (one question in one
+    seminar, as in ``answers``):
+
+    - a unit of at least ``minimum`` answers (``safe`` = 1) is counted per year, topic, key,
+      value (None for free text) and review state;
+    - smaller units (``safe`` = 0) are only counted per key: ``seminars`` says in how many
+      seminars the key was too small (year, topic, value and state are None, ``n`` 0).
+
+    Every unit is counted once and hashed, never sorted, and the rows returned are few
+    (years x topics x questions x values), whatever the number of seminars."""
+    rows = _answer_rows().subquery("rows")
     value = case((rows.c.kind == KIND_TEXT, None), else_=rows.c.value)
     counted = (
         select(
@@ -106,8 +127,50 @@ def answer_counts(minimum: int, *, seminars) -> Subquery:
             rows.c.state,
             func.count().label("n"),
         )
+        .where(rows.c.seminar_id.in_(select(seminars.c.id)))
         .group_by(rows.c.seminar_id, rows.c.key, value, rows.c.state)
-        .subquery("counted")
+        .cte("counted")
     )
-    unit_size = func.sum(counted.c.n).over(partition_by=(counted.c.seminar_id, counted.c.key))
-    return select(*counted.c, _safe(unit_size, minimum)).subquery("answer_counts")
+    # The size of each unit (a subquery in each part: as one shared CTE, the planner misjudged
+    # its rows and scanned it once per group).
+    units = (
+        select(counted.c.seminar_id, counted.c.key, func.sum(counted.c.n).label("size"))
+        .group_by(counted.c.seminar_id, counted.c.key)
+        .subquery("units")
+    )
+    safe_counts = (
+        select(
+            seminars.c.year,
+            seminars.c.topic_id,
+            counted.c.key,
+            literal(1).label("safe"),
+            counted.c.value,
+            counted.c.state,
+            func.sum(counted.c.n).label("n"),
+            literal(0).label("seminars"),
+        )
+        .join(
+            units,
+            and_(units.c.seminar_id == counted.c.seminar_id, units.c.key == counted.c.key),
+        )
+        .join(seminars, seminars.c.id == counted.c.seminar_id)
+        .where(units.c.size >= minimum)
+        .group_by(
+            seminars.c.year, seminars.c.topic_id, counted.c.key, counted.c.value, counted.c.state
+        )
+    )
+    small_units = (
+        select(
+            null().label("year"),
+            null().label("topic_id"),
+            units.c.key,
+            literal(0).label("safe"),
+            null().label("value"),
+            null().label("state"),
+            literal(0).label("n"),
+            func.count().label("seminars"),
+        )
+        .where(units.c.size < minimum)
+        .group_by(units.c.key)
+    )
+    return union_all(safe_counts, small_units)

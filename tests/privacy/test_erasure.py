@@ -212,3 +212,45 @@ def test_a_sent_mail_keeps_no_address_and_no_text(app, smtp_server):
     assert (row["recipient"], row["body_text"], row["body_html"]) == ("", "", "")
     assert row["kind"] == "confirm_request" and row["registration_id"] == registration.id
     assert PERSON["email"] in smtp_server.messages[0]["To"]
+
+
+def _names_in_stored_pdfs() -> str:
+    """The text of every stored certificate PDF (what a copy of the database would show)."""
+    import io
+
+    from pypdf import PdfReader
+
+    pdfs = db.session.scalars(select(CertificatePdf.pdf)).all()
+    return "\n".join(PdfReader(io.BytesIO(body)).pages[0].extract_text() for body in pdfs)
+
+
+def test_erasure_and_retention_leave_the_name_in_no_stored_certificate_pdf(app):
+    """The stored PDFs are compressed, so the search of every table does not read them: their
+    text is searched here, with another person's certificate still stored beside them."""
+    seminar = factories.seminar("Gruppen leiten", starts_in=timedelta(days=-5))
+    when = utcnow() - timedelta(days=20)
+    person = attend(seminar, factories.applicant(**PERSON), when=when)
+    other_seminar = factories.seminar("Recht in der Gruppe", starts_in=timedelta(days=-5))
+    other = attend(other_seminar, factories.applicant(2, last_name="Bleibtreu"), when=when)
+    old_seminar = factories.seminar("Früher", starts_in=timedelta(days=-800))
+    old = attend(
+        old_seminar,
+        factories.applicant(3, last_name="Vergangen"),
+        when=utcnow() - timedelta(days=810),
+    )
+    for registration in (person, other, old):
+        certificates.issue(registration.id, actor=None, now=utcnow())
+    db.session.commit()
+    text = _names_in_stored_pdfs()
+    assert "Quendelsack" in text and "Bleibtreu" in text and "Vergangen" in text
+    db.session.commit()  # end the reading transaction: erasure locks first
+
+    services.erase_person(PERSON["email"], actor=None, now=utcnow())
+    db.session.commit()
+    services.anonymise_old_registrations(utcnow())
+    db.session.commit()
+    db.session.expire_all()
+
+    text = _names_in_stored_pdfs()
+    assert "Bleibtreu" in text
+    assert "Quendelsack" not in text and "Vergangen" not in text
