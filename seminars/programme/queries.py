@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, inspect, select
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.util import identity_key
 
 from seminars.core.errors import NotFoundError
 from seminars.extensions import db
@@ -37,6 +38,19 @@ def seminar_with_details(seminar_id: int, *, refresh: bool = False) -> Seminar:
     if seminar is None:
         raise NotFoundError()
     return seminar
+
+
+DETAILS = frozenset({"topic", "venue", "sessions", "instructors"})
+
+
+def loaded_seminar_with_details(seminar_id: int) -> Seminar:
+    """The seminar as this transaction already holds it with its details, without asking the
+    database again; otherwise ``seminar_with_details``. As fresh as that: a seminar already
+    in the session is not read again there either."""
+    seminar = db.session.identity_map.get(identity_key(Seminar, seminar_id))
+    if isinstance(seminar, Seminar) and not (inspect(seminar).unloaded & DETAILS):
+        return seminar
+    return seminar_with_details(seminar_id)
 
 
 def seminars_with_first_session() -> list[tuple[Seminar, datetime | None]]:

@@ -37,15 +37,17 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy import false as sa_false
+from sqlalchemy.exc import InvalidRequestError
 
 from seminars.core.email_address import normalise_email
 from seminars.core.errors import DomainError, NotFoundError
-from seminars.core.locking import lock_name, lock_row
+from seminars.core.locking import begin_write, lock_name, lock_row
 from seminars.extensions import db
 from seminars.outbox import done as outbox_done
 from seminars.programme import availability as av
 from seminars.programme.models import STATUS_CANCELLED as SEMINAR_CANCELLED
 from seminars.programme.models import STATUS_PUBLISHED, Seminar, SeminarSession
+from seminars.programme.queries import seminar_with_details
 from seminars.registrations import call_records, mails, tokens
 from seminars.registrations.channels import CHANNEL_EMAIL, CHANNEL_PHONE, CHANNEL_POST
 from seminars.registrations.models import (
@@ -175,6 +177,31 @@ def lock_seminar(seminar_id: int) -> Seminar:
     return seminar
 
 
+# What the seat decision reads of the seminar, read again inside the lock (and the version
+# the mapper checks writes against).
+_SEAT_COLUMNS = (
+    "version",
+    "status",
+    "capacity",
+    "waitlist_capacity",
+    "registration_opens_at",
+    "registration_closes_at",
+)
+
+
+def _lock_keeping_details(seminar_id: int) -> Seminar:
+    """The seminar with what its mails show (title, sessions, venue) read before the lock,
+    so that the lock is held for the seat decision and the writes only; what the decision
+    depends on is read again under the lock."""
+    begin_write()
+    seminar = seminar_with_details(seminar_id)
+    try:
+        db.session.refresh(seminar, attribute_names=_SEAT_COLUMNS, with_for_update=True)
+    except InvalidRequestError as exc:  # deleted in between
+        raise NotFoundError() from exc
+    return seminar
+
+
 def hold_seminar_lock(seminar_id: int) -> bool:
     """Take the seminar's row lock inside a transaction that already is a write transaction
     (a write request's, or one that has written): ``FOR UPDATE`` on PostgreSQL; on SQLite
@@ -258,13 +285,26 @@ def register(
     only while that is unconfirmed. Staff registering someone by phone (``by_staff``) need no
     e-mail confirmation: the registration is confirmed or waitlisted at once, outside the caps.
     """
-    seminar = lock_seminar(seminar_id)
+    # Without e-mail (staff bookings only) the address rules do not apply.
+    email = normalise_email(applicant.email) if applicant.email.strip() else None
+    client_cap = current_app.config["PENDING_MAX_PER_CLIENT"] if client_key else 0
+    address_cap = 0 if by_staff else current_app.config["PENDING_MAX_PER_ADDRESS"]
+    # The caps count across seminars, which no seminar row covers: lock their names (always
+    # in this order, before the seminar; only this function takes them) until the new
+    # registration is written, and count before the seminar's lock, which is held briefly.
+    client_held = address_held = 0
+    if client_key and client_cap > 0 and not by_staff:
+        lock_name("pending-client", client_key)
+        client_held = _unconfirmed_seats(Registration.client_key == client_key, now)
+    if address_cap > 0 and email:
+        lock_name("pending-address", email)
+        address_held = _unconfirmed_seats(Registration.email_normalized == email, now)
+
+    seminar = _lock_keeping_details(seminar_id)
     if seminar.status not in (STATUS_PUBLISHED, SEMINAR_CANCELLED):
         raise NotFoundError()
     if not applicant.email.strip() and not by_staff:
         raise NotPossible(_l("Bitte geben Sie Ihre E-Mail-Adresse an."), field="email")
-    # Without e-mail (staff bookings only) the address rules do not apply.
-    email = normalise_email(applicant.email) if applicant.email.strip() else None
     counted = None if by_staff else _counted_in_sql(seminar, email, now)
     if counted is None:
         # Seats behind run-out holds and offers are free again: they go to the waitlist
@@ -282,17 +322,8 @@ def register(
                 field="last_name",
             )
     existing = counted.existing
-    client_cap = current_app.config["PENDING_MAX_PER_CLIENT"] if client_key else 0
-    address_cap = 0 if by_staff else current_app.config["PENDING_MAX_PER_ADDRESS"]
-    # The caps count across seminars, which no seminar row covers: lock their names (always
-    # in this order, after the seminar) until the new registration is written.
-    if client_key and client_cap > 0 and not by_staff:
-        lock_name("pending-client", client_key)
-        held = _unconfirmed_seats(Registration.client_key == client_key, now)
-        if _over_cap(held, applicant.seats, client_cap):
-            raise TooManyUnconfirmed(current_app.config["CONFIRMATION_HOURS"])
-    if address_cap > 0 and email:
-        lock_name("pending-address", email)
+    if client_cap > 0 and not by_staff and _over_cap(client_held, applicant.seats, client_cap):
+        raise TooManyUnconfirmed(current_app.config["CONFIRMATION_HOURS"])
 
     availability = av.availability_of(
         cancelled=seminar.status == SEMINAR_CANCELLED,
@@ -315,12 +346,10 @@ def register(
     if existing is not None:
         mails.queue(existing, mails.ALREADY_REGISTERED)
         return RegisterResult(existing, created=False, waitlisted=not seat)
-    if address_cap > 0 and email:
-        held = _unconfirmed_seats(Registration.email_normalized == email, now)
-        if _over_cap(held, applicant.seats, address_cap):
-            waiting = _latest_unconfirmed(email, now)
-            mails.queue(waiting, mails.PENDING_LIMIT, requested=seminar.title)
-            return RegisterResult(waiting, created=False, over_cap=True, waitlisted=not seat)
+    if address_cap > 0 and email and _over_cap(address_held, applicant.seats, address_cap):
+        waiting = _latest_unconfirmed(email, now)
+        mails.queue(waiting, mails.PENDING_LIMIT, requested=seminar.title)
+        return RegisterResult(waiting, created=False, over_cap=True, waitlisted=not seat)
 
     registration = Registration(
         seminar_id=seminar.id,
