@@ -82,22 +82,18 @@ def claim(message_id: int, now: datetime, lease: timedelta) -> Claim | None:
     """Claim one due message for ``lease``; None when it is not due or another sender won."""
     value = secrets.token_hex(16)
     # The claim is a unit of its own, committed before the (slow) sending, so that every
-    # other sender sees at once that this message is taken.
+    # other sender sees at once that this message is taken. The message comes back with the
+    # claim (RETURNING) and leaves the session: no transaction (and no pooled connection)
+    # waits on the mail server.
     with unit():
-        won = changed_rows(
+        message = db.session.scalars(
             update(OutboxMessage)
             .where(OutboxMessage.id == message_id, due(now))
             .values(status=STATUS_SENDING, locked_until=now + lease, claim=value)
-            .execution_options(synchronize_session=False)
-        )
-    if won != 1:
-        return None
-    # Reading the claimed message back is one more short unit: it ends before the mail
-    # server is asked, and the message is detached, so that no transaction (and no pooled
-    # connection) waits on the mail server.
-    with unit():
-        message = db.session.get(OutboxMessage, message_id, populate_existing=True)
-        if message is None or message.claim != value:
+            .returning(OutboxMessage),
+            execution_options={"synchronize_session": False, "populate_existing": True},
+        ).one_or_none()
+        if message is None:
             return None
         db.session.expunge(message)
     return Claim(message, value)
