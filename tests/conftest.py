@@ -20,6 +20,7 @@ from flask import current_app
 from flask_migrate import upgrade
 
 from seminars import create_app
+from seminars.catalogue.fragments import fragment_cache
 from seminars.catalogue.page_cache import page_cache
 from seminars.extensions import db
 
@@ -128,6 +129,7 @@ def app(_app):
     from seminars.extensions import limiter
 
     page_cache.clear()
+    fragment_cache.clear()
     limiter.reset()
     config = dict(_app.config)
     with _app.app_context():
@@ -136,6 +138,7 @@ def app(_app):
         db.session.remove()
         _empty_tables()
     page_cache.clear()
+    fragment_cache.clear()
     _app.config.clear()
     _app.config.update(config)
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from markupsafe import Markup
 
 from seminars.catalogue import services
+from seminars.catalogue.choices import current_choices
 from seminars.catalogue.filters import parse_filters
+from seminars.catalogue.fragments import kept_fragment, rendered_entries
 from seminars.catalogue.page_cache import cached_page
 from seminars.core.clients import client_key
 from seminars.core.i18n import current_language
@@ -35,7 +38,7 @@ def keep_registering_private(response):
 
 
 def _list_page(*, archive: bool):
-    choices = services.filter_choices()
+    choices = current_choices()
     filters, problems = parse_filters(
         request.args, topic_keys=choices.topic_keys, towns=choices.towns
     )
@@ -45,6 +48,7 @@ def _list_page(*, archive: bool):
         now=now,
         page_size=current_app.config["CATALOGUE_PAGE_SIZE"],
         archive=archive,
+        details=False,
     )
     return render_template(
         "catalogue/list.html",
@@ -54,19 +58,29 @@ def _list_page(*, archive: bool):
         choices=choices,
         formats=FORMATS,
         page=page,
+        entries=rendered_entries(page.entries),
         months=month_options(choices.months(now=now, archive=archive)),
-        interest_form=None if archive else _interest_form(choices, filters.topic),
-        region_groups=region_groups(),
+        interest_box=None if archive else _interest_box(choices, filters.topic),
     )
 
 
-def _interest_form(choices, topic_key: str | None) -> TopicSubscriptionForm:
-    """The empty "Benachrichtigen Sie mich" form, on the topic the list is filtered by."""
-    form = TopicSubscriptionForm(formdata=None, topics=choices.topics, language=current_language())
+def _interest_box(choices, topic_key: str | None) -> Markup:
+    """The empty "Benachrichtigen Sie mich" form, on the topic the list is filtered by: the
+    same for everyone, so it is rendered once per language, topics and chosen topic."""
+    language = current_language()
     chosen = next((t for t in choices.topics if t.key == topic_key), None)
-    if chosen is not None:
-        form.topic.data = str(chosen.id)
-    return form
+    topics = tuple((topic.id, topic.name(language)) for topic in choices.topics)
+    key = ("interest", language, topics, chosen and chosen.id, request.script_root)
+
+    def render() -> str:
+        form = TopicSubscriptionForm(formdata=None, topics=choices.topics, language=language)
+        if chosen is not None:
+            form.topic.data = str(chosen.id)
+        return render_template(
+            "interest/_topic_form.html", interest_form=form, region_groups=region_groups()
+        )
+
+    return kept_fragment(key, render)
 
 
 @bp.get("/")
