@@ -20,6 +20,7 @@ from flask import current_app
 from flask_migrate import upgrade
 
 from seminars import create_app
+from seminars.catalogue.choices import EXTENSION as CHOICES_EXTENSION
 from seminars.catalogue.fragments import fragment_cache
 from seminars.catalogue.page_cache import page_cache
 from seminars.extensions import db
@@ -132,6 +133,7 @@ def app(_app):
     fragment_cache.clear()
     limiter.reset()
     config = dict(_app.config)
+    _app.extensions.pop(CHOICES_EXTENSION, None)
     with _app.app_context():
         yield _app
         db.session.rollback()

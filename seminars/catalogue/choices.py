@@ -17,7 +17,7 @@ from flask import current_app
 from seminars.catalogue import services
 from seminars.catalogue.services import FilterChoices
 
-_EXTENSION = "catalogue_choices"
+EXTENSION = "catalogue_choices"
 
 
 class _Kept:
@@ -32,14 +32,10 @@ def current_choices() -> FilterChoices:
     seconds = current_app.config["CATALOGUE_CHOICES_SECONDS"]
     if seconds <= 0:
         return services.filter_choices()
-    kept: _Kept = current_app.extensions.setdefault(_EXTENSION, _Kept())
+    kept: _Kept = current_app.extensions.setdefault(EXTENSION, _Kept())
     now = time.monotonic()
     with kept.lock:
         if kept.choices is None or kept.expires <= now:
             kept.choices = services.filter_choices()
             kept.expires = now + seconds
         return kept.choices
-
-
-def forget_choices() -> None:
-    current_app.extensions.pop(_EXTENSION, None)
