@@ -368,6 +368,7 @@ def _register_template_helpers(app: Flask) -> None:
         format_percent=format_percent,
         format_decimal=format_decimal,
     )
+    i18n.install_template_translations(app)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
