@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from markupsafe import Markup
 
 from seminars.catalogue import services
 from seminars.catalogue.choices import current_choices
-from seminars.catalogue.filters import parse_filters
+from seminars.catalogue.filters import CatalogueFilters, parse_filters
 from seminars.catalogue.fragments import kept_fragment, rendered_entries
 from seminars.catalogue.page_cache import cached_page
 from seminars.core.clients import client_key
@@ -53,14 +55,45 @@ def _list_page(*, archive: bool):
     return render_template(
         "catalogue/list.html",
         archive=archive,
-        filters=filters,
         problems=problems,
-        choices=choices,
-        formats=FORMATS,
         page=page,
+        filter_form=_filter_form(choices, filters, now=now, archive=archive),
         entries=rendered_entries(page.entries),
-        months=month_options(choices.months(now=now, archive=archive)),
+        pagination=_pagination(page, filters, archive=archive),
         interest_box=None if archive else _interest_box(choices, filters.topic),
+    )
+
+
+def _filter_form(choices, filters: CatalogueFilters, *, now, archive: bool) -> Markup:
+    """The search and filter form: the same for everyone with the same filters, so it is
+    rendered once per language, filters and choices."""
+    language = current_language()
+    months = tuple(month_options(choices.months(now=now, archive=archive)))
+    topics = tuple((topic.key, topic.name(language)) for topic in choices.topics)
+    shown = replace(filters, page=1)
+    key = ("filters", language, archive, shown, topics, tuple(choices.towns), months)
+    return kept_fragment(
+        (*key, request.script_root),
+        lambda: render_template(
+            "catalogue/_filters.html",
+            archive=archive,
+            filters=filters,
+            choices=choices,
+            formats=FORMATS,
+            months=months,
+        ),
+    )
+
+
+def _pagination(page, filters: CatalogueFilters, *, archive: bool) -> Markup | None:
+    if page.pages <= 1:
+        return None
+    key = ("pages", current_language(), archive, filters, page.page, page.pages)
+    return kept_fragment(
+        (*key, request.script_root),
+        lambda: render_template(
+            "catalogue/_pagination.html", archive=archive, filters=filters, page=page
+        ),
     )
 
 

@@ -136,3 +136,22 @@ def test_least_recently_used_entries_go_first(limit):
     cache.put("d", "D", limit=limit)
     kept = [key for key in "abcd" if cache.get(key) is not None]
     assert kept == (["d"] if limit == 1 else ["a", "c", "d"])
+
+
+def test_the_filter_form_shows_the_chosen_filters(client):
+    factories.seminar("In Jena", town="Jena")
+    factories.seminar("In Gera", town="Gera")
+    assert '<option value="Jena" selected>' in text(client.get("/?town=Jena"))
+    page = text(client.get("/?town=Gera"))
+    assert '<option value="Gera" selected>' in page and '<option value="Jena" selected>' not in page
+    page = text(client.get("/"))
+    assert '"Jena" selected' not in page and '"Gera" selected' not in page
+
+
+def test_pages_link_to_their_neighbours(client, app):
+    app.config["CATALOGUE_PAGE_SIZE"] = 1
+    for number in range(3):
+        factories.seminar(f"Seite {number}", starts_in=timedelta(days=number + 1))
+    assert 'href="/?page=2" rel="next"' in text(client.get("/"))
+    page = text(client.get("/?page=2"))
+    assert 'href="/?page=3" rel="next"' in page and 'href="/" rel="prev"' in page
