@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
@@ -93,12 +93,20 @@ class FilterChoices:
         """The (year, month) pairs in Berlin with a seminar the list shows: published
         upcoming ones (soonest first), or for the archive past ones (latest first)."""
         found = {
-            (day.year, day.month)
-            for status, starts_at in self.starts
+            month
+            for status, starts_at, month in self._start_months
             if (starts_at <= now if archive else status == STATUS_PUBLISHED and starts_at > now)
-            for day in [berlin_date(starts_at)]
         }
         return sorted(found, reverse=archive)
+
+    @cached_property
+    def _start_months(self) -> list[tuple[str, datetime, tuple[int, int]]]:
+        """``starts`` with the (year, month) in Berlin of each, worked out once."""
+        return [
+            (status, starts_at, (day.year, day.month))
+            for status, starts_at in self.starts
+            for day in [berlin_date(starts_at)]
+        ]
 
 
 def _session_bounds():
