@@ -1,5 +1,6 @@
 """Rendered parts of the catalogue, kept per worker and used again while nothing they show
-changed: each entry of the list, and the form for news of a topic.
+changed: each entry of the list, the filter form, the page links and the form for news of a
+topic (the same for everyone who asks for the same page).
 
 Rendering one entry (dates in words, translated labels, the link) costs far more than the
 list's query. An entry's HTML is a function of the values it shows, so those values *are*
@@ -16,12 +17,18 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
+from dataclasses import replace
+from datetime import datetime
 
 from flask import current_app, render_template, request
 from markupsafe import Markup
 
-from seminars.catalogue.services import CatalogueEntry
+from seminars.catalogue.filters import CatalogueFilters
+from seminars.catalogue.services import CatalogueEntry, CataloguePage, FilterChoices
 from seminars.core.i18n import current_language
+from seminars.interest.forms import TopicSubscriptionForm, region_groups
+from seminars.programme.labels import month_options
+from seminars.programme.models import FORMATS
 
 TEMPLATE = "catalogue/_entry.html"
 
@@ -108,3 +115,57 @@ def kept_fragment(key: Hashable, render: Callable[[], str]) -> Markup:
 
 def _render(entry: CatalogueEntry) -> str:
     return render_template(TEMPLATE, entry=entry)
+
+
+def filter_form(
+    choices: FilterChoices, filters: CatalogueFilters, *, now: datetime, archive: bool
+) -> Markup:
+    """The search and filter form: the same for everyone with the same filters, so it is
+    rendered once per language, filters and choices."""
+    language = current_language()
+    months = tuple(month_options(choices.months(now=now, archive=archive)))
+    topics = tuple((topic.key, topic.name(language)) for topic in choices.topics)
+    shown = replace(filters, page=1)
+    key = ("filters", language, archive, shown, topics, tuple(choices.towns), months)
+    return kept_fragment(
+        (*key, request.script_root),
+        lambda: render_template(
+            "catalogue/_filters.html",
+            archive=archive,
+            filters=filters,
+            choices=choices,
+            formats=FORMATS,
+            months=months,
+        ),
+    )
+
+
+def pagination(page: CataloguePage, filters: CatalogueFilters, *, archive: bool) -> Markup | None:
+    if page.pages <= 1:
+        return None
+    key = ("pages", current_language(), archive, filters, page.page, page.pages)
+    return kept_fragment(
+        (*key, request.script_root),
+        lambda: render_template(
+            "catalogue/_pagination.html", archive=archive, filters=filters, page=page
+        ),
+    )
+
+
+def interest_box(choices: FilterChoices, topic_key: str | None) -> Markup:
+    """The empty "Benachrichtigen Sie mich" form, on the topic the list is filtered by: the
+    same for everyone, so it is rendered once per language, topics and chosen topic."""
+    language = current_language()
+    chosen = next((t for t in choices.topics if t.key == topic_key), None)
+    topics = tuple((topic.id, topic.name(language)) for topic in choices.topics)
+    key = ("interest", language, topics, chosen and chosen.id, request.script_root)
+
+    def render() -> str:
+        form = TopicSubscriptionForm(formdata=None, topics=choices.topics, language=language)
+        if chosen is not None:
+            form.topic.data = str(chosen.id)
+        return render_template(
+            "interest/_topic_form.html", interest_form=form, region_groups=region_groups()
+        )
+
+    return kept_fragment(key, render)

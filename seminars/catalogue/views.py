@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
-from markupsafe import Markup
 
 from seminars.catalogue import services
 from seminars.catalogue.choices import current_choices
-from seminars.catalogue.filters import CatalogueFilters, parse_filters
-from seminars.catalogue.fragments import kept_fragment, rendered_entries
+from seminars.catalogue.filters import parse_filters
+from seminars.catalogue.fragments import filter_form, interest_box, pagination, rendered_entries
 from seminars.catalogue.page_cache import cached_page
 from seminars.core.clients import client_key
 from seminars.core.i18n import current_language
@@ -18,11 +15,10 @@ from seminars.core.markdown import render_markdown
 from seminars.core.security import keep_personal_page_private
 from seminars.core.timezone import utcnow
 from seminars.extensions import limiter
-from seminars.interest.forms import SeminarSubscriptionForm, TopicSubscriptionForm, region_groups
+from seminars.interest.forms import SeminarSubscriptionForm
 from seminars.interest.services import offers_new_date_list
 from seminars.programme.availability import WAITLIST_OPEN
-from seminars.programme.labels import month_options
-from seminars.programme.models import FORMATS, STATUS_PUBLISHED
+from seminars.programme.models import STATUS_PUBLISHED
 from seminars.registrations import allocation
 from seminars.registrations.forms import RegistrationForm, applicant_from, county_groups
 
@@ -57,63 +53,11 @@ def _list_page(*, archive: bool):
         archive=archive,
         problems=problems,
         page=page,
-        filter_form=_filter_form(choices, filters, now=now, archive=archive),
+        filter_form=filter_form(choices, filters, now=now, archive=archive),
         entries=rendered_entries(page.entries),
-        pagination=_pagination(page, filters, archive=archive),
-        interest_box=None if archive else _interest_box(choices, filters.topic),
+        pagination=pagination(page, filters, archive=archive),
+        interest_box=None if archive else interest_box(choices, filters.topic),
     )
-
-
-def _filter_form(choices, filters: CatalogueFilters, *, now, archive: bool) -> Markup:
-    """The search and filter form: the same for everyone with the same filters, so it is
-    rendered once per language, filters and choices."""
-    language = current_language()
-    months = tuple(month_options(choices.months(now=now, archive=archive)))
-    topics = tuple((topic.key, topic.name(language)) for topic in choices.topics)
-    shown = replace(filters, page=1)
-    key = ("filters", language, archive, shown, topics, tuple(choices.towns), months)
-    return kept_fragment(
-        (*key, request.script_root),
-        lambda: render_template(
-            "catalogue/_filters.html",
-            archive=archive,
-            filters=filters,
-            choices=choices,
-            formats=FORMATS,
-            months=months,
-        ),
-    )
-
-
-def _pagination(page, filters: CatalogueFilters, *, archive: bool) -> Markup | None:
-    if page.pages <= 1:
-        return None
-    key = ("pages", current_language(), archive, filters, page.page, page.pages)
-    return kept_fragment(
-        (*key, request.script_root),
-        lambda: render_template(
-            "catalogue/_pagination.html", archive=archive, filters=filters, page=page
-        ),
-    )
-
-
-def _interest_box(choices, topic_key: str | None) -> Markup:
-    """The empty "Benachrichtigen Sie mich" form, on the topic the list is filtered by: the
-    same for everyone, so it is rendered once per language, topics and chosen topic."""
-    language = current_language()
-    chosen = next((t for t in choices.topics if t.key == topic_key), None)
-    topics = tuple((topic.id, topic.name(language)) for topic in choices.topics)
-    key = ("interest", language, topics, chosen and chosen.id, request.script_root)
-
-    def render() -> str:
-        form = TopicSubscriptionForm(formdata=None, topics=choices.topics, language=language)
-        if chosen is not None:
-            form.topic.data = str(chosen.id)
-        return render_template(
-            "interest/_topic_form.html", interest_form=form, region_groups=region_groups()
-        )
-
-    return kept_fragment(key, render)
 
 
 @bp.get("/")
