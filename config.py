@@ -278,6 +278,15 @@ class Config:
     # The places shown are never older than this. 0 switches the cache off.
     CATALOGUE_CACHE_SECONDS = _env_int("CATALOGUE_CACHE_SECONDS", 3)
     CATALOGUE_CACHE_ENTRIES = _env_int("CATALOGUE_CACHE_ENTRIES", 512)
+    # Seconds each worker keeps the filter form's choices (topics, towns, months; never the
+    # places) before reading them again. 0 reads them for every page.
+    CATALOGUE_CHOICES_SECONDS = _env_int("CATALOGUE_CHOICES_SECONDS", 10)
+    # Where the cached pages live: empty keeps them in each worker (each shows places at most
+    # CATALOGUE_CACHE_SECONDS old); a Redis URL (redis://127.0.0.1:6379/1) shares them among
+    # all workers and drops them as soon as places or seminars change.
+    PAGE_CACHE_URL = os.environ.get("PAGE_CACHE_URL", "").strip()
+    # Rendered list entries each worker keeps (catalogue/fragments.py); 0 switches it off.
+    CATALOGUE_FRAGMENT_ENTRIES = _env_int("CATALOGUE_FRAGMENT_ENTRIES", 4096)
     API_PAGE_SIZE_MAX = _env_int("API_PAGE_SIZE_MAX", 100)
 
     # Largest accepted request: a programme file for the import (at most 5 MB, see
@@ -323,6 +332,7 @@ class TestingConfig(Config):
     SURVEY_PAPER_RATE_LIMIT = "1000 per minute"
     INTEREST_RATE_LIMIT = "1000 per minute"
     CATALOGUE_CACHE_SECONDS = 0
+    CATALOGUE_CHOICES_SECONDS = 0
     WTF_CSRF_ENABLED = True
 
 

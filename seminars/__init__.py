@@ -253,6 +253,7 @@ def _register_outbox(app: Flask) -> None:
 
     from seminars.accessibility import files as material_files
     from seminars.accessibility import watch
+    from seminars.catalogue import changes as catalogue_changes
     from seminars.outbox.services import install_session_hooks, send_committed
 
     install_session_hooks(Session)
@@ -261,6 +262,8 @@ def _register_outbox(app: Flask) -> None:
     watch.install(Session)
     # Material files follow the transaction that writes or deletes their rows.
     material_files.install(Session)
+    # Pages in the shared page cache are dropped after a commit that changed what they show.
+    catalogue_changes.install(Session)
 
     @app.after_request
     def send_mail_queued_by_this_request(response):
@@ -365,6 +368,7 @@ def _register_template_helpers(app: Flask) -> None:
         format_percent=format_percent,
         format_decimal=format_decimal,
     )
+    i18n.install_template_translations(app)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -20,6 +20,8 @@ from flask import current_app
 from flask_migrate import upgrade
 
 from seminars import create_app
+from seminars.catalogue.choices import EXTENSION as CHOICES_EXTENSION
+from seminars.catalogue.fragments import fragment_cache
 from seminars.catalogue.page_cache import page_cache
 from seminars.extensions import db
 
@@ -128,14 +130,17 @@ def app(_app):
     from seminars.extensions import limiter
 
     page_cache.clear()
+    fragment_cache.clear()
     limiter.reset()
     config = dict(_app.config)
+    _app.extensions.pop(CHOICES_EXTENSION, None)
     with _app.app_context():
         yield _app
         db.session.rollback()
         db.session.remove()
         _empty_tables()
     page_cache.clear()
+    fragment_cache.clear()
     _app.config.clear()
     _app.config.update(config)
 

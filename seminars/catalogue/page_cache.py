@@ -6,6 +6,10 @@ for ``CATALOGUE_CACHE_SECONDS`` (default 3), keyed by host, path, query string a
 than that. The cache is bounded (least recently used entries go first) so that arbitrary
 query strings cannot fill memory. The headers in ``KEPT_HEADERS`` (the API's ``Link``) are
 kept with the body.
+
+With ``PAGE_CACHE_URL`` (a Redis URL) the pages are kept in Redis instead, shared by every
+worker, and a page is served only while nothing it shows has changed since it was built
+(``shared_pages.py``): the places shown are then exact on every worker.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from functools import wraps
 
 from flask import Response, current_app, make_response, request
 
+from seminars.catalogue import shared_pages
 from seminars.core.i18n import current_language
 
 # Headers that belong to the page and are served again with it.
@@ -74,25 +79,34 @@ def cached_page(view: Callable) -> Callable:
         if ttl <= 0 or request.method != "GET":
             return view(*args, **kwargs)
         key = (request.host_url, request.path, request.query_string, current_language())
+        shared = current_app.config.get("PAGE_CACHE_URL")
         now = time.monotonic()
-        hit = page_cache.get(key, now)
+        generation = None
+        if shared:
+            hit, generation = shared_pages.lookup(shared, key)
+        else:
+            hit = page_cache.get(key, now)
         if hit is not None:
             body, mimetype, headers = hit
             return Response(body, mimetype=mimetype, headers=list(headers))
         response = make_response(view(*args, **kwargs))
-        if response.status_code == 200 and not response.direct_passthrough:
+        if response.status_code != 200 or response.direct_passthrough:
+            return response
+        kept = tuple(
+            (name, response.headers[name]) for name in KEPT_HEADERS if name in response.headers
+        )
+        if not shared:
             page_cache.put(
                 key,
                 response.get_data(),
                 response.mimetype,
                 now + ttl,
                 current_app.config["CATALOGUE_CACHE_ENTRIES"],
-                tuple(
-                    (name, response.headers[name])
-                    for name in KEPT_HEADERS
-                    if name in response.headers
-                ),
+                kept,
             )
+        elif generation is not None:
+            page = (response.get_data(), response.mimetype, kept)
+            shared_pages.store(shared, key, generation, page, ttl)
         return response
 
     return wrapper

@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from seminars.catalogue import services
+from seminars.catalogue.choices import current_choices
 from seminars.catalogue.filters import parse_filters
+from seminars.catalogue.fragments import filter_form, interest_box, pagination, rendered_entries
 from seminars.catalogue.page_cache import cached_page
 from seminars.core.clients import client_key
 from seminars.core.i18n import current_language
@@ -13,11 +15,10 @@ from seminars.core.markdown import render_markdown
 from seminars.core.security import keep_personal_page_private
 from seminars.core.timezone import utcnow
 from seminars.extensions import limiter
-from seminars.interest.forms import SeminarSubscriptionForm, TopicSubscriptionForm, region_groups
+from seminars.interest.forms import SeminarSubscriptionForm
 from seminars.interest.services import offers_new_date_list
 from seminars.programme.availability import WAITLIST_OPEN
-from seminars.programme.labels import month_options
-from seminars.programme.models import FORMATS, STATUS_PUBLISHED
+from seminars.programme.models import STATUS_PUBLISHED
 from seminars.registrations import allocation
 from seminars.registrations.forms import RegistrationForm, applicant_from, county_groups
 
@@ -35,7 +36,7 @@ def keep_registering_private(response):
 
 
 def _list_page(*, archive: bool):
-    choices = services.filter_choices()
+    choices = current_choices()
     filters, problems = parse_filters(
         request.args, topic_keys=choices.topic_keys, towns=choices.towns
     )
@@ -45,28 +46,18 @@ def _list_page(*, archive: bool):
         now=now,
         page_size=current_app.config["CATALOGUE_PAGE_SIZE"],
         archive=archive,
+        details=False,
     )
     return render_template(
         "catalogue/list.html",
         archive=archive,
-        filters=filters,
         problems=problems,
-        choices=choices,
-        formats=FORMATS,
         page=page,
-        months=month_options(choices.months(now=now, archive=archive)),
-        interest_form=None if archive else _interest_form(choices, filters.topic),
-        region_groups=region_groups(),
+        filter_form=filter_form(choices, filters, now=now, archive=archive),
+        entries=rendered_entries(page.entries),
+        pagination=pagination(page, filters, archive=archive),
+        interest_box=None if archive else interest_box(choices, filters.topic),
     )
-
-
-def _interest_form(choices, topic_key: str | None) -> TopicSubscriptionForm:
-    """The empty "Benachrichtigen Sie mich" form, on the topic the list is filtered by."""
-    form = TopicSubscriptionForm(formdata=None, topics=choices.topics, language=current_language())
-    chosen = next((t for t in choices.topics if t.key == topic_key), None)
-    if chosen is not None:
-        form.topic.data = str(chosen.id)
-    return form
 
 
 @bp.get("/")

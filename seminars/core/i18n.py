@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from flask import current_app, has_request_context, request
-from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale
+from babel.support import NullTranslations
+from flask import Flask, current_app, g, has_request_context, request
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_time,
+    get_locale,
+    get_translations,
+)
 from flask_babel import gettext as _
 
 from seminars.core.timezone import berlin_date
@@ -18,6 +26,42 @@ def select_locale() -> str:
         return chosen
     return (
         request.accept_languages.best_match(supported) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
+
+
+# Where ``request_translations`` keeps its answer: beside Flask-Babel's own request state.
+_KEPT = "seminars_translations"
+
+
+def request_translations() -> NullTranslations:
+    """The current language's translations. Flask-Babel looks them up anew on every call (a
+    handful of context lookups each), and a page translates dozens of strings; the answer is
+    kept beside Flask-Babel's request state for the very locale object it was made for.
+    ``force_locale`` and ``refresh`` replace that object, so both are followed."""
+    try:
+        state = g.get("_flask_babel")
+    except RuntimeError:  # no application context
+        return get_translations()
+    if state is not None:
+        kept = getattr(state, _KEPT, None)
+        locale = getattr(state, "babel_locale", None)
+        if kept is not None and locale is not None and kept[0] is locale:
+            return kept[1]
+    translations = get_translations()
+    state = g.get("_flask_babel")
+    if state is not None:
+        setattr(state, _KEPT, (getattr(state, "babel_locale", None), translations))
+    return translations
+
+
+def install_template_translations(app: Flask) -> None:
+    """Templates translate through ``request_translations`` (after Flask-Babel's setup)."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: request_translations().ugettext(s),
+        ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: request_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
+        newstyle=True,
     )
 
 
