@@ -19,6 +19,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 
 from flask import current_app, render_template, request
 from markupsafe import Markup
@@ -95,7 +96,7 @@ def rendered_entries(entries: Iterable[CatalogueEntry]) -> list[Markup]:
     language = current_language()
     root = request.script_root
     return [
-        kept_fragment(entry_key(entry, language, root), lambda entry=entry: _render(entry))
+        kept_fragment(entry_key(entry, language, root), partial(_render, entry))
         for entry in entries
     ]
 

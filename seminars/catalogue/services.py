@@ -14,6 +14,7 @@ from functools import cached_property, lru_cache
 
 from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.sql.elements import BindParameter
 
 from seminars.catalogue.filters import CatalogueFilters
 from seminars.core.errors import NotFoundError
@@ -172,8 +173,8 @@ def search_words(q: str) -> list[str]:
 
 # The clock is a parameter of the statements, so that one built statement serves every
 # request with the same filters (``_page_statement``): building one costs more than running it.
-NOW = bindparam("now")
-FEED_SINCE = bindparam("feed_since")
+NOW: BindParameter[datetime] = bindparam("now")
+FEED_SINCE: BindParameter[datetime] = bindparam("feed_since")
 
 
 def _listing(filters: CatalogueFilters, *, scope: str) -> Select:
@@ -288,7 +289,7 @@ def list_seminars(
     def rows_of(page: int) -> list:
         offset = (page - 1) * page_size
         params = {"now": now, "limit": page_size, "offset": offset}
-        return db.session.execute(paged, params).all()
+        return list(db.session.execute(paged, params).all())
 
     page = filters.page
     rows = rows_of(page)

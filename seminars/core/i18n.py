@@ -56,7 +56,7 @@ def request_translations() -> NullTranslations:
 
 def install_template_translations(app: Flask) -> None:
     """Templates translate through ``request_translations`` (after Flask-Babel's setup)."""
-    app.jinja_env.install_gettext_callables(
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda s: request_translations().ugettext(s),
         ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
         pgettext=lambda c, s: request_translations().upgettext(c, s),
