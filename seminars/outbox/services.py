@@ -124,6 +124,7 @@ def install_session_hooks(session_class) -> None:
         event.listen(session_class, "after_commit", _after_commit)
         event.listen(session_class, "after_rollback", _after_rollback)
         event.listen(session_class, "after_transaction_end", wakeup.forget_announcement)
+        event.listen(session_class, "after_soft_rollback", wakeup.forget_rolled_back)
 
 
 def send_committed() -> DeliveryReport:

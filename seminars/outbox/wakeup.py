@@ -17,7 +17,7 @@ from types import TracebackType
 import psycopg
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +33,17 @@ def announce(session: Session) -> None:
     session.info[_ANNOUNCED] = True
 
 
-def forget_announcement(session: Session, _transaction: object = None) -> None:
-    """A transaction or savepoint ended (a savepoint rolled back takes its notification with
-    it): mail queued from now on announces itself again."""
+def forget_announcement(session: Session, transaction: SessionTransaction) -> None:
+    """The transaction ended: mail queued in the next one announces itself again. Savepoints
+    and the ORM's inner transactions (every flush has one) keep the announcement, unless
+    rolled back (``forget_rolled_back``)."""
+    if transaction.parent is None:
+        session.info.pop(_ANNOUNCED, None)
+
+
+def forget_rolled_back(session: Session, previous_transaction: SessionTransaction) -> None:
+    """A savepoint rolled back takes its notification with it: announce again (an inner
+    transaction rolled back for other reasons only costs one more notification)."""
     session.info.pop(_ANNOUNCED, None)
 
 

@@ -92,3 +92,51 @@ def test_mail_of_a_rolled_back_transaction_wakes_no_one_and_is_not_sent(app, smt
         "erste@example.org",
         "danach@example.org",
     ]
+
+
+def _listening(app):
+    import psycopg
+    import pytest
+    from sqlalchemy.engine import make_url
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("notifications are PostgreSQL's")
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).set(drivername="postgresql")
+    connection = psycopg.connect(url.render_as_string(hide_password=False), autocommit=True)
+    connection.execute("LISTEN outbox")
+    return connection
+
+
+def _woken(connection, seconds: float = 2.0) -> int:
+    return sum(1 for _ in connection.notifies(timeout=seconds))
+
+
+def test_one_transaction_wakes_the_workers_once_and_only_when_it_commits(app, count_queries):
+    listener = _listening(app)
+    try:
+        with count_queries() as counted:
+            for number in range(3):
+                address = f"a{number}@example.org"
+                queue_mail(kind="test", recipient=address, subject="S", body_text="T")
+        assert sum("pg_notify" in statement for statement in counted.statements) == 1
+        assert _woken(listener, 0.5) == 0  # not before the commit
+        db.session.commit()
+        assert _woken(listener) == 1
+        queue_mail(kind="test", recipient="b@example.org", subject="S", body_text="T")
+        db.session.rollback()
+        assert _woken(listener, 1.0) == 0
+    finally:
+        listener.close()
+
+
+def test_mail_after_a_rolled_back_savepoint_still_wakes_the_workers(app):
+    listener = _listening(app)
+    try:
+        savepoint = db.session.begin_nested()
+        queue_mail(kind="test", recipient="weg@example.org", subject="S", body_text="T")
+        savepoint.rollback()
+        queue_mail(kind="test", recipient="bleibt@example.org", subject="S", body_text="T")
+        db.session.commit()
+        assert _woken(listener) == 1
+    finally:
+        listener.close()
