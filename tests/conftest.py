@@ -376,3 +376,17 @@ def login(client):
         return account
 
     return log_in
+
+
+def redis_or_skip(url: str):
+    """A client of the Redis at ``url``; the test is skipped when Redis is not reachable,
+    except in CI (``REQUIRE_POSTGRES``), where the services must be there."""
+    redis = pytest.importorskip("redis")
+    client = redis.Redis.from_url(url)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("REQUIRE_POSTGRES"):
+            pytest.fail(f"Redis not reachable at {url}")
+        pytest.skip(f"Redis not reachable at {url}")
+    return client

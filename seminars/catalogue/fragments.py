@@ -148,7 +148,10 @@ def pagination(page: CataloguePage, filters: CatalogueFilters, *, archive: bool)
     return kept_fragment(
         (*key, request.script_root),
         lambda: render_template(
-            "catalogue/_pagination.html", archive=archive, filters=filters, page=page
+            "_pagination.html",
+            endpoint="catalogue.archive" if archive else "catalogue.index",
+            filters=filters,
+            page=page,
         ),
     )
 

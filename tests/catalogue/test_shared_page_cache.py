@@ -14,6 +14,7 @@ from seminars.catalogue.page_cache import page_cache
 from seminars.extensions import db
 from seminars.registrations.models import Registration
 from tests import factories
+from tests.conftest import redis_or_skip
 
 REDIS_URL = os.environ.get("TEST_PAGE_CACHE_URL", "redis://127.0.0.1:6379/1")
 
@@ -25,14 +26,7 @@ def text(response) -> str:
 @pytest.fixture
 def shared(app):
     """The app with its pages in Redis (skipped when Redis is not reachable)."""
-    redis = pytest.importorskip("redis")
-    store = redis.Redis.from_url(REDIS_URL)
-    try:
-        store.ping()
-    except redis.exceptions.ConnectionError:
-        if os.environ.get("REQUIRE_POSTGRES"):  # CI: the services must be there
-            pytest.fail(f"Redis not reachable at {REDIS_URL}")
-        pytest.skip(f"Redis not reachable at {REDIS_URL}")
+    store = redis_or_skip(REDIS_URL)
     _forget_pages(store)
     app.config.update(PAGE_CACHE_URL=REDIS_URL, CATALOGUE_CACHE_SECONDS=60)
     yield store

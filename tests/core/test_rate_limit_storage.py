@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
+from tests.conftest import redis_or_skip
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -25,15 +25,7 @@ print(" ".join(str(client.get("/api/v1/openapi.json").status_code) for _ in rang
 
 
 def _redis(url: str = REDIS_URL):
-    redis = pytest.importorskip("redis")
-    client = redis.Redis.from_url(url)
-    try:
-        client.ping()
-    except redis.exceptions.ConnectionError:
-        if os.environ.get("REQUIRE_POSTGRES"):  # CI: the services must be there
-            pytest.fail(f"Redis not reachable at {url}")
-        pytest.skip(f"Redis not reachable at {url}")
-    return client
+    return redis_or_skip(url)
 
 
 def test_limits_are_counted_in_redis_across_processes(tmp_path):

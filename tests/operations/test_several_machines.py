@@ -29,7 +29,7 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from tests.conftest import SMTPRecorder, free_port
+from tests.conftest import SMTPRecorder, free_port, redis_or_skip
 
 pytestmark = pytest.mark.several_machines
 
@@ -72,12 +72,7 @@ def database() -> Iterator[str]:
 
 @pytest.fixture
 def redis_store():
-    redis = pytest.importorskip("redis")
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.exceptions.ConnectionError:
-        _require(False, f"Redis not reachable at {REDIS_URL}")
+    client = redis_or_skip(REDIS_URL)
     client.flushdb()
     yield client
     client.flushdb()
