@@ -134,6 +134,10 @@ def test_rendering_fetches_nothing_outside_the_static_folder(app):
     response = fetcher.fetch(f"file://{app.static_folder}/css/site.css")
     assert b"Selbsthilfe im Dialog" in response.read()
     response.close()
+    # A data: URI (the QR codes) carries its content in the page: nothing is fetched.
+    response = fetcher.fetch("data:text/plain;base64,UVI=")
+    assert response.read() == b"QR"
+    response.close()
 
 
 @pytest.mark.parametrize("code", ["", "nonsense", "AAAA-AAAA-AAAA", "x" * 500, "\x00"])

@@ -425,3 +425,31 @@ def test_a_certificate_asked_about_on_the_phone_goes_by_post_once_the_address_is
     staff.correct_contact(registration.id, {**values, **address, "city": "Jena-Ost"}, actor=None)
     db.session.commit()
     assert len([m for m in letters_of(registration.id) if m.channel == "letter"]) == 1
+
+
+def test_both_qr_codes_of_a_certificate_letter_scan(app, tmp_path):
+    """The letter's code leads to the personal page, the enclosed certificate's to its check;
+    both are drawn from one pixel per module, so they must stay sharp enough to read."""
+    zxingcpp = pytest.importorskip("zxingcpp")
+    import subprocess
+
+    from PIL import Image
+
+    from seminars.registrations.mails import manage_url
+
+    _seminar, registration = attended()
+    certificate = certificates.issue(registration.id, actor=None, now=utcnow())
+    db.session.commit()
+    [letter] = letters_of(registration.id)
+    body = rendering.letters_pdf([(letter, registration)], today=berlin_date(utcnow()))
+    (tmp_path / "letter.pdf").write_bytes(body)
+    subprocess.run(
+        ["pdftoppm", "-r", "120", "-png", str(tmp_path / "letter.pdf"), str(tmp_path / "page")],
+        check=True,
+    )
+    found = []
+    for page in sorted(tmp_path.glob("page-*.png")):
+        found += [code.text for code in zxingcpp.read_barcodes(Image.open(page))]
+    with app.test_request_context():
+        personal = manage_url(registration)
+    assert found == [personal, f"http://seminare.test/pruefen/{certificate.code}"]
