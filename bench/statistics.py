@@ -185,14 +185,17 @@ def build(app) -> None:
         db.session.commit()
 
 
-def timed(function, repeat: int = 5) -> float:
-    function()  # warm-up
-    runs = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        function()
-        runs.append(time.perf_counter() - started)
-    return stats.median(runs)
+def timed_side_by_side(first, second, rounds: int = 9) -> tuple[float, float]:
+    """Median seconds of ``first`` and of ``second``, timed alternately (after one warm-up
+    each), so that a machine busy for a moment slows both alike."""
+    first(), second()
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(rounds):
+        for function, runs in zip((first, second), times, strict=True):
+            started = time.perf_counter()
+            function()
+            runs.append(time.perf_counter() - started)
+    return stats.median(times[0]), stats.median(times[1])
 
 
 def main() -> None:
@@ -247,7 +250,7 @@ def measure(workdir: Path, verdicts: Verdicts) -> None:
                     db.session.execute(sa.text(sql.format(year_filter=year_filter)), params).all()
                 db.session.remove()
 
-        page_time, raw_time = timed(page), timed(raw)
+        page_time, raw_time = timed_side_by_side(page, raw)
         print(
             f"{label:28} {page_time * 1000:9.0f} {raw_time * 1000:11.0f} "
             f"{page_time / raw_time:6.2f}"

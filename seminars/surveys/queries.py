@@ -42,9 +42,9 @@ def _postgresql() -> bool:
 def answer_pairs():
     """(key, value) rows of every response's answers, as a table the database expands."""
     if _postgresql():
-        from sqlalchemy.dialects.postgresql import JSONB
-
-        expanded = func.jsonb_each_text(cast(SurveyResponse.answers, JSONB))
+        # The column is ``json``: expanded as it is stored, without first converting every
+        # response to ``jsonb`` (a third of the time of the statistics' largest query).
+        expanded = func.json_each_text(SurveyResponse.answers)
     else:
         expanded = func.json_each(SurveyResponse.answers)
     return expanded.table_valued("key", "value", name="pairs")
