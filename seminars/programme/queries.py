@@ -1,8 +1,9 @@
 """Reading seminars with what their pages, mails and documents show, in one place.
 
 ``seminar_with_details`` is the one query for "a seminar with its topic, venue, sessions and
-instructors" (two joined, two ``selectin`` loads); planning, registrations, mails,
-certificates and feeds all ask here. The public lists with free places are the catalogue's
+instructors" (two joined, two ``selectin`` loads); planning, registrations, certificates and
+feeds all ask here. Mails and calendar files show no instructors: ``seminar_for_mails``
+reads the rest in one statement (a registration reads it on every booking). The public lists with free places are the catalogue's
 (``catalogue/services.py``): they need the registrations' seat counts.
 """
 
@@ -40,17 +41,39 @@ def seminar_with_details(seminar_id: int, *, refresh: bool = False) -> Seminar:
     return seminar
 
 
-DETAILS = frozenset({"topic", "venue", "sessions", "instructors"})
+MAIL_DETAILS = frozenset({"topic", "venue", "sessions"})
 
 
-def loaded_seminar_with_details(seminar_id: int) -> Seminar:
-    """The seminar as this transaction already holds it with its details, without asking the
-    database again; otherwise ``seminar_with_details``. As fresh as that: a seminar already
+def seminar_for_mails(seminar_id: int) -> Seminar:
+    """The seminar with what mails and calendar files show (topic, venue, sessions), read in
+    one statement; ``NotFoundError`` if there is none. Attributes already loaded in the
+    session are not read again."""
+    seminar = (
+        db.session.scalars(
+            select(Seminar)
+            .where(Seminar.id == seminar_id)
+            .options(
+                joinedload(Seminar.topic),
+                joinedload(Seminar.venue),
+                joinedload(Seminar.sessions),
+            )
+        )
+        .unique()
+        .one_or_none()
+    )
+    if seminar is None:
+        raise NotFoundError()
+    return seminar
+
+
+def loaded_seminar_for_mails(seminar_id: int) -> Seminar:
+    """The seminar as this transaction already holds it with what mails show, without asking
+    the database again; otherwise ``seminar_for_mails``. As fresh as that: a seminar already
     in the session is not read again there either."""
     seminar = db.session.identity_map.get(identity_key(Seminar, seminar_id))
-    if isinstance(seminar, Seminar) and not (inspect(seminar).unloaded & DETAILS):
+    if isinstance(seminar, Seminar) and not (inspect(seminar).unloaded & MAIL_DETAILS):
         return seminar
-    return seminar_with_details(seminar_id)
+    return seminar_for_mails(seminar_id)
 
 
 def seminars_with_first_session() -> list[tuple[Seminar, datetime | None]]:

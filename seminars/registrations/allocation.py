@@ -47,7 +47,7 @@ from seminars.outbox import done as outbox_done
 from seminars.programme import availability as av
 from seminars.programme.models import STATUS_CANCELLED as SEMINAR_CANCELLED
 from seminars.programme.models import STATUS_PUBLISHED, Seminar, SeminarSession
-from seminars.programme.queries import seminar_with_details
+from seminars.programme.queries import seminar_for_mails
 from seminars.registrations import call_records, mails, tokens
 from seminars.registrations.channels import CHANNEL_EMAIL, CHANNEL_PHONE, CHANNEL_POST
 from seminars.registrations.models import (
@@ -194,7 +194,7 @@ def _lock_keeping_details(seminar_id: int) -> Seminar:
     so that the lock is held for the seat decision and the writes only; what the decision
     depends on is read again under the lock."""
     begin_write()
-    seminar = seminar_with_details(seminar_id)
+    seminar = seminar_for_mails(seminar_id)
     try:
         db.session.refresh(seminar, attribute_names=_SEAT_COLUMNS, with_for_update=True)
     except InvalidRequestError as exc:  # deleted in between

@@ -22,7 +22,7 @@ from seminars.outbox.models import CHANNEL_CALL, CHANNEL_EMAIL, CHANNEL_LETTER
 from seminars.outbox.services import Attachment
 from seminars.programme.ical import calendar_for
 from seminars.programme.models import Seminar
-from seminars.programme.queries import loaded_seminar_with_details
+from seminars.programme.queries import loaded_seminar_for_mails
 from seminars.registrations import delivery, service_notes, tokens
 from seminars.registrations.models import Registration
 
@@ -101,7 +101,7 @@ def manage_url(registration: Registration) -> str:
 def _seminar_for_mail(seminar_id: int) -> Seminar:
     # Several mails of one transaction (a cancelled seminar, a new registration whose details
     # were read before its lock) load the seminar once.
-    return loaded_seminar_with_details(seminar_id)
+    return loaded_seminar_for_mails(seminar_id)
 
 
 _URL = re.compile(r"https?://[^\s<>\"]+")

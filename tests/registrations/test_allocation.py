@@ -340,3 +340,27 @@ def test_cancelling_the_seminar_releases_and_tells_everyone(app, now):
     assert [s for s, _ in statuses(seminar)] == ["cancelled", "cancelled"]
     for registration in (holder, waiting):
         assert factories.outbox_kinds(registration.id)[-1] == "seminar_cancelled"
+
+
+def test_a_registration_reads_and_writes_in_a_fixed_number_of_statements(
+    app, now, count_queries
+):
+    """However many are registered, a newcomer costs the same few statements: the seats are
+    counted by the database, and the seminar is read once with what the mail shows (topic,
+    venue, sessions; never its instructors, which no mail names), then its seat columns
+    again under the lock."""
+    seminar = factories.seminar(capacity=30, sessions=3, instructors=["Ute Kranz"])
+    factories.fill(seminar, 12)
+    seminar_id = seminar.id
+    db.session.expire_all()
+    with count_queries() as counter:
+        result = allocation.register(
+            seminar_id, factories.applicant(email="neu@example.org"), now=now
+        )
+        db.session.commit()
+    assert result.registration.holds_seat and result.registration.status == "pending"
+    assert not [s for s in counter.statements if "instructor" in s]
+    reads_of_the_seminar = [s for s in counter.statements if "FROM seminar " in s]
+    assert len(reads_of_the_seminar) == 2, reads_of_the_seminar
+    assert "seminar_session" in reads_of_the_seminar[0]
+    assert counter.count <= 10, counter.statements
