@@ -3,8 +3,9 @@
 ``seminar_with_details`` is the one query for "a seminar with its topic, venue, sessions and
 instructors" (two joined, two ``selectin`` loads); planning, registrations, certificates and
 feeds all ask here. Mails and calendar files show no instructors: ``seminar_for_mails``
-reads the rest in one statement (a registration reads it on every booking). The public lists with free places are the catalogue's
-(``catalogue/services.py``): they need the registrations' seat counts.
+reads the rest in one statement (a registration reads it on every booking). The public
+lists with free places are the catalogue's (``catalogue/services.py``): they need the
+registrations' seat counts.
 """
 
 from __future__ import annotations
