@@ -342,9 +342,7 @@ def test_cancelling_the_seminar_releases_and_tells_everyone(app, now):
         assert factories.outbox_kinds(registration.id)[-1] == "seminar_cancelled"
 
 
-def test_a_registration_reads_and_writes_in_a_fixed_number_of_statements(
-    app, now, count_queries
-):
+def test_a_registration_reads_and_writes_in_a_fixed_number_of_statements(app, now, count_queries):
     """However many are registered, a newcomer costs the same few statements: the seats are
     counted by the database, and the seminar is read once with what the mail shows (topic,
     venue, sessions; never its instructors, which no mail names), then its seat columns
