@@ -188,7 +188,7 @@ def main() -> None:
     verdicts = Verdicts("certificates")
     with tempfile.TemporaryDirectory(prefix="sid-cert-") as folder:
         url = fresh_database_url(Path(folder))
-        app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
+        app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url, "LOG_LEVEL": "WARNING"})
         with app.app_context():
             seminar_id, token = build()
         analyse(url)

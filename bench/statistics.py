@@ -211,7 +211,11 @@ def measure(workdir: Path, verdicts: Verdicts) -> None:
     from tests import factories
 
     url = fresh_database_url(workdir)
-    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
+    # Request log lines (INFO) would land between the figures.
+    app = create_app(
+        "testing",
+        {"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False, "LOG_LEVEL": "WARNING"},
+    )
     started = time.perf_counter()
     build(app)
     analyse(url)
