@@ -16,8 +16,6 @@ of the process.
 
 from __future__ import annotations
 
-import http.cookiejar
-import re
 import resource
 import secrets
 import shutil
@@ -25,17 +23,16 @@ import statistics as stats
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from datetime import timedelta
 from pathlib import Path
 
+import requests
 import sqlalchemy as sa
 
 from bench.catalogue_throughput import CONNECTIONS, DURATION, wrk
 from bench.goals import Verdicts
 from bench.harness import analyse, fresh_database_url, gunicorn
+from bench.registration_rush import csrf_token
 from tests.factories import STRONG_PASSWORD
 
 PEOPLE = 30
@@ -104,49 +101,25 @@ def build() -> tuple[int, str]:
     return seminar.id, first_token
 
 
-def csrf_token(opener: urllib.request.OpenerDirector, url: str) -> str:
-    with opener.open(url) as response:
-        page = response.read().decode()
-    found = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
-    assert found, f"no CSRF token on {url}"
-    return found.group(1)
-
-
-def staff_session(base: str, email: str) -> tuple[http.cookiejar.CookieJar, str]:
-    """The cookies of a logged-in staff session on the server at ``base`` and its CSRF token
-    (logging in starts a new session, so the token is read again afterwards)."""
-    cookies = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(cookies))
-    token = csrf_token(opener, base + "/verwaltung/anmelden")
-    form = {"csrf_token": token, "email": email, "password": STRONG_PASSWORD}
-    with opener.open(base + "/verwaltung/anmelden", urllib.parse.urlencode(form).encode()):
-        pass
-    return cookies, csrf_token(opener, base + "/verwaltung/passwort")
-
-
 def issue_all_request(base: str, email: str, seminar_id: int) -> float:
     """Seconds for the back office's "issue all" request to the production server, logged in
     as staff (the redirect it answers with is not followed into the timing)."""
-    cookies, token = staff_session(base, email)
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(cookies), NoRedirect)
-    request = urllib.request.Request(
-        f"{base}/verwaltung/seminare/{seminar_id}/bescheinigungen",
-        data=urllib.parse.urlencode({"csrf_token": token}).encode(),
-    )
+    session = requests.Session()
+    login = base + "/verwaltung/anmelden"
+    form = {"csrf_token": csrf_token(session, login), "email": email, "password": STRONG_PASSWORD}
+    session.post(login, data=form, timeout=60)
+    # Logging in starts a new session: its token is read from a page behind the login.
+    token = csrf_token(session, base + "/verwaltung/passwort")
     started = time.perf_counter()
-    try:
-        opener.open(request)
-        status = 200
-    except urllib.error.HTTPError as answer:
-        status = answer.code
+    response = session.post(
+        f"{base}/verwaltung/seminare/{seminar_id}/bescheinigungen",
+        data={"csrf_token": token},
+        timeout=60,
+        allow_redirects=False,
+    )
     seconds = time.perf_counter() - started
-    assert status == 303, status
+    assert response.status_code == 303, response.status_code
     return seconds
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
 
 
 def render_ratio(app, seminar_id: int) -> tuple[float, float]:

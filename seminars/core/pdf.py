@@ -63,7 +63,7 @@ def html_to_pdf(html: str) -> bytes:
 
 def warm_up() -> None:
     """Load the PDF engine and the fonts now: the first document a process renders otherwise
-    pays for both (about half a second), inside someone's request. App servers call this
+    pays for both (about a second), inside someone's request. App servers call this
     when a worker starts (``gunicorn.conf.py``)."""
     from weasyprint import HTML
 
