@@ -11,10 +11,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, delete, select
+from sqlalchemy import and_, bindparam, delete, select
 
 from seminars.certificates import pdf
 from seminars.certificates.models import Certificate, CertificatePdf
+from seminars.core import direct_reads
 from seminars.core.errors import DomainError, NotFoundError
 from seminars.core.locking import lock_row
 from seminars.core.timezone import utcnow
@@ -61,32 +62,43 @@ def pdf_of(certificate: Certificate) -> bytes:
     return stored.pdf
 
 
+# The participant's download, read as one statement outside the request's unit of work.
+_OWN_PDF = (
+    select(Registration.id, Certificate.id, Certificate.code, CertificatePdf.pdf)
+    .select_from(Registration)
+    .outerjoin(
+        Certificate,
+        and_(Certificate.registration_id == Registration.id, Certificate.revoked_at.is_(None)),
+    )
+    .outerjoin(CertificatePdf, CertificatePdf.certificate_id == Certificate.id)
+    .where(Registration.token_hash == bindparam("token_hash"))
+    .limit(1)
+)
+
+
 def own_pdf(token: str) -> tuple[str, bytes]:
     """The code and stored PDF of the current certificate of the registration behind a
-    participant's personal link, read in one query (the download is served as often as the
-    trivial routes). Raises ``UnknownLink`` for a link that leads nowhere and
-    ``NotFoundError`` while there is no valid certificate."""
+    participant's personal link. Raises ``UnknownLink`` for a link that leads nowhere and
+    ``NotFoundError`` while there is no valid certificate.
+
+    The download is served as often as the trivial routes, so the PDF is read with one
+    direct statement (``core/direct_reads``), not through the request's session. Only a
+    certificate from before stored PDFs goes through the session, which renders and keeps
+    its PDF once."""
     if not tokens.looks_like_token(token):
         raise UnknownLink()
-    row = db.session.execute(
-        select(Registration.id, Certificate.id, Certificate.code, CertificatePdf.pdf)
-        .select_from(Registration)
-        .outerjoin(
-            Certificate,
-            and_(Certificate.registration_id == Registration.id, Certificate.revoked_at.is_(None)),
-        )
-        .outerjoin(CertificatePdf, CertificatePdf.certificate_id == Certificate.id)
-        .where(Registration.token_hash == tokens.token_hash(token))
-        .limit(1)
-    ).first()
+    row = direct_reads.read_one(_OWN_PDF, {"token_hash": tokens.token_hash(token)})
     if row is None:
         raise UnknownLink()
     _registration_id, certificate_id, code, body = row
     if certificate_id is None:
         raise NotFoundError(_l("Für diese Anmeldung gibt es noch keine Bescheinigung."))
     if body is None:  # issued before PDFs were stored: rendered and kept now, once
-        body = pdf_of(db.session.get(Certificate, certificate_id))
-    return code, body
+        certificate = db.session.get(Certificate, certificate_id)
+        if certificate is None:  # erased since the first read
+            raise UnknownLink()
+        body = pdf_of(certificate)
+    return code, bytes(body)
 
 
 def _refuse_without_pdf(certificate: Certificate) -> None:

@@ -63,6 +63,7 @@ def assert_maintenance_page(response, language: str = "de") -> str:
         "/seminare/1",
         "/seminare/1.ics",
         "/anmeldung/" + "x" * 43,
+        "/anmeldung/" + "x" * 43 + "/bescheinigung.pdf",
         "/pruefen/ABCD-EFGH-JKLM",
     ],
 )

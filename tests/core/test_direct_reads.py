@@ -1,0 +1,67 @@
+"""Direct reads: one statement outside the request's unit of work, surviving a dropped
+connection without a pre-ping."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from seminars.certificates import services
+from seminars.core import direct_reads
+from seminars.core.timezone import utcnow
+from seminars.extensions import db
+from seminars.registrations.tokens import token_for
+from tests.certificates.test_certificates import attended_seminar
+
+ONE = sa.text("SELECT 41 + 1")
+
+
+def _drop_direct_connections() -> int:
+    """What a restart of the server does to the idle connections in the pool."""
+    with db.engine.begin() as connection:
+        return connection.execute(
+            sa.text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE application_name = :name"
+            ),
+            {"name": direct_reads.APPLICATION_NAME},
+        ).scalar_one()
+
+
+def test_a_direct_read_returns_the_first_row(app):
+    assert direct_reads.read_one(ONE)[0] == 42
+    assert direct_reads.read_one(sa.text("SELECT 1 WHERE 1 = 0")) is None
+
+
+def test_a_direct_read_runs_again_on_a_fresh_connection_after_the_server_dropped_it(app, dialect):
+    if dialect != "postgresql":
+        pytest.skip("SQLite has no server that drops connections")
+    assert direct_reads.read_one(ONE)[0] == 42
+    assert _drop_direct_connections() >= 1
+    assert direct_reads.read_one(ONE)[0] == 42
+    assert _drop_direct_connections() >= 1  # and it came from the pool of direct reads
+
+
+def test_a_direct_read_does_not_hide_a_wrong_statement(app):
+    with pytest.raises(sa.exc.DBAPIError):
+        direct_reads.read_one(sa.text("SELECT * FROM no_such_table"))
+
+
+def test_the_certificate_download_sends_nothing_through_the_session_on_postgresql(
+    app, client, dialect, count_queries
+):
+    if dialect != "postgresql":
+        pytest.skip("on SQLite direct reads use the app's own engine")
+    _seminar, registration = attended_seminar()
+    certificate = services.issue(registration.id, actor=None, now=utcnow(), send_mail=False)
+    db.session.commit()
+    app.config["MAIL_REQUEST_DEADLINE"] = 0  # as in production: requests send no mail
+    path = f"/anmeldung/{token_for(registration.id, registration.token_salt)}/bescheinigung.pdf"
+    with count_queries() as counter:
+        response = client.get(path)
+    assert response.status_code == 200
+    assert (
+        response.data.startswith(b"%PDF")
+        and certificate.code in response.headers["Content-Disposition"]
+    )
+    assert counter.statements == []
