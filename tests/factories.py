@@ -162,7 +162,7 @@ def fill(item: Seminar, seats: int, *, waitlisted: int = 0) -> None:
 
 
 def applicant(number: int | None = None, **fields):
-    from seminars.registrations.allocation import Applicant
+    from seminars.registrations.applicant import Applicant
 
     number = number if number is not None else next(_numbers)
     values = {

@@ -37,7 +37,7 @@ from seminars.core.locking import lock_row
 from seminars.core.timezone import berlin_date
 from seminars.extensions import db
 from seminars.programme.models import Seminar, SeminarSession
-from seminars.registrations import allocation
+from seminars.registrations import seat_state
 from seminars.registrations.models import Registration
 
 
@@ -71,7 +71,7 @@ def reconcile(seminar_id: int, *, now: datetime) -> list[Change]:
     seminar; flushes). Returns the tasks that were created or whose count changed."""
     # The seminar's lock, as every seat change takes it (PostgreSQL). Called before a commit,
     # the transaction has written already: on SQLite it holds the database's write lock.
-    if not allocation.hold_seminar_lock(seminar_id):
+    if not seat_state.hold_seminar_lock(seminar_id):
         return []
     sessions = list(
         db.session.execute(

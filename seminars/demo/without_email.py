@@ -15,7 +15,7 @@ from seminars.core.timezone import utcnow
 from seminars.extensions import db
 from seminars.programme.models import STATUS_PUBLISHED, Seminar, SeminarSession
 from seminars.registrations import allocation, staff
-from seminars.registrations.allocation import Applicant
+from seminars.registrations.applicant import Applicant
 from seminars.registrations.models import STATUS_WAITLISTED, Registration
 
 PEOPLE = [

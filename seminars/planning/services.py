@@ -36,7 +36,7 @@ from seminars.programme.models import (
 )
 from seminars.programme.queries import seminar_with_details, seminars_with_first_session
 from seminars.programme.session_text import Span
-from seminars.registrations import allocation
+from seminars.registrations import allocation, seat_state
 from seminars.registrations.counties import COUNTY_NAMES
 from seminars.registrations.models import Registration
 
@@ -237,7 +237,7 @@ def update_seminar(
     The seminar row is locked first, before anything is read or written, so that the version
     compared here is the one this change builds on (a second save with the same version waits
     for the first and is then refused)."""
-    if allocation.lock_seminar(seminar_id).version != version:
+    if seat_state.lock_seminar(seminar_id).version != version:
         raise ChangedMeanwhile()
     seminar = get_seminar(seminar_id)
     before = snapshot(seminar)
@@ -281,7 +281,7 @@ def set_status(
     if status == STATUS_PUBLISHED and seminar.repeat_of_id and seminar.repeat_offers_at is None:
         # Publishing a new date gives out seats: the seminar's lock first, before anything
         # is written (registrations for it wait until it is published with its places).
-        allocation.lock_seminar(seminar_id)
+        seat_state.lock_seminar(seminar_id)
         seminar = get_seminar(seminar_id)
     if seminar.status == STATUS_CANCELLED:
         raise PlanningError(_l("Ein abgesagtes Seminar kann nicht wieder veröffentlicht werden."))

@@ -1,19 +1,17 @@
 """The one place that decides who holds a seat.
 
-Every change of seat use goes through a function here: a new registration, a confirmation, a
+Every change of seat use goes through a function here (or, for places on a new date, in
+``new_dates``): a new registration, a confirmation, a
 cancellation, an accepted, declined or expired offer, an expired confirmation hold, a change of
 capacity, a cancelled seminar. Each one
 
-1. locks the seminar row (``lock_row``: ``FOR UPDATE`` on PostgreSQL, ``BEGIN IMMEDIATE`` on
-   SQLite),
-2. loads the seminar's active registrations fresh, inside the lock, and counts,
-3. writes, and passes any freed seat on to the waitlist (``_offer_free_seats``), also the
-   seats of holds and offers that it finds run out while it handles something else,
-4. queues the mails the change promises, in the same transaction.
+1. locks the seminar row and counts its active registrations inside the lock
+   (``seat_state``; a new registration counts in one SQL aggregate, ``seat_counts``),
+2. writes, and passes any freed seat on to the waitlist (``offers.offer_free_seats_of``),
+   also the seats of holds and offers that it finds run out while it handles something else,
+3. queues the mails the change promises, in the same transaction.
 
-Who gets a free seat is decided by ``seats_to_offer`` alone: the consistency check and the
-repair in ``housekeeping`` ask it too (``unserved_waitlist``, ``offer_free_seats``), so that
-"a seat stays free while someone waits" means the same everywhere.
+Who gets a free seat is decided by ``offers.seats_to_offer`` alone.
 
 Functions flush but never commit: the caller commits once. The waitlist is served in order of
 registration: by ``id``, which the database assigns at the insert, inside the lock, so it
@@ -29,41 +27,59 @@ to take a seat back that the first mail promised) and counts twice against these
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy import false as sa_false
-from sqlalchemy.exc import InvalidRequestError
 
 from seminars.core.email_address import normalise_email
 from seminars.core.errors import DomainError, NotFoundError
-from seminars.core.locking import begin_write, lock_name, lock_row
+from seminars.core.locking import lock_name
 from seminars.extensions import db
-from seminars.outbox import done as outbox_done
 from seminars.programme import availability as av
 from seminars.programme.models import STATUS_CANCELLED as SEMINAR_CANCELLED
-from seminars.programme.models import STATUS_PUBLISHED, Seminar, SeminarSession
-from seminars.programme.queries import seminar_for_mails
-from seminars.registrations import call_records, mails, tokens
-from seminars.registrations.channels import CHANNEL_EMAIL, CHANNEL_PHONE, CHANNEL_POST
+from seminars.programme.models import STATUS_PUBLISHED, Seminar
+from seminars.registrations import mails, tokens
+from seminars.registrations.applicant import Applicant
 from seminars.registrations.models import (
     ACTIVE_STATUSES,
     STATUS_CANCELLED,
     STATUS_CONFIRMED,
-    STATUS_EXPIRED,
     STATUS_OFFERED,
     STATUS_PENDING,
     STATUS_WAITLISTED,
     Registration,
-    queue_key,
-    seats_expression,
 )
 from seminars.registrations.needs import needs_of
+from seminars.registrations.offers import (
+    expire_and_pass_on,
+    leave,
+    offer_ends,
+    offer_free_seats_of,
+    release_overdue,
+    seats_to_offer,
+)
 from seminars.registrations.person_key import key_without_email, person_key
+from seminars.registrations.seat_counts import (
+    counted_from,
+    counted_in_sql,
+    latest_unconfirmed,
+    over_cap,
+    same_person_without_email,
+    unconfirmed_seats,
+)
+from seminars.registrations.seat_state import (
+    SeatState,
+    config_hours,
+    lock_for_registration,
+    lock_keeping_details,
+    lock_state,
+    past,
+    state_of,
+    waitlist_position,
+)
 
 
 class RegistrationClosed(DomainError):
@@ -97,158 +113,6 @@ class TooManyUnconfirmed(DomainError):
                 hours,
             )
         )
-
-
-@dataclass(frozen=True)
-class Applicant:
-    """What a volunteer (or staff on their behalf) enters; plain values only. The needs are
-    those of ``needs.NEEDS`` (one field each, checked by the tests) and ``needs_other``."""
-
-    first_name: str
-    last_name: str
-    email: str
-    organisation: str = ""
-    county: str | None = None
-    phone: str = ""
-    need_sign_language: bool = False
-    need_speech_to_text: bool = False
-    need_step_free: bool = False
-    need_hearing_loop: bool = False
-    need_personal_assistant: bool = False
-    need_seat_near_screen: bool = False
-    need_large_print: bool = False
-    need_braille: bool = False
-    need_easy_read: bool = False
-    need_handouts_in_advance: bool = False
-    need_dietary: bool = False
-    needs_other: str = ""
-    remarks: str = ""
-    locale: str = "de"
-    # How the person hears from the academy (``channels.py``), and where letters go.
-    channel: str = CHANNEL_EMAIL
-    address_extra: str = ""
-    street: str = ""
-    postcode: str = ""
-    city: str = ""
-
-    @property
-    def seats(self) -> int:
-        return 2 if self.need_personal_assistant else 1
-
-
-@dataclass
-class SeatState:
-    """The seminar's active registrations, counted inside the lock."""
-
-    seminar: Seminar
-    starts_at: datetime | None
-    active: list[Registration] = field(default_factory=list)
-
-    @property
-    def seats_taken(self) -> int:
-        return sum(r.seats for r in self.active if r.holds_seat)
-
-    @property
-    def free_seats(self) -> int:
-        return self.seminar.capacity - self.seats_taken
-
-    @property
-    def queue(self) -> list[Registration]:
-        """Everyone holding a waitlist place, confirmed or not: those staff moved ahead first,
-        then in order of registration."""
-        return sorted((r for r in self.active if r.on_waitlist), key=queue_key)
-
-
-def _config_hours(name: str) -> timedelta:
-    return timedelta(hours=current_app.config[name])
-
-
-def _lock(seminar_id: int) -> SeatState:
-    return _state_of(lock_seminar(seminar_id))
-
-
-def lock_seminar(seminar_id: int) -> Seminar:
-    """Take the seminar's lock (the one every seat change takes) before reading the seminar,
-    for a caller that checks and changes it along with its seats (the planning form); the
-    seat changes it asks for afterwards find that lock already held."""
-    seminar = lock_row(Seminar, seminar_id)
-    if seminar is None:
-        raise NotFoundError()
-    return seminar
-
-
-# What the seat decision reads of the seminar, read again inside the lock (and the version
-# the mapper checks writes against).
-_SEAT_COLUMNS = (
-    "version",
-    "status",
-    "capacity",
-    "waitlist_capacity",
-    "registration_opens_at",
-    "registration_closes_at",
-)
-
-
-def _lock_keeping_details(seminar_id: int) -> Seminar:
-    """The seminar with what its mails show (title, sessions, venue) read before the lock,
-    so that the lock is held for the seat decision and the writes only; what the decision
-    depends on is read again under the lock."""
-    begin_write()
-    seminar = seminar_for_mails(seminar_id)
-    try:
-        db.session.refresh(seminar, attribute_names=_SEAT_COLUMNS, with_for_update=True)
-    except InvalidRequestError as exc:  # deleted in between
-        raise NotFoundError() from exc
-    return seminar
-
-
-def hold_seminar_lock(seminar_id: int) -> bool:
-    """Take the seminar's row lock inside a transaction that already is a write transaction
-    (a write request's, or one that has written): ``FOR UPDATE`` on PostgreSQL; on SQLite
-    the write transaction holds the database's lock already. False if there is no seminar."""
-    found = db.session.scalar(select(Seminar.id).where(Seminar.id == seminar_id).with_for_update())
-    return found is not None
-
-
-def _state_of(seminar: Seminar) -> SeatState:
-    seminar_id = seminar.id
-    starts_at = db.session.scalar(
-        select(SeminarSession.starts_at)
-        .where(SeminarSession.seminar_id == seminar_id)
-        .order_by(SeminarSession.starts_at)
-        .limit(1)
-    )
-    active = list(
-        db.session.scalars(
-            select(Registration)
-            .where(Registration.seminar_id == seminar_id, Registration.status.in_(ACTIVE_STATUSES))
-            .order_by(Registration.id)
-            .execution_options(populate_existing=True)
-        )
-    )
-    return SeatState(seminar, starts_at, active)
-
-
-def _lock_for_registration(registration_id: int) -> tuple[SeatState, Registration]:
-    seminar_id = db.session.scalar(
-        select(Registration.seminar_id).where(Registration.id == registration_id)
-    )
-    if seminar_id is None:
-        raise NotFoundError()
-    state = _lock(seminar_id)
-    registration = db.session.scalars(
-        select(Registration)
-        .where(Registration.id == registration_id)
-        .execution_options(populate_existing=True)
-    ).one()
-    return state, registration
-
-
-def waitlist_position(state: SeatState, registration: Registration) -> int | None:
-    for position, entry in enumerate(state.queue, start=1):
-        if entry.id == registration.id:
-            return position
-    return None
 
 
 # -- registering -------------------------------------------------------------------------
@@ -295,34 +159,34 @@ def register(
     client_held = address_held = 0
     if client_key and client_cap > 0 and not by_staff:
         lock_name("pending-client", client_key)
-        client_held = _unconfirmed_seats(Registration.client_key == client_key, now)
+        client_held = unconfirmed_seats(Registration.client_key == client_key, now)
     if address_cap > 0 and email:
         lock_name("pending-address", email)
-        address_held = _unconfirmed_seats(Registration.email_normalized == email, now)
+        address_held = unconfirmed_seats(Registration.email_normalized == email, now)
 
-    seminar = _lock_keeping_details(seminar_id)
+    seminar = lock_keeping_details(seminar_id)
     if seminar.status not in (STATUS_PUBLISHED, SEMINAR_CANCELLED):
         raise NotFoundError()
     if not applicant.email.strip() and not by_staff:
         raise NotPossible(_l("Bitte geben Sie Ihre E-Mail-Adresse an."), field="email")
-    counted = None if by_staff else _counted_in_sql(seminar, email, now)
+    counted = None if by_staff else counted_in_sql(seminar, email, now)
     if counted is None:
         # Seats behind run-out holds and offers are free again: they go to the waitlist
         # first, before the newcomer is counted.
-        state = _state_of(seminar)
-        _release_overdue(state, now)
-        counted = _counted_from(state, email)
+        state = state_of(seminar)
+        release_overdue(state, now)
+        counted = counted_from(state, email)
         if by_staff and counted.existing is not None:
             raise RegistrationClosed(
                 _l("Diese Adresse ist für das Seminar schon angemeldet."), field="email"
             )
-        if by_staff and email is None and _same_person_without_email(state, applicant):
+        if by_staff and email is None and same_person_without_email(state, applicant):
             raise RegistrationClosed(
                 _l("Eine Person mit diesem Namen ist für das Seminar schon angemeldet."),
                 field="last_name",
             )
     existing = counted.existing
-    if client_cap > 0 and not by_staff and _over_cap(client_held, applicant.seats, client_cap):
+    if client_cap > 0 and not by_staff and over_cap(client_held, applicant.seats, client_cap):
         raise TooManyUnconfirmed(current_app.config["CONFIRMATION_HOURS"])
 
     availability = av.availability_of(
@@ -346,8 +210,8 @@ def register(
     if existing is not None:
         mails.queue(existing, mails.ALREADY_REGISTERED)
         return RegisterResult(existing, created=False, waitlisted=not seat)
-    if address_cap > 0 and email and _over_cap(address_held, applicant.seats, address_cap):
-        waiting = _latest_unconfirmed(email, now)
+    if address_cap > 0 and email and over_cap(address_held, applicant.seats, address_cap):
+        waiting = latest_unconfirmed(email, now)
         mails.queue(waiting, mails.PENDING_LIMIT, requested=seminar.title)
         return RegisterResult(waiting, created=False, over_cap=True, waitlisted=not seat)
 
@@ -375,7 +239,7 @@ def register(
         registered_by_staff=by_staff,
         token_salt=tokens.new_salt(),
         created_at=now,
-        hold_expires_at=now + _config_hours("CONFIRMATION_HOURS"),
+        hold_expires_at=now + config_hours("CONFIRMATION_HOURS"),
         client_key=None if by_staff else client_key,
     )
     db.session.add(registration)
@@ -391,82 +255,6 @@ def register(
     return RegisterResult(registration, created=True, waitlisted=not seat)
 
 
-@dataclass(frozen=True)
-class _Counted:
-    """What a new registration is decided on, counted inside the seminar's lock."""
-
-    seminar: Seminar
-    starts_at: datetime | None
-    seats_taken: int
-    waiting: int
-    existing: Registration | None
-
-    @property
-    def free_seats(self) -> int:
-        return self.seminar.capacity - self.seats_taken
-
-
-def _counted_from(state: SeatState, email: str | None) -> _Counted:
-    existing = next((r for r in state.active if email and r.email_normalized == email), None)
-    return _Counted(state.seminar, state.starts_at, state.seats_taken, len(state.queue), existing)
-
-
-def _counted_in_sql(seminar: Seminar, email: str | None, now: datetime) -> _Counted | None:
-    """The counts a new registration needs, in one aggregate query instead of loading every
-    registration of the seminar, so that a rush holds the lock briefly. None when there is
-    more to do first (a hold or offer has run out, or a free seat waits for someone on the
-    waitlist): then the full state is loaded and put right (``_release_overdue``)."""
-    overdue = or_(
-        and_(Registration.status == STATUS_PENDING, Registration.hold_expires_at <= now),
-        and_(Registration.status == STATUS_OFFERED, Registration.offer_expires_at <= now),
-    )
-    first_start = (
-        select(func.min(SeminarSession.starts_at))
-        .where(SeminarSession.seminar_id == seminar.id)
-        .scalar_subquery()
-    )
-    same_address = Registration.email_normalized == email if email else sa_false()
-    seats_taken, waiting, overdue_count, registered, starts_at = db.session.execute(
-        select(
-            func.coalesce(func.sum(case((Registration.holds_seat, seats_expression), else_=0)), 0),
-            func.count().filter(Registration.on_waitlist),
-            func.count().filter(overdue),
-            func.count().filter(same_address),
-            first_start,
-        ).where(Registration.seminar_id == seminar.id, Registration.status.in_(ACTIVE_STATUSES))
-    ).one()
-    if overdue_count or (waiting and seminar.capacity - seats_taken > 0):
-        return None
-    existing = None
-    if registered:
-        existing = db.session.scalars(
-            select(Registration)
-            .where(
-                Registration.seminar_id == seminar.id,
-                Registration.status.in_(ACTIVE_STATUSES),
-                Registration.email_normalized == email,
-            )
-            .order_by(Registration.id)
-            .limit(1)
-            .execution_options(populate_existing=True)
-        ).first()
-    return _Counted(seminar, starts_at, int(seats_taken), int(waiting), existing)
-
-
-def _same_person_without_email(state: SeatState, applicant: Applicant) -> bool:
-    """A staff booking without e-mail for a name (and phone or postcode) already active."""
-
-    def same(r: Registration) -> bool:
-        return (
-            not r.email_normalized
-            and r.first_name.casefold() == applicant.first_name.casefold()
-            and r.last_name.casefold() == applicant.last_name.casefold()
-            and (r.postcode, r.phone) == (applicant.postcode, applicant.phone)
-        )
-
-    return any(same(r) for r in state.active)
-
-
 # -- the volunteer's own actions -----------------------------------------------------------
 
 
@@ -475,11 +263,11 @@ def confirm(registration_id: int, *, now: datetime) -> Registration:
 
     A hold that has run out is expired here (its seat passed on) and returned as expired.
     """
-    state, registration = _lock_for_registration(registration_id)
+    state, registration = lock_for_registration(registration_id)
     if registration.status != STATUS_PENDING:
         return registration  # confirming twice changes nothing
-    if _past(registration.hold_expires_at, now):
-        return _expire_and_pass_on(state, registration, now)
+    if past(registration.hold_expires_at, now):
+        return expire_and_pass_on(state, registration, now)
     registration.confirmed_at = now
     registration.hold_expires_at = None
     registration.client_key = None  # kept only while unconfirmed
@@ -489,7 +277,7 @@ def confirm(registration_id: int, *, now: datetime) -> Registration:
     else:
         registration.status = STATUS_WAITLISTED
         db.session.flush()
-        offered = _offer_free_seats(state, now)
+        offered = offer_free_seats_of(state, now)
         if registration not in offered:
             mails.queue(
                 registration, mails.WAITLISTED, position=waitlist_position(state, registration)
@@ -499,7 +287,11 @@ def confirm(registration_id: int, *, now: datetime) -> Registration:
 
 
 _NOT_ACTIVE = _l("Diese Anmeldung ist nicht mehr aktiv.")
+
+
 _NO_OFFER = _l("Für diese Anmeldung liegt kein Platzangebot vor.")
+
+
 NO_OFFER = _NO_OFFER
 
 
@@ -518,13 +310,13 @@ def _withdraw(
 ) -> Registration:
     """Cancel at the registrant's wish, if the registration is in one of ``from_statuses``
     (else refuse with ``refusal``); a seat it held goes to the waitlist."""
-    state, registration = _lock_for_registration(registration_id)
+    state, registration = lock_for_registration(registration_id)
     if registration.status not in from_statuses:
         raise NotPossible(refusal)
-    _leave(registration, STATUS_CANCELLED, now)
+    leave(registration, STATUS_CANCELLED, now)
     mails.queue(registration, mails.CANCELLED_BY_YOU)
     db.session.flush()
-    _offer_free_seats(state, now)
+    offer_free_seats_of(state, now)
     return registration
 
 
@@ -544,17 +336,17 @@ def accept_offer(registration_id: int, *, now: datetime) -> Registration:
     interest list): a confirmation, attendance list and certificate need one. A place on a
     new date (``new_dates``) ends the registrations it was moved from; refused while one of
     them holds a confirmed seat (the person took a seat on the earlier date meanwhile)."""
-    state, registration = _lock_for_registration(registration_id)
+    state, registration = lock_for_registration(registration_id)
     if registration.status != STATUS_OFFERED:
         raise NotPossible(_NO_OFFER)
-    if _past(registration.offer_expires_at, now):
-        return _expire_and_pass_on(state, registration, now)
+    if past(registration.offer_expires_at, now):
+        return expire_and_pass_on(state, registration, now)
     if nameless(registration):
         raise NotPossible(NAME_FIRST, field="first_name")
     old_dates = _old_dates(registration)
     if any(origin.status == STATUS_CONFIRMED for _state, origin in old_dates):
         raise NotPossible(SEAT_ON_EARLIER_DATE)
-    _offer_ends(registration, now)
+    offer_ends(registration, now)
     registration.status = STATUS_CONFIRMED
     registration.offer_expires_at = None
     mails.queue(registration, mails.CONFIRMED)
@@ -580,7 +372,7 @@ def _old_dates(registration: Registration) -> list[tuple[SeatState, Registration
     origin_id = registration.moved_from_id
     while origin_id is not None and origin_id not in seen:
         seen.add(origin_id)
-        old_state, origin = _lock_for_registration(origin_id)
+        old_state, origin = lock_for_registration(origin_id)
         chain.append((old_state, origin))
         origin_id = origin.moved_from_id
     return chain
@@ -592,16 +384,16 @@ def _leave_old_date(state: SeatState, origin: Registration, now: datetime) -> No
     seat it held there (offered meanwhile) goes to the next person."""
     if origin.status not in ACTIVE_STATUSES:
         return
-    _leave(origin, STATUS_CANCELLED, now)
+    leave(origin, STATUS_CANCELLED, now)
     db.session.flush()
-    _offer_free_seats(state, now)
+    offer_free_seats_of(state, now)
 
 
 def change_assistant(registration_id: int, wanted: bool, *, now: datetime) -> Registration:
     """The registrant comes with a personal assistant after all, or no longer. A held seat
     for the assistant is taken from the free seats (refused when none is free); a seat no
     longer needed goes to the waitlist."""
-    state, registration = _lock_for_registration(registration_id)
+    state, registration = lock_for_registration(registration_id)
     if registration.status not in ACTIVE_STATUSES:
         raise NotPossible(_NOT_ACTIVE)
     if registration.need_personal_assistant == wanted:
@@ -617,7 +409,7 @@ def change_assistant(registration_id: int, wanted: bool, *, now: datetime) -> Re
     registration.need_personal_assistant = wanted
     db.session.flush()
     if not wanted:
-        _offer_free_seats(state, now)
+        offer_free_seats_of(state, now)
     return registration
 
 
@@ -626,233 +418,52 @@ def change_assistant(registration_id: int, wanted: bool, *, now: datetime) -> Re
 
 def expire_due(seminar_id: int, *, now: datetime) -> int:
     """Expire run-out confirmation holds and seat offers of one seminar; pass seats on."""
-    state = _lock(seminar_id)
-    return _release_overdue(state, now)
+    state = lock_state(seminar_id)
+    return release_overdue(state, now)
 
 
 def offer_free_seats(seminar_id: int, *, now: datetime) -> list[Registration]:
     """Offer the seminar's free seats to the waitlist, as every change of seats does; for
     ``housekeeping`` to repair a seminar where that did not happen (or could not yet: the
     start was moved later, the seminar published again)."""
-    return _offer_free_seats(_lock(seminar_id), now)
+    return offer_free_seats_of(lock_state(seminar_id), now)
 
 
 def unserved_waitlist(seminar: Seminar, *, now: datetime) -> list[Registration]:
     """Who would be offered a seat now, read without a lock (for the consistency check):
     anyone here means a seat stays free while a confirmed person waits for it."""
-    return [offer.registration for offer in seats_to_offer(_state_of(seminar), now)]
+    return [offer.registration for offer in seats_to_offer(state_of(seminar), now)]
 
 
 def change_capacity(seminar_id: int, capacity: int, *, now: datetime) -> list[Registration]:
     """More seats are offered to the waitlist; fewer never remove anyone, they stop new ones."""
     if capacity < 0:
         raise DomainError(_l("Die Zahl der Plätze darf nicht negativ sein."))
-    state = _lock(seminar_id)
+    state = lock_state(seminar_id)
     state.seminar.capacity = capacity
     db.session.flush()
-    return _offer_free_seats(state, now)
+    return offer_free_seats_of(state, now)
 
 
 def move_ahead(registration_id: int, *, now: datetime) -> Registration:
     """Staff put someone first on the waitlist (the reason goes to the audit log); a free seat
     is offered to them at once."""
-    state, registration = _lock_for_registration(registration_id)
+    state, registration = lock_for_registration(registration_id)
     if registration not in state.queue:
         raise NotPossible(_l("Nur wer auf der Warteliste steht, kann vorgezogen werden."))
     priorities = [r.queue_priority for r in state.queue if r.queue_priority is not None]
     registration.queue_priority = min(priorities, default=0) - 1
     db.session.flush()
-    _offer_free_seats(state, now)
+    offer_free_seats_of(state, now)
     return registration
 
 
 def cancel_seminar(seminar_id: int, *, now: datetime) -> int:
     """Cancel a seminar: everyone still registered is released and told."""
-    state = _lock(seminar_id)
+    state = lock_state(seminar_id)
     state.seminar.status = SEMINAR_CANCELLED
     for registration in state.active:
-        _leave(registration, STATUS_CANCELLED, now)
+        leave(registration, STATUS_CANCELLED, now)
         mails.queue(registration, mails.SEMINAR_CANCELLED)
     db.session.flush()
     return len(state.active)
-
-
-# -- internals -----------------------------------------------------------------------------
-
-
-def _past(deadline: datetime | None, now: datetime) -> bool:
-    return deadline is not None and deadline <= now
-
-
-def _release_overdue(state: SeatState, now: datetime) -> int:
-    """Expire run-out confirmation holds and seat offers and pass every free seat on."""
-    expired = _expire_overdue(state, now)
-    _offer_free_seats(state, now)
-    return expired
-
-
-def _expire_overdue(state: SeatState, now: datetime) -> int:
-    overdue = [
-        r
-        for r in state.active
-        if (r.status == STATUS_PENDING and _past(r.hold_expires_at, now))
-        or (r.status == STATUS_OFFERED and _past(r.offer_expires_at, now))
-    ]
-    for registration in overdue:
-        _expire(state, registration, now)
-    return len(overdue)
-
-
-def _leave(registration: Registration, status: str, now: datetime) -> None:
-    """End the registration as cancelled or expired (stamped ``now``); it gives up its seat.
-    Letters and calls still waiting for it are void: what comes next says it has ended."""
-    _offer_ends(registration, now)
-    outbox_done.close_waiting(registration.id, now=now)
-    registration.status = status
-    if status == STATUS_CANCELLED:
-        registration.cancelled_at = now
-    elif status == STATUS_EXPIRED:
-        registration.expired_at = now
-    registration.holds_seat = False
-    registration.hold_expires_at = None
-    registration.offer_expires_at = None
-    registration.client_key = None
-
-
-def _offer_ends(registration: Registration, now: datetime) -> None:
-    """An offer is answered, runs out or is cancelled: a call still to make about it (phone
-    registrations) has nothing left to say."""
-    if registration.status == STATUS_OFFERED and registration.channel == CHANNEL_PHONE:
-        call_records.offer_calls_obsolete(registration.id, now=now)
-
-
-def _unconfirmed_seats(whose, now: datetime) -> int:
-    """Seats and waitlist places that unconfirmed registrations matching ``whose`` hold now,
-    in all seminars (holds that have run out no longer count, expired or not yet)."""
-    return db.session.execute(
-        select(func.coalesce(func.sum(seats_expression), 0)).where(*_unconfirmed(now), whose)
-    ).scalar_one()
-
-
-def _unconfirmed(now: datetime) -> tuple:
-    """Unconfirmed registrations whose hold has not run out (expired or not yet)."""
-    return (Registration.status == STATUS_PENDING, Registration.hold_expires_at > now)
-
-
-def _over_cap(held: int, wanted: int, cap: int) -> bool:
-    """Whoever holds nothing yet is never refused, so that one registration with a personal
-    assistant always fits (a cap of 0 is off and never asked)."""
-    return held > 0 and held + wanted > cap
-
-
-def _latest_unconfirmed(email: str, now: datetime) -> Registration:
-    return db.session.scalars(
-        select(Registration)
-        .where(*_unconfirmed(now), Registration.email_normalized == email)
-        .order_by(Registration.id.desc())
-        .limit(1)
-    ).one()
-
-
-def _expire(state: SeatState, registration: Registration, now: datetime) -> None:
-    was_offer = registration.status == STATUS_OFFERED
-    _leave(registration, STATUS_EXPIRED, now)
-    state.active.remove(registration)
-    if was_offer:
-        mails.queue(registration, mails.OFFER_EXPIRED)
-    db.session.flush()
-
-
-def _expire_and_pass_on(
-    state: SeatState, registration: Registration, now: datetime
-) -> Registration:
-    """A hold or an offer asked for after it ran out: it expires, and its seat is passed on."""
-    _expire(state, registration, now)
-    _offer_free_seats(state, now)
-    return registration
-
-
-# How long a freed seat is offered, by the registration's channel: a letter takes days to
-# arrive and to be answered, a call needs someone to pick up the phone.
-OFFER_HOURS_SETTING = {
-    CHANNEL_EMAIL: "OFFER_HOURS",
-    CHANNEL_POST: "POST_OFFER_HOURS",
-    CHANNEL_PHONE: "PHONE_OFFER_HOURS",
-}
-
-
-def offer_hours(channel: str) -> timedelta:
-    """How long a seat offered to a registration of ``channel`` is kept (before the cap)."""
-    return _config_hours(OFFER_HOURS_SETTING.get(channel, "OFFER_HOURS"))
-
-
-def offer_window(state: SeatState, now: datetime, channel: str = CHANNEL_EMAIL) -> datetime | None:
-    """Until when a seat offered now to a registration of ``channel`` may be accepted, or None
-    when too little time is left: the channel's window, never past the start."""
-    if state.starts_at is None or state.seminar.status != STATUS_PUBLISHED:
-        return None
-    deadline = min(now + offer_hours(channel), state.starts_at)
-    if deadline - now < _config_hours("OFFER_MIN_HOURS"):
-        return None  # the seat stays free for staff to give to someone at the door
-    return deadline
-
-
-@dataclass(frozen=True)
-class Offer:
-    registration: Registration
-    deadline: datetime
-
-
-def seats_to_offer(state: SeatState, now: datetime) -> list[Offer]:
-    """The offer rules: who on the waitlist gets a free seat now, and until when (each by
-    their channel's window, ``offer_window``).
-
-    Confirmed people, strictly in order; someone who needs two seats (with a personal
-    assistant) and is first in line is not skipped: the seat waits until a second one is
-    free, so nobody loses their turn. Nor is someone skipped whose window is too short
-    (too little time left before the start): nobody behind them gets the seat either. The
-    one exception: closer to the start than ``POST_OFFER_MIN_HOURS`` a letter cannot reach
-    someone by post in time, so the seat goes to the next person (they keep their place).
-    Changes nothing.
-    """
-    chosen: list[Offer] = []
-    free = state.free_seats
-    too_late_for_post = state.starts_at is not None and state.starts_at - now < _config_hours(
-        "POST_OFFER_MIN_HOURS"
-    )
-    for registration in state.queue:
-        if registration.status != STATUS_WAITLISTED:
-            continue  # not confirmed yet: keeps the place, cannot take an offer
-        if too_late_for_post and registration.channel == CHANNEL_POST:
-            continue  # no letter arrives before the start: keeps the place
-        if registration.seats > free:
-            break
-        deadline = offer_window(state, now, registration.channel)
-        if deadline is None:
-            break
-        free -= registration.seats
-        chosen.append(Offer(registration, deadline))
-    return chosen
-
-
-def _offer_free_seats(state: SeatState, now: datetime) -> list[Registration]:
-    """Offer free seats to the people ``seats_to_offer`` names, and tell them."""
-    state.active = [r for r in state.active if r.status in ACTIVE_STATUSES]
-    offered = seats_to_offer(state, now)
-    for offer in offered:
-        registration = offer.registration
-        registration.status = STATUS_OFFERED
-        registration.holds_seat = True
-        registration.offer_expires_at = offer.deadline
-        registration.first_offered_at = registration.first_offered_at or now
-        mails.queue(registration, mails.offer_kind(registration))
-    db.session.flush()
-    return [offer.registration for offer in offered]
-
-
-# The internals ``new_dates`` (places on a new date of a full seminar) works with: the same
-# lock, the same way of ending a registration, the same offer rules.
-lock_state = _lock
-lock_for_registration = _lock_for_registration
-leave = _leave
-offer_free_seats_of = _offer_free_seats

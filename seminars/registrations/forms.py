@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 
 from seminars.core.forms import Form
 from seminars.core.links_in_text import no_links, no_links_or_addresses
-from seminars.registrations.allocation import Applicant
+from seminars.registrations.applicant import Applicant
 from seminars.registrations.channels import CHANNEL_EMAIL, CHANNEL_PHONE, CHANNEL_POST, own_choices
 from seminars.registrations.counties import COUNTY_KEYS, ELSEWHERE, SAXONY, THURINGIA
 from seminars.registrations.needs import NEED_GROUPS, NEED_KEYS, NEEDS, needs_in_group

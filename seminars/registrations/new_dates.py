@@ -4,8 +4,9 @@ waited on the old one, and then for its interest list.
 Part of the seat allocation (``allocation``), and under its rules: the new seminar's row is
 locked first, then the old one's (always in this order: accepting a place on the new date
 does the same, so the two never wait for each other), everything is counted inside the
-locks, and free seats go out through ``allocation``'s offer rules (``seats_to_offer``: in
-queue order, each person's window by channel, never past the start).
+locks (``seat_state``), and free seats go out through the offer rules
+(``offers.seats_to_offer``: in queue order, each person's window by channel, never past
+the start).
 
 The places are made in queue order of the old date, then the interest list in order of
 subscription, so their ids (the new waitlist's order) keep that order; whoever registers on
@@ -25,8 +26,8 @@ from seminars.core.email_address import normalise_email
 from seminars.extensions import db
 from seminars.outbox import services as outbox
 from seminars.programme.models import Seminar
-from seminars.registrations import allocation, tokens
 from seminars.registrations import anonymise as blank
+from seminars.registrations import offers, seat_state, tokens
 from seminars.registrations.channels import (
     CHANNEL_EMAIL,
     CHANNEL_PHONE,
@@ -202,11 +203,11 @@ def take_over_waitlist(
     (``Seminar.repeat_offers_at``): a second call changes nothing. Whoever is no longer
     waiting on the old date, already has a place on another new date, or whose address is
     already registered for the new one, is left out. Returns the new registrations."""
-    state = allocation.lock_state(new_seminar_id)
+    state = seat_state.lock_state(new_seminar_id)
     seminar = state.seminar
     if seminar.repeat_of_id is None or seminar.repeat_offers_at is not None:
         return []
-    old_state = allocation.lock_state(seminar.repeat_of_id)
+    old_state = seat_state.lock_state(seminar.repeat_of_id)
     wanted = set(origin_ids)
     copied = set(
         db.session.scalars(
@@ -259,7 +260,7 @@ def take_over_waitlist(
         )
     state.active.extend(created)
     db.session.flush()
-    allocation.offer_free_seats_of(state, now)
+    offers.offer_free_seats_of(state, now)
     return created
 
 
@@ -297,7 +298,7 @@ def withdraw_superseded(copy_id: int, *, now: datetime) -> bool:
     new date's lock, then the old one's); a seat it held goes to the next person. No message:
     the person has their seat, and the offer of the new date simply no longer stands.
     False when there was nothing to withdraw (anymore)."""
-    state, copy = allocation.lock_for_registration(copy_id)
+    state, copy = seat_state.lock_for_registration(copy_id)
     if copy.status not in ACTIVE_STATUSES or copy.moved_from_id is None:
         return False
     origin_seminar_id = db.session.scalar(
@@ -305,13 +306,13 @@ def withdraw_superseded(copy_id: int, *, now: datetime) -> bool:
     )
     if origin_seminar_id is None:
         return False
-    old_state = allocation.lock_state(origin_seminar_id)
+    old_state = seat_state.lock_state(origin_seminar_id)
     origin = next((r for r in old_state.active if r.id == copy.moved_from_id), None)
     if origin is None or origin.status != STATUS_CONFIRMED:
         return False
-    allocation.leave(copy, STATUS_CANCELLED, now)
+    offers.leave(copy, STATUS_CANCELLED, now)
     db.session.flush()
-    allocation.offer_free_seats_of(state, now)
+    offers.offer_free_seats_of(state, now)
     return True
 
 
@@ -336,7 +337,7 @@ def withdraw_places_of_subscription(subscription_ids: Sequence[int], *, now: dat
     )
     withdrawn: list[int] = []
     for seminar_id in seminar_ids:
-        state = allocation.lock_state(seminar_id)
+        state = seat_state.lock_state(seminar_id)
         places = [
             r
             for r in state.active
@@ -344,10 +345,10 @@ def withdraw_places_of_subscription(subscription_ids: Sequence[int], *, now: dat
             and r.status in (STATUS_WAITLISTED, STATUS_OFFERED)
         ]
         for place in places:
-            allocation.leave(place, STATUS_CANCELLED, now)
+            offers.leave(place, STATUS_CANCELLED, now)
             withdrawn.append(place.id)
         db.session.flush()
-        allocation.offer_free_seats_of(state, now)
+        offers.offer_free_seats_of(state, now)
     outbox.forget_registrations(withdrawn)
     blank.anonymise(withdrawn, now)
     db.session.flush()

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from seminars.audit.services import record
 from seminars.extensions import db
-from seminars.registrations import allocation
+from seminars.registrations import allocation, seat_state
 from seminars.registrations.models import (
     STATUS_CANCELLED,
     STATUS_EXPIRED,
@@ -38,7 +38,7 @@ def complete_and_accept(
     """Store the name and accept the offered seat, under the seminar's lock. An offer that
     has run out expires instead (``allocation``), and nothing is stored."""
     registration = find_by_token(token)
-    allocation.lock_seminar(registration.seminar_id)
+    seat_state.lock_seminar(registration.seminar_id)
     db.session.refresh(registration)
     if registration.status in (STATUS_CANCELLED, STATUS_EXPIRED):
         raise LinkGone()

@@ -21,7 +21,7 @@ from seminars.core.email_address import normalise_email
 from seminars.extensions import db
 from seminars.programme.models import Seminar, SeminarSession
 from seminars.programme.queries import seminars_ended_before
-from seminars.registrations import allocation
+from seminars.registrations import allocation, seat_state
 from seminars.registrations import anonymise as blank
 from seminars.registrations.models import ACTIVE_STATUSES, Attendance, Registration
 from seminars.registrations.needs import needs_of
@@ -257,7 +257,7 @@ def erase(registrations: Sequence[Registration], *, now: datetime) -> None:
     )
     due = [r for r in registrations if r.status in ACTIVE_STATUSES and r.seminar_id not in ended]
     for seminar_id in sorted({r.seminar_id for r in due}, reverse=True):
-        allocation.lock_seminar(seminar_id)
+        seat_state.lock_seminar(seminar_id)
     for registration in sorted(due, key=lambda r: (-r.seminar_id, r.id)):
         db.session.refresh(registration)  # as it is now, inside the lock
         if registration.status in ACTIVE_STATUSES:

@@ -14,7 +14,7 @@ from seminars.core.errors import DomainError, NotFoundError
 from seminars.extensions import db
 from seminars.outbox.done import correct_outcome, mark_done
 from seminars.outbox.models import CHANNEL_CALL, STATUS_PENDING, OutboxMessage
-from seminars.registrations import allocation, mails
+from seminars.registrations import allocation, mails, seat_state
 from seminars.registrations.call_records import (
     ACCEPTED,
     DECLINED,
@@ -112,7 +112,7 @@ def answer_offer(
         raise NotFoundError()
     # The seminar's lock first, as every seat change takes it, then the call: an offer that
     # ends inside that lock closes its call, in the same order.
-    allocation.lock_seminar(registration.seminar_id)
+    seat_state.lock_seminar(registration.seminar_id)
     db.session.refresh(registration)
     if registration.status != STATUS_OFFERED:
         raise CallNotOpen(_l("Für diese Anmeldung liegt kein Platzangebot vor."))

@@ -24,7 +24,7 @@ from seminars.core.errors import DomainError
 from seminars.extensions import db
 from seminars.programme.models import STATUS_CANCELLED as SEMINAR_CANCELLED
 from seminars.programme.models import Seminar, SeminarSession
-from seminars.registrations import allocation, delivery, staff_notice
+from seminars.registrations import allocation, delivery, seat_state, staff_notice
 from seminars.registrations.channels import CHANNEL_PHONE, CHANNEL_POST, own_choices
 from seminars.registrations.models import ACTIVE_STATUSES, Registration
 from seminars.registrations.needs import NEED_KEYS, OTHER_NEEDS
@@ -125,7 +125,7 @@ def change_own_details(token: str, values: Mapping[str, object], *, now: datetim
         # Needs change the seminar's accessibility tasks, which are reconciled under the
         # seminar's lock before the commit: take it now, before writing, as seat changes
         # do (the same order everywhere: no deadlock with a seat change of this person).
-        allocation.hold_seminar_lock(registration.seminar_id)
+        seat_state.hold_seminar_lock(registration.seminar_id)
     if bool(wanted["need_personal_assistant"]) != registration.need_personal_assistant:
         # Takes the seminar's lock first, before anything is written; may refuse.
         allocation.change_assistant(

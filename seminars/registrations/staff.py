@@ -21,7 +21,7 @@ from seminars.core.timezone import berlin_date, utcnow
 from seminars.extensions import db
 from seminars.programme.models import Seminar, SeminarSession
 from seminars.registrations import allocation, call_records, delivery, mails
-from seminars.registrations.allocation import Applicant
+from seminars.registrations.applicant import Applicant
 from seminars.registrations.channels import CHANNEL_EMAIL, CHANNEL_PHONE, CHANNEL_POST, CHANNELS
 from seminars.registrations.models import (
     ACTIVE_STATUSES,

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from seminars.catalogue.services import get_public_seminar
 from seminars.core.timezone import utcnow
 from seminars.extensions import db
-from seminars.registrations import allocation, services, staff
+from seminars.registrations import seat_state, services, staff
 from seminars.registrations.models import (
     STATUS_CANCELLED,
     STATUS_CONFIRMED,
@@ -54,7 +54,7 @@ def _seminar_with_mix():
 def test_every_reader_of_the_waitlist_agrees_with_the_allocation(app):
     seminar, people = _seminar_with_mix()
     expected = [people[index].id for index in EXPECTED]
-    state = allocation._state_of(seminar)
+    state = seat_state.state_of(seminar)
     assert [r.id for r in state.queue] == expected
 
     in_python = [r.id for r in sorted(people, key=lambda r: r.id) if r.on_waitlist]
@@ -70,7 +70,7 @@ def test_every_reader_of_the_waitlist_agrees_with_the_allocation(app):
     assert staff.registrations_of(seminar.id).positions == positions
     for person in people:
         assert services._waitlist_position(person) == positions.get(person.id)
-        assert allocation.waitlist_position(state, person) == positions.get(person.id)
+        assert seat_state.waitlist_position(state, person) == positions.get(person.id)
 
     entry = get_public_seminar(seminar.id, now=utcnow())
     assert entry.availability.waiting == len(expected)
