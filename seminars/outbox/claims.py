@@ -5,9 +5,10 @@ one sender only and writes a random claim value and a lease (``OUTBOX_LEASE_SECO
 result (sent, failed, released) is recorded only where the claim value is still the one the
 sender wrote, so a sender that lost its lease can never overwrite what another one did. A
 sender that dies leaves the message claimed until the lease runs out; then any sender takes
-it over. Recording the result is retried for a few seconds (``OUTBOX_RECORD_RETRY_SECONDS``)
-while the database is unreachable, so that a restart of the database does not make a sent
-message go out again.
+it over. A sender working through several messages records one as sent and claims the next
+in the same transaction (``mark_sent_and_claim``). Recording the result is retried for a few
+seconds (``OUTBOX_RECORD_RETRY_SECONDS``) while the database is unreachable, so that a
+restart of the database does not make a sent message go out again.
 """
 
 from __future__ import annotations
@@ -80,22 +81,26 @@ def due_ids(ids: Sequence[int] | None, now: datetime, limit: int) -> list[int]:
 
 def claim(message_id: int, now: datetime, lease: timedelta) -> Claim | None:
     """Claim one due message for ``lease``; None when it is not due or another sender won."""
-    value = secrets.token_hex(16)
     # The claim is a unit of its own, committed before the (slow) sending, so that every
-    # other sender sees at once that this message is taken. The message comes back with the
-    # claim (RETURNING) and leaves the session: no transaction (and no pooled connection)
-    # waits on the mail server.
+    # other sender sees at once that this message is taken.
     with unit():
-        message = db.session.scalars(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == message_id, due(now))
-            .values(status=STATUS_SENDING, locked_until=now + lease, claim=value)
-            .returning(OutboxMessage),
-            execution_options={"synchronize_session": False, "populate_existing": True},
-        ).one_or_none()
-        if message is None:
-            return None
-        db.session.expunge(message)
+        return _claim(message_id, now, lease)
+
+
+def _claim(message_id: int, now: datetime, lease: timedelta) -> Claim | None:
+    """The claim, in the current unit. The message comes back with it (RETURNING) and leaves
+    the session: no transaction (and no pooled connection) waits on the mail server."""
+    value = secrets.token_hex(16)
+    message = db.session.scalars(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, due(now))
+        .values(status=STATUS_SENDING, locked_until=now + lease, claim=value)
+        .returning(OutboxMessage),
+        execution_options={"synchronize_session": False, "populate_existing": True},
+    ).one_or_none()
+    if message is None:
+        return None
+    db.session.expunge(message)
     return Claim(message, value)
 
 
@@ -112,21 +117,25 @@ def _record(values: dict, held: Claim) -> bool:
 
     def write() -> bool:
         with unit():  # one unit: the result of one message
-            changed = changed_rows(
-                update(OutboxMessage)
-                .where(_held(held))
-                .values(locked_until=None, claim=None, **values)
-                .execution_options(synchronize_session=False)
-            )
-        return changed == 1
+            return _write_result(values, held)
 
-    recorded = _retrying(write)
-    if not recorded:
+    return _retrying(write)
+
+
+def _write_result(values: dict, held: Claim) -> bool:
+    """The result, in the current unit, if the claim is still ours."""
+    changed = changed_rows(
+        update(OutboxMessage)
+        .where(_held(held))
+        .values(locked_until=None, claim=None, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if changed != 1:
         log.warning(
             "outbox message %d: the claim was lost before its result was recorded",
             held.message.id,
         )
-    return recorded
+    return changed == 1
 
 
 def _retrying(write: Callable[[], T]) -> T:
@@ -147,9 +156,28 @@ def _retrying(write: Callable[[], T]) -> T:
             pause = min(pause * 2, 2.0)
 
 
-def mark_sent(held: Claim, now: datetime) -> bool:
+def _sent(now: datetime) -> dict:
     content = {} if current_app.config["OUTBOX_KEEP_SENT_BODIES"] else BLANK
-    return _record({"status": STATUS_SENT, "sent_at": now, "last_error": "", **content}, held)
+    return {"status": STATUS_SENT, "sent_at": now, "last_error": "", **content}
+
+
+def mark_sent(held: Claim, now: datetime) -> bool:
+    return _record(_sent(now), held)
+
+
+def mark_sent_and_claim(held: Claim, now: datetime, next_id: int, lease: timedelta) -> Claim | None:
+    """Record ``held`` as sent and claim the message ``next_id`` in one unit (one transaction
+    a message instead of two, when a sender works through several). Each claim is still
+    taken just before its message is sent, and each result written just after: if the
+    database is away, nothing is claimed that could not be sent. Returns the new claim, or
+    None when that message is not due or another sender won it."""
+
+    def write() -> Claim | None:
+        with unit():
+            _write_result(_sent(now), held)
+            return _claim(next_id, now, lease)
+
+    return _retrying(write)
 
 
 def backoff(attempts: int) -> timedelta:

@@ -183,17 +183,13 @@ def _send_each(
     lease: timedelta,
     report: DeliveryReport,
 ) -> None:
+    remaining = list(candidates)
     held: claims.Claim | None = None
     try:
         with ExitStack() as stack:
             connection = None
-            for message_id in candidates:
-                if _passed(deadline):
-                    report.deferred += 1
-                    continue
-                held = claims.claim(message_id, utcnow(), lease)
-                if held is None:
-                    continue  # another sender has it, or it went out meanwhile
+            held = _claim_next(remaining, deadline, lease, report)
+            while held is not None:
                 if connection is None:
                     connection = stack.enter_context(transport.connect(deadline))
                 try:
@@ -204,11 +200,9 @@ def _send_each(
                     report.given_up += claims.mark_failed(
                         held, describe(exc), utcnow(), permanent=is_permanent(exc)
                     )
-                    held = None
+                    held = _claim_next(remaining, deadline, lease, report)
                     continue
-                claims.mark_sent(held, utcnow())
-                held = None
-                report.sent += 1
+                held = _mark_sent_and_claim_next(held, remaining, deadline, lease, report)
     except (MailTransportError, smtplib.SMTPException, OSError) as exc:
         if held is None:
             log.warning("closing the mail connection failed (%s)", type(exc).__name__)
@@ -223,6 +217,40 @@ def _send_each(
             report.failed += 1
             report.connection_error = describe(exc)
             report.given_up += claims.mark_failed(held, describe(exc), utcnow(), permanent=False)
+
+
+def _claim_next(
+    remaining: list[int], deadline: float | None, lease: timedelta, report: DeliveryReport
+) -> claims.Claim | None:
+    """Claim the next of ``remaining`` that is still due (taking it off the list); None when
+    none is left, or the time for sending ran out (the rest stay due)."""
+    while remaining:
+        if _passed(deadline):
+            report.deferred += len(remaining)
+            remaining.clear()
+            return None
+        held = claims.claim(remaining.pop(0), utcnow(), lease)
+        if held is not None:
+            return held
+        # another sender has it, or it went out meanwhile
+    return None
+
+
+def _mark_sent_and_claim_next(
+    sent: claims.Claim,
+    remaining: list[int],
+    deadline: float | None,
+    lease: timedelta,
+    report: DeliveryReport,
+) -> claims.Claim | None:
+    """Record ``sent`` and, in the same transaction, claim the next message to send."""
+    if not remaining or _passed(deadline):
+        claims.mark_sent(sent, utcnow())
+        report.sent += 1
+        return _claim_next(remaining, deadline, lease, report)
+    held = claims.mark_sent_and_claim(sent, utcnow(), remaining.pop(0), lease)
+    report.sent += 1
+    return held if held is not None else _claim_next(remaining, deadline, lease, report)
 
 
 def waiting_count() -> int:

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import select
 
 import seminars.outbox.services as outbox_services
@@ -117,6 +118,47 @@ def test_a_claimed_message_is_not_sent_by_a_second_sender(app, smtp_server):
     assert claims.claim(message_id, utcnow(), LEASE) is None
     assert claims.due_ids(None, utcnow(), 10) == []
     assert deliver().sent == 0
+
+
+def test_a_sender_records_one_message_and_claims_the_next_in_one_transaction(app, smtp_server):
+    """Five messages: one transaction finds them, one claims the first, then one for each
+    (sent, next claimed), the last recording only the fifth: seven, not eleven."""
+    queue(5)
+    commits = []
+
+    def count(connection) -> None:
+        commits.append(connection)
+
+    sa.event.listen(db.engine, "commit", count)
+    try:
+        report = deliver()
+    finally:
+        sa.event.remove(db.engine, "commit", count)
+    assert report.sent == 5 and len(smtp_server.messages) == 5
+    assert [m.status for m in messages()] == ["sent"] * 5
+    assert len(commits) == 7
+
+
+def test_a_message_taken_by_another_sender_meanwhile_is_skipped(app, smtp_server, monkeypatch):
+    """The next message was claimed by someone else between two sends: the combined
+    transaction claims nothing, the sender goes on with the one after it."""
+    first, second, third = queue(3)
+    real = claims.mark_sent_and_claim
+    taken = []
+
+    def meanwhile(held, now, next_id, lease):
+        if next_id == second and not taken:
+            taken.append(claims.claim(second, utcnow(), LEASE))  # another sender
+        return real(held, now, next_id, lease)
+
+    monkeypatch.setattr(claims, "mark_sent_and_claim", meanwhile)
+    report = deliver()
+    assert report.sent == 2
+    assert [m["To"] for m in smtp_server.messages] == [
+        "person0@example.org",
+        "person2@example.org",
+    ]
+    assert [m.status for m in messages()] == ["sent", "sending", "sent"]
 
 
 def test_a_lease_that_ran_out_is_taken_over(app, smtp_server, monkeypatch):
