@@ -16,14 +16,12 @@ from tests.certificates.test_certificates import attended_seminar
 ONE = sa.text("SELECT 41 + 1")
 
 
-def _drop_direct_connections() -> int:
-    """What a restart of the server does to the idle connections in the pool."""
+def _direct_connections(what: str = "pid") -> int:
+    """How many connections the pool of direct reads holds; with ``pg_terminate_backend(pid)``
+    they are dropped, as a restart of the server drops the idle connections in a pool."""
     with db.engine.begin() as connection:
         return connection.execute(
-            sa.text(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                "WHERE application_name = :name"
-            ),
+            sa.text(f"SELECT count({what}) FROM pg_stat_activity WHERE application_name = :name"),
             {"name": direct_reads.APPLICATION_NAME},
         ).scalar_one()
 
@@ -37,9 +35,9 @@ def test_a_direct_read_runs_again_on_a_fresh_connection_after_the_server_dropped
     if dialect != "postgresql":
         pytest.skip("SQLite has no server that drops connections")
     assert direct_reads.read_one(ONE)[0] == 42
-    assert _drop_direct_connections() >= 1
+    assert _direct_connections("pg_terminate_backend(pid)") >= 1
     assert direct_reads.read_one(ONE)[0] == 42
-    assert _drop_direct_connections() >= 1  # and it came from the pool of direct reads
+    assert _direct_connections() >= 1  # and it came from the pool of direct reads, alive
 
 
 def test_a_direct_read_does_not_hide_a_wrong_statement(app):
