@@ -37,6 +37,7 @@ from seminars.registrations.models import (
     Registration,
     SessionReminder,
 )
+from seminars.surveys import answer_counts
 from seminars.surveys import services as surveys
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,8 @@ class HousekeepingReport:
     interest_unconfirmed_deleted: int = 0
     interest_renewal_requests: int = 0
     interest_ended: int = 0
+    # Survey responses counted into the answer counts the statistics read.
+    survey_responses_counted: int = 0
     mail: DeliveryReport = field(default_factory=DeliveryReport)
 
 
@@ -251,5 +254,6 @@ def run(now: datetime) -> HousekeepingReport:
     report.interest_unconfirmed_deleted = interest_retention.delete_unconfirmed(now)
     report.interest_renewal_requests = interest_retention.request_renewals(now)
     report.interest_ended = interest_retention.end_unrenewed(now)
+    report.survey_responses_counted = answer_counts.count_new_responses()
     report.mail = deliver()
     return report

@@ -121,3 +121,34 @@ class SurveyResponse(Model):
     # Free-text answers staff read and released for the steering committee (question ids).
     # Which text waits for review follows from these two lists; nothing else is kept.
     released: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class SurveyAnswerCount(Model):
+    """How many answers of the responses already counted (see ``SurveyAnswerFold``) gave one
+    value to one question (by key) in one seminar, by review state for free text.
+
+    Figures read these counts instead of expanding every stored response again; responses
+    not yet counted are expanded as before (``seminars.surveys.answer_counts``). No row names a
+    response, and no answering transaction writes here: responses are counted later, in
+    batches, by housekeeping."""
+
+    __tablename__ = "survey_answer_count"
+
+    seminar_id: Mapped[int] = mapped_column(
+        ForeignKey("seminar.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    # The answer as text ("5", "true", a choice's value); "" for free text.
+    value: Mapped[str] = mapped_column(Text, primary_key=True)
+    # Review state of free text ("waiting", "released", "hidden"); "" for other kinds.
+    state: Mapped[str] = mapped_column(String(20), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SurveyAnswerFold(Model):
+    """One row: the id of the last response counted into ``SurveyAnswerCount``."""
+
+    __tablename__ = "survey_answer_fold"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_response_id: Mapped[int] = mapped_column(Integer, default=0)

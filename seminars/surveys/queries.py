@@ -26,7 +26,13 @@ from sqlalchemy import (
 from sqlalchemy.sql import ColumnElement, Subquery
 
 from seminars.extensions import db
-from seminars.surveys.models import KIND_TEXT, SurveyQuestion, SurveyResponse
+from seminars.surveys.models import (
+    KIND_TEXT,
+    SurveyAnswerCount,
+    SurveyAnswerFold,
+    SurveyQuestion,
+    SurveyResponse,
+)
 
 # Review states of a free-text answer (``state`` column of ``answers``; None for other kinds).
 WAITING = "waiting"
@@ -105,6 +111,50 @@ def answers(minimum: int, *, seminars=None, text_only: bool = False) -> Subquery
     return rows.add_columns(_safe(unit_size, minimum)).subquery("answers")
 
 
+def _new_counts(seminars):
+    """Answers of the responses not yet in ``SurveyAnswerCount``, counted as it counts."""
+    rows = _answer_rows().subquery("rows")
+    value = case((rows.c.kind == KIND_TEXT, None), else_=rows.c.value)
+    counted_up_to = (
+        select(SurveyAnswerFold.last_response_id).where(SurveyAnswerFold.id == 1).scalar_subquery()
+    )
+    return (
+        select(
+            rows.c.seminar_id,
+            seminars.c.year,
+            seminars.c.topic_id,
+            rows.c.key,
+            value.label("value"),
+            rows.c.state,
+            func.count().label("n"),
+        )
+        .join(seminars, seminars.c.id == rows.c.seminar_id)
+        .where(rows.c.response_id > func.coalesce(counted_up_to, 0))
+        .group_by(
+            rows.c.seminar_id, seminars.c.year, seminars.c.topic_id, rows.c.key, value, rows.c.state
+        )
+    )
+
+
+def _stored_counts(seminars):
+    """The answers already counted (``answer_counts``), as ``_new_counts`` gives them: no
+    value for free text, no state for other kinds."""
+    stored = SurveyAnswerCount
+    return (
+        select(
+            stored.seminar_id,
+            seminars.c.year,
+            seminars.c.topic_id,
+            stored.key,
+            func.nullif(stored.value, "").label("value"),
+            func.nullif(stored.state, "").label("state"),
+            stored.n,
+        )
+        .join(seminars, seminars.c.id == stored.seminar_id)
+        .where(stored.n > 0)
+    )
+
+
 def answer_totals(minimum: int, *, seminars) -> CompoundSelect:
     """What the figures need of the answers about ``seminars`` (a subquery with ``id``,
     ``year`` and ``topic_id``), counted by the database in whole units (one question in one
@@ -117,20 +167,7 @@ def answer_totals(minimum: int, *, seminars) -> CompoundSelect:
 
     Every unit is counted once and hashed, never sorted, and the rows returned are few
     (years x topics x questions x values), whatever the number of seminars."""
-    rows = _answer_rows().subquery("rows")
-    value = case((rows.c.kind == KIND_TEXT, None), else_=rows.c.value)
-    counted = (
-        select(
-            rows.c.seminar_id,
-            rows.c.key,
-            value.label("value"),
-            rows.c.state,
-            func.count().label("n"),
-        )
-        .where(rows.c.seminar_id.in_(select(seminars.c.id)))
-        .group_by(rows.c.seminar_id, rows.c.key, value, rows.c.state)
-        .cte("counted")
-    )
+    counted = union_all(_stored_counts(seminars), _new_counts(seminars)).cte("counted")
     # The size of each unit (a subquery in each part: as one shared CTE, the planner misjudged
     # its rows and scanned it once per group).
     units = (
@@ -140,8 +177,8 @@ def answer_totals(minimum: int, *, seminars) -> CompoundSelect:
     )
     safe_counts = (
         select(
-            seminars.c.year,
-            seminars.c.topic_id,
+            counted.c.year,
+            counted.c.topic_id,
             counted.c.key,
             literal(1).label("safe"),
             counted.c.value,
@@ -153,10 +190,9 @@ def answer_totals(minimum: int, *, seminars) -> CompoundSelect:
             units,
             and_(units.c.seminar_id == counted.c.seminar_id, units.c.key == counted.c.key),
         )
-        .join(seminars, seminars.c.id == counted.c.seminar_id)
         .where(units.c.size >= minimum)
         .group_by(
-            seminars.c.year, seminars.c.topic_id, counted.c.key, counted.c.value, counted.c.state
+            counted.c.year, counted.c.topic_id, counted.c.key, counted.c.value, counted.c.state
         )
     )
     small_units = (

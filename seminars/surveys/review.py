@@ -18,6 +18,7 @@ from seminars.core.actor import Actor
 from seminars.core.errors import NotFoundError
 from seminars.extensions import db
 from seminars.programme.models import Seminar
+from seminars.surveys import answer_counts
 from seminars.surveys.models import KIND_TEXT, SurveyQuestion, SurveyResponse
 from seminars.surveys.queries import HIDDEN, RELEASED, STATES, WAITING, answers
 
@@ -97,6 +98,7 @@ def _decide(
         or str(question_id) not in (response.answers or {})
     ):
         raise NotFoundError()
+    before = answer_counts.text_state(response.hidden, response.released, question_id)
     released = [q for q in (response.released or []) if q != question_id]
     hidden = [q for q in (response.hidden or []) if q != question_id]
     if state == RELEASED:
@@ -105,6 +107,7 @@ def _decide(
         hidden.append(question_id)
     response.released, response.hidden = released, hidden
     db.session.flush()
+    answer_counts.move_text(response, question, before, RELEASED if state == RELEASED else HIDDEN)
     # The ids only: never the text, the seminar or anything else about the respondent.
     action = "survey.release_text" if state == RELEASED else "survey.hide_text"
     record(actor, action, after={"response": response_id, "question": question_id})

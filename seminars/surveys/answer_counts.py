@@ -1,0 +1,186 @@
+"""Survey answers counted once, so that figures need not expand every response again.
+
+Housekeeping counts the stored responses in batches (``count_new_responses``): per seminar,
+question key, value and, for free text, review state, into ``SurveyAnswerCount``, and
+remembers the last response it counted (``SurveyAnswerFold``). The figures
+(``queries.answer_totals``) read these counts and expand only the responses after that mark,
+so they are exact at every moment, counted or not.
+
+Why later and not when the answer arrives: the answering transaction writes its one row and
+nothing else (``services.submit``), so that no other row carries its transaction id.
+
+Two rules keep the counts exact:
+
+- Counting takes a lock on the responses table that waits for every transaction still
+  writing a response and keeps new ones out until it commits (PostgreSQL: ``SHARE ROW
+  EXCLUSIVE``, which also keeps a second housekeeping run out; SQLite: the write
+  transaction). So no response with a smaller id can appear after the mark has passed it.
+- Staff releasing or hiding a text change the response first (which waits for a count in
+  progress) and then move the answer between states here, if it was counted already
+  (``move_text``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from seminars.core.locking import begin_write
+from seminars.core.unit_of_work import unit
+from seminars.extensions import db
+from seminars.surveys.models import (
+    KIND_TEXT,
+    SurveyAnswerCount,
+    SurveyAnswerFold,
+    SurveyQuestion,
+    SurveyResponse,
+)
+from seminars.surveys.queries import HIDDEN, RELEASED, WAITING
+
+# Responses counted per transaction: a short lock, and few rows to write.
+BATCH = 2000
+
+
+Key = tuple[int, str, str, str]  # seminar id, question key, value, state
+
+
+def stored_text(value) -> str:
+    """An answer as the database's JSON expansion gives it as text (PostgreSQL's
+    ``json_each_text``): ``true``/``false``, numbers as digits, strings as they are."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def text_state(hidden: list | None, released: list | None, question_id: int) -> str:
+    """The review state of a free-text answer, from its response's two lists."""
+    if question_id in (hidden or []):
+        return HIDDEN
+    if question_id in (released or []):
+        return RELEASED
+    return WAITING
+
+
+def counted_up_to() -> int:
+    """The id of the last response counted."""
+    mark = db.session.scalar(
+        select(SurveyAnswerFold.last_response_id).where(SurveyAnswerFold.id == 1)
+    )
+    return mark or 0
+
+
+def _lock_responses() -> None:
+    begin_write()
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("LOCK TABLE survey_response IN SHARE ROW EXCLUSIVE MODE"))
+
+
+def _add(counts: Counter[Key]) -> None:
+    """Add (or, with negative numbers, take away) counts, in key order so that two
+    transactions changing the same rows never wait on each other."""
+    if not counts:
+        return
+    rows = [
+        {"seminar_id": s, "key": k, "value": v, "state": st, "n": n}
+        for (s, k, v, st), n in sorted(counts.items())
+        if n
+    ]
+    if not rows:
+        return
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(SurveyAnswerCount)
+    statement = statement.on_conflict_do_update(
+        index_elements=["seminar_id", "key", "value", "state"],
+        set_={"n": SurveyAnswerCount.n + statement.excluded.n},
+    )
+    db.session.execute(statement, rows)
+
+
+def _count_batch(questions: dict[int, tuple[str, str]]) -> int:
+    """Count the next batch of responses; returns how many responses it passed."""
+    _lock_responses()
+    mark = counted_up_to()
+    responses = db.session.execute(
+        select(
+            SurveyResponse.id,
+            SurveyResponse.seminar_id,
+            SurveyResponse.answers,
+            SurveyResponse.hidden,
+            SurveyResponse.released,
+        )
+        .where(SurveyResponse.id > mark)
+        .order_by(SurveyResponse.id)
+        .limit(BATCH)
+    ).all()
+    if not responses:
+        return 0
+    counts: Counter[Key] = Counter()
+    for response in responses:
+        if response.seminar_id is None:  # its seminar was deleted: in no figure
+            continue
+        for raw_id, value in (response.answers or {}).items():
+            if not str(raw_id).isdigit() or int(raw_id) not in questions:
+                continue  # as in the figures, which join the answers to their questions
+            question_id = int(raw_id)
+            key, kind = questions[question_id]
+            if kind == KIND_TEXT:
+                counts[
+                    (
+                        response.seminar_id,
+                        key,
+                        "",
+                        text_state(response.hidden, response.released, question_id),
+                    )
+                ] += 1
+            else:
+                counts[(response.seminar_id, key, stored_text(value), "")] += 1
+    _add(counts)
+    moved = db.session.execute(
+        update(SurveyAnswerFold)
+        .where(SurveyAnswerFold.id == 1)
+        .values(last_response_id=responses[-1].id)
+        .returning(SurveyAnswerFold.id)
+    ).first()
+    if moved is None:  # the row is missing (a table emptied by hand): count from 0
+        db.session.add(SurveyAnswerFold(id=1, last_response_id=responses[-1].id))
+        db.session.flush()
+    return len(responses)
+
+
+def count_new_responses() -> int:
+    """Count every response stored since the last run, a batch per transaction; returns how
+    many responses were counted. Safe to run in several places at once."""
+    total = 0
+    while True:
+        with unit():
+            questions = {
+                q.id: (q.key, q.kind)
+                for q in db.session.execute(
+                    select(SurveyQuestion.id, SurveyQuestion.key, SurveyQuestion.kind)
+                )
+            }
+            passed = _count_batch(questions)
+        total += passed
+        if passed < BATCH:
+            return total
+
+
+def move_text(response: SurveyResponse, question: SurveyQuestion, before: str, after: str) -> None:
+    """A text answer changed its review state: move it in the counts if it was counted.
+
+    Call after the response's change was flushed (its lock waits for a count in progress,
+    so the mark read here is final for this response)."""
+    if before == after or response.seminar_id is None or response.id > counted_up_to():
+        return
+    _add(
+        Counter(
+            {
+                (response.seminar_id, question.key, "", before): -1,
+                (response.seminar_id, question.key, "", after): 1,
+            }
+        )
+    )

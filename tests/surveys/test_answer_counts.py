@@ -1,0 +1,221 @@
+"""Answers counted once by housekeeping give exactly the figures of the stored responses:
+before, during and after counting, after staff review texts, and when responses arrive while
+housekeeping counts."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import delete, func, select, update
+
+from seminars.core.timezone import utcnow
+from seminars.extensions import db
+from seminars.statistics import services as statistics
+from seminars.surveys import answer_counts, review
+from seminars.surveys.models import (
+    SurveyAnswerCount,
+    SurveyAnswerFold,
+    SurveyQuestion,
+    SurveyResponse,
+)
+from tests import factories
+from tests.statistics.disclosure_world import build, response
+
+
+def figures_of_every_filter(world) -> list:
+    years = sorted({held.year for held in world.values()})
+    filters = [statistics.Filters()]
+    filters += [statistics.Filters(year=year) for year in years]
+    filters += [statistics.Filters(topic="recht"), statistics.Filters(format="online")]
+    filters += [statistics.Filters(seminar_id=held.id) for held in world.values()]
+    return [statistics.statistics(f, now=utcnow()) for f in filters]
+
+
+def figures_from_the_responses(world) -> list:
+    """The figures with nothing counted: every response expanded, as before counting."""
+    with db.session.begin_nested() as savepoint:
+        db.session.execute(delete(SurveyAnswerCount))
+        db.session.execute(update(SurveyAnswerFold).values(last_response_id=0))
+        figures = figures_of_every_filter(world)
+        savepoint.rollback()
+    db.session.rollback()  # nothing else happened in this transaction
+    return figures
+
+
+def counted_up_to() -> int:
+    return answer_counts.counted_up_to()
+
+
+def test_figures_are_the_same_before_during_and_after_counting(app, monkeypatch):
+    world = build()
+    before = figures_of_every_filter(world)
+    assert any(q.n for q in before[0].questions)  # the world has figures to compare
+    assert db.session.scalar(select(func.count()).select_from(SurveyAnswerCount)) == 0
+
+    # Half counted: the first batch only.
+    monkeypatch.setattr(answer_counts, "BATCH", 9)
+    questions = {q.id: (q.key, q.kind) for q in db.session.scalars(select(SurveyQuestion))}
+    db.session.commit()
+    assert answer_counts._count_batch(questions) == 9
+    db.session.commit()
+    assert 0 < counted_up_to() < db.session.scalar(select(func.max(SurveyResponse.id)))
+    assert figures_of_every_filter(world) == before
+
+    assert (
+        answer_counts.count_new_responses()
+        == len(db.session.scalars(select(SurveyResponse.id)).all()) - 9
+    )
+    assert counted_up_to() == db.session.scalar(select(func.max(SurveyResponse.id)))
+    assert figures_of_every_filter(world) == before
+    # Counting again adds nothing.
+    assert answer_counts.count_new_responses() == 0
+    assert figures_of_every_filter(world) == before
+
+
+def test_the_counts_hold_what_the_responses_say(app):
+    seminar = factories.seminar("Gezählt", starts_in=timedelta(days=-3))
+    db.session.add_all(
+        [
+            response(seminar.id, {"overall": 5, "recommend": True, "helped_most": "A"}),
+            response(seminar.id, {"overall": 5, "recommend": False}),
+            response(seminar.id, {"overall": 2}),
+        ]
+    )
+    db.session.commit()
+    assert answer_counts.count_new_responses() == 3
+    rows = db.session.execute(
+        select(
+            SurveyAnswerCount.key,
+            SurveyAnswerCount.value,
+            SurveyAnswerCount.state,
+            SurveyAnswerCount.n,
+        ).where(SurveyAnswerCount.seminar_id == seminar.id)
+    ).all()
+    assert sorted(rows) == [
+        ("helped_most", "", "waiting", 1),
+        ("overall", "2", "", 1),
+        ("overall", "5", "", 2),
+        ("recommend", "false", "", 1),
+        ("recommend", "true", "", 1),
+    ]
+
+
+def test_released_and_hidden_texts_move_in_the_counts(app):
+    world = build()
+    answer_counts.count_new_responses()
+    text_id = db.session.scalars(
+        select(SurveyQuestion.id).where(SurveyQuestion.key == "helped_most")
+    ).one()
+    with_text = db.session.scalars(
+        select(SurveyResponse).where(SurveyResponse.seminar_id == world["E"].id)
+    ).all()
+    with_text = [r for r in with_text if str(text_id) in r.answers]
+    assert len(with_text) == 4  # enough for its texts to be shown
+    review.release(with_text[0].id, text_id, actor=None)
+    review.hide(with_text[1].id, text_id, actor=None)
+    db.session.commit()
+    # Released again after it was hidden: moved from hidden to released, not counted twice.
+    review.release(with_text[1].id, text_id, actor=None)
+    db.session.commit()
+    states = dict(
+        db.session.execute(
+            select(SurveyAnswerCount.state, SurveyAnswerCount.n).where(
+                SurveyAnswerCount.seminar_id == world["E"].id,
+                SurveyAnswerCount.key == "helped_most",
+            )
+        ).all()
+    )
+    assert states == {"waiting": 2, "released": 2, "hidden": 0}
+    assert figures_of_every_filter(world) == figures_from_the_responses(world)
+    released = figures_of_every_filter(world)[0]
+    assert len({q.key: q.texts for q in released.questions}["helped_most"]) == 2
+
+
+def test_a_response_not_yet_counted_is_reviewed_without_touching_the_counts(app):
+    world = build()
+    answer_counts.count_new_responses()
+    late = response(world["D"].id, {"overall": 3, "helped_most": "Spät"})
+    db.session.add(late)
+    db.session.commit()
+    text_id = db.session.scalars(
+        select(SurveyQuestion.id).where(SurveyQuestion.key == "helped_most")
+    ).one()
+    review.release(late.id, text_id, actor=None)
+    db.session.commit()
+    assert not db.session.scalar(
+        select(func.count())
+        .select_from(SurveyAnswerCount)
+        .where(SurveyAnswerCount.state == "released")
+    )
+    assert figures_of_every_filter(world) == figures_from_the_responses(world)
+    assert answer_counts.count_new_responses() == 1
+    assert figures_of_every_filter(world) == figures_from_the_responses(world)
+
+
+def _count_in_thread(app, errors: list) -> threading.Thread:
+    def count() -> None:
+        try:
+            with app.app_context():
+                answer_counts.count_new_responses()
+                db.session.remove()
+        except Exception as error:  # pragma: no cover - reported by the test
+            errors.append(error)
+
+    thread = threading.Thread(target=count)
+    thread.start()
+    return thread
+
+
+def test_a_response_still_being_written_is_not_passed_over(app, dialect):
+    """A response whose transaction took its id first but commits last must be counted:
+    counting waits for it instead of moving the mark past its id."""
+    if dialect != "postgresql":
+        pytest.skip("SQLite has one writer at a time")
+    world = build()
+    answer_counts.count_new_responses()
+    seminar_id = world["D"].id
+    row = response(seminar_id, {"overall": 1})
+    columns = {
+        "seminar_id": seminar_id,
+        "template_id": 1,
+        "ballot": row.ballot,
+        "answers": row.answers,
+        "hidden": [],
+        "released": [],
+    }
+    slow = db.engine.connect()
+    slow_transaction = slow.begin()
+    slow.execute(SurveyResponse.__table__.insert(), columns)  # takes the smaller id
+    db.session.add(response(seminar_id, {"overall": 5}))
+    db.session.commit()  # the larger id, committed first
+    errors: list = []
+    thread = _count_in_thread(app, errors)
+    time.sleep(0.3)
+    slow_transaction.commit()
+    slow.close()
+    thread.join(timeout=30)
+    assert not thread.is_alive() and errors == []
+    db.session.expire_all()
+    assert counted_up_to() == db.session.scalar(select(func.max(SurveyResponse.id)))
+    assert figures_of_every_filter(world) == figures_from_the_responses(world)
+
+
+def test_two_housekeeping_runs_at_once_count_each_response_once(app, dialect, monkeypatch):
+    if dialect != "postgresql":
+        pytest.skip("SQLite has one writer at a time")
+    world = build()
+    for number in range(40):
+        db.session.add(response(world["C"].id, {"overall": 1 + number % 5}))
+    db.session.commit()
+    monkeypatch.setattr(answer_counts, "BATCH", 2)
+    errors: list = []
+    threads = [_count_in_thread(app, errors) for _ in range(2)]
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    db.session.expire_all()
+    assert counted_up_to() == db.session.scalar(select(func.max(SurveyResponse.id)))
+    assert figures_of_every_filter(world) == figures_from_the_responses(world)
