@@ -165,8 +165,9 @@ def answer_totals(minimum: int, *, seminars) -> CompoundSelect:
     - smaller units (``safe`` = 0) are only counted per key: ``seminars`` says in how many
       seminars the key was too small (year, topic, value and state are None, ``n`` 0).
 
-    Every unit is counted once and hashed, never sorted, and the rows returned are few
-    (years x topics x questions x values), whatever the number of seminars."""
+    The answers come from the counts housekeeping keeps (``answer_counts``) and, for the
+    responses it has not counted yet, from the responses themselves. The rows returned are
+    few (years x topics x questions x values), whatever the number of seminars."""
     counted = union_all(_stored_counts(seminars), _new_counts(seminars)).cte("counted")
     # The size of each unit (a subquery in each part: as one shared CTE, the planner misjudged
     # its rows and scanned it once per group).
