@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from sqlalchemy import select, text, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from seminars.core.locking import begin_write
@@ -103,7 +103,14 @@ def _add(counts: Counter[Key]) -> None:
 def _count_batch(questions: dict[int, tuple[str, str]]) -> int:
     """Count the next batch of responses; returns how many responses it passed."""
     _lock_responses()
-    mark = counted_up_to()
+    mark = db.session.scalar(
+        select(SurveyAnswerFold.last_response_id).where(SurveyAnswerFold.id == 1)
+    )
+    if mark is None:  # the mark is gone (emptied by hand): the counts start again from 0
+        db.session.execute(delete(SurveyAnswerCount))
+        db.session.add(SurveyAnswerFold(id=1, last_response_id=0))
+        db.session.flush()
+        mark = 0
     responses = db.session.execute(
         select(
             SurveyResponse.id,
@@ -139,15 +146,11 @@ def _count_batch(questions: dict[int, tuple[str, str]]) -> int:
             else:
                 counts[(response.seminar_id, key, stored_text(value), "")] += 1
     _add(counts)
-    moved = db.session.execute(
+    db.session.execute(
         update(SurveyAnswerFold)
         .where(SurveyAnswerFold.id == 1)
         .values(last_response_id=responses[-1].id)
-        .returning(SurveyAnswerFold.id)
-    ).first()
-    if moved is None:  # the row is missing (a table emptied by hand): count from 0
-        db.session.add(SurveyAnswerFold(id=1, last_response_id=responses[-1].id))
-        db.session.flush()
+    )
     return len(responses)
 
 

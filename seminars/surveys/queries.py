@@ -151,7 +151,8 @@ def _stored_counts(seminars):
             stored.n,
         )
         .join(seminars, seminars.c.id == stored.seminar_id)
-        .where(stored.n > 0)
+        # Without the mark nothing counts as counted (``_new_counts`` reads every response).
+        .where(stored.n > 0, select(SurveyAnswerFold.id).where(SurveyAnswerFold.id == 1).exists())
     )
 
 

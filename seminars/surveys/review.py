@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from seminars.audit.services import record
 from seminars.core.actor import Actor
 from seminars.core.errors import NotFoundError
+from seminars.core.locking import lock_row
 from seminars.extensions import db
 from seminars.programme.models import Seminar
 from seminars.surveys import answer_counts
@@ -89,7 +90,10 @@ def queue(state: str, *, minimum: int) -> ReviewQueue:
 def _decide(
     response_id: int, question_id: int, state: str, *, actor: Actor | None
 ) -> SurveyResponse:
-    response = db.session.get(SurveyResponse, response_id)
+    # Locked before its lists are read: two decisions about one response at once (a double
+    # click, two staff members in the queue) would otherwise both start from the same lists,
+    # the second overwrite the first, and both move the answer in the counts.
+    response = lock_row(SurveyResponse, response_id)
     question = db.session.get(SurveyQuestion, question_id)
     if (
         response is None

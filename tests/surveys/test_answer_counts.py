@@ -9,7 +9,7 @@ import time
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text, update
 
 from seminars.core.timezone import utcnow
 from seminars.extensions import db
@@ -43,6 +43,17 @@ def figures_from_the_responses(world) -> list:
         savepoint.rollback()
     db.session.rollback()  # nothing else happened in this transaction
     return figures
+
+
+def text_states(seminar_id: int) -> dict[str, int]:
+    """The stored counts of a seminar's free-text answers, by review state."""
+    rows = db.session.execute(
+        select(SurveyAnswerCount.state, SurveyAnswerCount.n).where(
+            SurveyAnswerCount.seminar_id == seminar_id,
+            SurveyAnswerCount.key == "helped_most",
+        )
+    )
+    return {state: n for state, n in rows}
 
 
 def counted_up_to() -> int:
@@ -120,14 +131,7 @@ def test_released_and_hidden_texts_move_in_the_counts(app):
     # Released again after it was hidden: moved from hidden to released, not counted twice.
     review.release(with_text[1].id, text_id, actor=None)
     db.session.commit()
-    states = dict(
-        db.session.execute(
-            select(SurveyAnswerCount.state, SurveyAnswerCount.n).where(
-                SurveyAnswerCount.seminar_id == world["E"].id,
-                SurveyAnswerCount.key == "helped_most",
-            )
-        ).all()
-    )
+    states = text_states(world["E"].id)
     assert states == {"waiting": 2, "released": 2, "hidden": 0}
     assert figures_of_every_filter(world) == figures_from_the_responses(world)
     released = figures_of_every_filter(world)[0]
@@ -169,6 +173,18 @@ def _count_in_thread(app, errors: list) -> threading.Thread:
     return thread
 
 
+def _someone_waits_for_a_lock(timeout: float) -> bool:
+    """Whether a connection to PostgreSQL waits for a lock (polled until ``timeout``)."""
+    deadline = time.monotonic() + timeout
+    with db.engine.connect() as connection:
+        while time.monotonic() < deadline:
+            if connection.execute(text("SELECT count(*) FROM pg_locks WHERE NOT granted")).scalar():
+                return True
+            connection.rollback()
+            time.sleep(0.02)
+    return False
+
+
 def test_a_response_still_being_written_is_not_passed_over(app, dialect):
     """A response whose transaction took its id first but commits last must be counted:
     counting waits for it instead of moving the mark past its id."""
@@ -193,10 +209,13 @@ def test_a_response_still_being_written_is_not_passed_over(app, dialect):
     db.session.commit()  # the larger id, committed first
     errors: list = []
     thread = _count_in_thread(app, errors)
-    time.sleep(0.3)
-    slow_transaction.commit()
-    slow.close()
+    try:
+        waited = _someone_waits_for_a_lock(timeout=5)
+    finally:  # a failing test must not leave the response's transaction open
+        slow_transaction.commit()
+        slow.close()
     thread.join(timeout=30)
+    assert waited  # counting waited for the response being written
     assert not thread.is_alive() and errors == []
     db.session.expire_all()
     assert counted_up_to() == db.session.scalar(select(func.max(SurveyResponse.id)))
@@ -215,7 +234,77 @@ def test_two_housekeeping_runs_at_once_count_each_response_once(app, dialect, mo
     threads = [_count_in_thread(app, errors) for _ in range(2)]
     for thread in threads:
         thread.join(timeout=60)
-    assert errors == []
+    assert not any(thread.is_alive() for thread in threads) and errors == []
     db.session.expire_all()
     assert counted_up_to() == db.session.scalar(select(func.max(SurveyResponse.id)))
     assert figures_of_every_filter(world) == figures_from_the_responses(world)
+
+
+def test_two_decisions_about_one_text_at_once_move_its_count_once(app, dialect):
+    """A double click on "release": the second request waits for the first and then finds
+    the text released already, so the count moves once."""
+    if dialect != "postgresql":
+        pytest.skip("SQLite has one writer at a time")
+    world = build()
+    answer_counts.count_new_responses()
+    text_id = db.session.scalars(
+        select(SurveyQuestion.id).where(SurveyQuestion.key == "helped_most")
+    ).one()
+    response_id = next(
+        r.id
+        for r in db.session.scalars(
+            select(SurveyResponse).where(SurveyResponse.seminar_id == world["E"].id)
+        )
+        if str(text_id) in r.answers
+    )
+    db.session.commit()
+    decided, go = threading.Event(), threading.Event()
+    errors: list = []
+
+    def release(*, hold: bool) -> None:
+        with app.app_context():
+            try:
+                review.release(response_id, text_id, actor=None)
+                if hold:
+                    decided.set()
+                    go.wait(30)
+                db.session.commit()
+            except Exception as error:  # pragma: no cover - reported by the test
+                errors.append(error)
+                decided.set()
+            finally:
+                db.session.remove()
+
+    first = threading.Thread(target=release, kwargs={"hold": True})
+    first.start()
+    assert decided.wait(30)
+    second = threading.Thread(target=release, kwargs={"hold": False})
+    second.start()
+    try:
+        waited = _someone_waits_for_a_lock(timeout=5)
+    finally:  # a failing test must not leave the first request's transaction open
+        go.set()
+    first.join(timeout=30)
+    second.join(timeout=30)
+    assert waited  # the second request waited for the first
+    assert not first.is_alive() and not second.is_alive() and errors == []
+    db.session.expire_all()
+    states = text_states(world["E"].id)
+    assert states == {"waiting": 3, "released": 1}
+    assert figures_of_every_filter(world) == figures_from_the_responses(world)
+
+
+def test_without_the_mark_nothing_counts_twice(app):
+    """The mark row deleted by hand: the figures read every response, and counting starts
+    again from the first response."""
+    world = build()
+    before = figures_of_every_filter(world)
+    answer_counts.count_new_responses()
+    db.session.execute(delete(SurveyAnswerFold))
+    db.session.commit()
+    assert figures_of_every_filter(world) == before
+    answer_counts.count_new_responses()
+    assert figures_of_every_filter(world) == before
+    assert db.session.scalar(select(func.sum(SurveyAnswerCount.n))) == sum(
+        len(r.answers) for r in db.session.scalars(select(SurveyResponse))
+    )
