@@ -8,26 +8,31 @@ that hardly matters; for a public file download that reads one row, it is most o
 ``read_one`` runs a single read-only statement on a connection of its own:
 
 - On PostgreSQL, from a pool of its own in autocommit mode (no ``BEGIN``, no ``ROLLBACK``)
-  and without the pre-ping. A connection the server dropped (a restart, an idle timeout) is
-  noticed by the statement that fails on it; SQLAlchemy then throws away every connection
-  of the pool opened before that moment, and the statement is run once more on a fresh one.
-  Only if that fails too does the error reach the outage handler (the maintenance page).
+  and without the pre-ping. The statement is compiled once and handed to the driver
+  directly, with results in binary form: a stored PDF travels as its bytes, not as twice as
+  many hex digits that the server writes and the driver decodes again. A connection the
+  server dropped (a restart, an idle timeout) is noticed by the statement that fails on it;
+  then every connection of the pool is thrown away and the statement is run once more on a
+  fresh one. Only if that fails too does the error reach the outage handler (the
+  maintenance page). Errors arrive as SQLAlchemy's, as from any other statement.
 - On SQLite, on the app's own engine (its pragmas and busy timeout apply); a plain ``SELECT``
   opens no transaction there.
 
 Use it only for a statement that reads committed rows and needs nothing the request wrote
 before it. Writes always go through the session. The statements do not pass through
-``db.engine``, so its event listeners (statement counts in tests) do not see them on
-PostgreSQL.
+``db.engine`` or any SQLAlchemy connection on PostgreSQL, so no event listener (statement
+counts in tests) sees them there.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
+import psycopg
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.engine import Engine, Row
+from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.exc import DBAPIError
 
 from seminars.extensions import db
@@ -53,21 +58,74 @@ def _create_engine(main: Engine) -> Engine:
         isolation_level="AUTOCOMMIT",
         pool_pre_ping=False,
         hide_parameters=True,
-        connect_args={"application_name": APPLICATION_NAME},
+        connect_args={"application_name": APPLICATION_NAME, "cursor_factory": _BinaryCursor},
     )
 
 
-def read_one(statement: sa.Executable, parameters: dict[str, Any] | None = None) -> Row | None:
+class _BinaryCursor(psycopg.Cursor):
+    """Asks PostgreSQL for results in binary form: a stored PDF then travels as its bytes,
+    not as twice as many hex digits that the server writes and the driver decodes again."""
+
+    def __init__(self, connection, *, row_factory=None):
+        super().__init__(connection, row_factory=row_factory)
+        self.format = psycopg.pq.Format.BINARY
+
+
+def read_one(
+    statement: sa.Executable, parameters: dict[str, Any] | None = None
+) -> tuple[Any, ...] | None:
     """The first row of ``statement``, or ``None``; see the module's text for where it runs."""
     engine = direct_engine()
+    if engine.dialect.name != "postgresql":
+        with engine.connect() as connection:
+            row = connection.execute(statement, parameters).first()
+        return None if row is None else tuple(row)
+    sql, defaults = _compiled(statement, engine.dialect)
+    values = {**defaults, **(parameters or {})}
     try:
-        return _first(engine, statement, parameters)
+        return _first(engine, sql, values)
     except DBAPIError as error:
         if not error.connection_invalidated:
             raise
-    return _first(engine, statement, parameters)  # on a fresh connection
+    engine.dispose()  # every connection opened before the drop goes
+    return _first(engine, sql, values)  # on a fresh connection
 
 
-def _first(engine: Engine, statement: sa.Executable, parameters: dict[str, Any] | None):
-    with engine.connect() as connection:
-        return connection.execute(statement, parameters).first()
+@lru_cache(maxsize=64)
+def _compiled(statement: Any, dialect: Dialect) -> tuple[str, dict[str, Any]]:
+    """The driver's text of ``statement`` and the values it binds itself (a ``LIMIT``)."""
+    compiled = statement.compile(dialect=dialect)
+    return str(compiled), dict(compiled.params)
+
+
+def _first(engine: Engine, sql: str, values: dict[str, Any]) -> tuple[Any, ...] | None:
+    connection = cursor = None
+    try:
+        connection = engine.raw_connection()
+        cursor = connection.cursor()
+        cursor.execute(sql, values)
+        return cursor.fetchone()
+    except psycopg.Error as error:
+        # The caller gets SQLAlchemy's error, as from any other statement, so that a database
+        # out of reach leads to the maintenance page: without a statement when no connection
+        # could be opened, else marked when the connection broke. A broken connection goes
+        # back to the pool only to be thrown away with all the others (``read_one``).
+        if connection is None:
+            raise DBAPIError.instance(None, None, error, psycopg.Error) from error
+        dropped = engine.dialect.is_disconnect(
+            error,  # type: ignore[arg-type]
+            connection.dbapi_connection,
+            cursor,
+        )
+        raise DBAPIError.instance(
+            sql,
+            values,
+            error,
+            psycopg.Error,
+            hide_parameters=True,
+            connection_invalidated=dropped,
+            dialect=engine.dialect,
+        ) from error
+    finally:
+        if connection is not None:
+            connection.close()  # back to the pool

@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from seminars.certificates import services
+from seminars.certificates.models import CertificatePdf
 from seminars.core import direct_reads
 from seminars.core.timezone import utcnow
 from seminars.extensions import db
@@ -40,6 +41,17 @@ def test_a_direct_read_runs_again_on_a_fresh_connection_after_the_server_dropped
     assert _direct_connections() >= 1  # and it came from the pool of direct reads, alive
 
 
+def test_after_a_drop_no_other_dead_connection_of_the_pool_is_tried(app, dialect):
+    if dialect != "postgresql":
+        pytest.skip("SQLite has no server that drops connections")
+    engine = direct_reads.direct_engine()
+    held = [engine.raw_connection() for _ in range(3)]
+    for connection in held:
+        connection.close()  # three idle connections in the pool
+    assert _direct_connections("pg_terminate_backend(pid)") >= 3
+    assert direct_reads.read_one(ONE)[0] == 42  # one failure, then a fresh connection
+
+
 def test_a_direct_read_does_not_hide_a_wrong_statement(app):
     with pytest.raises(sa.exc.DBAPIError):
         direct_reads.read_one(sa.text("SELECT * FROM no_such_table"))
@@ -58,8 +70,7 @@ def test_the_certificate_download_sends_nothing_through_the_session_on_postgresq
     with count_queries() as counter:
         response = client.get(path)
     assert response.status_code == 200
-    assert (
-        response.data.startswith(b"%PDF")
-        and certificate.code in response.headers["Content-Disposition"]
-    )
+    assert certificate.code in response.headers["Content-Disposition"]
+    assert response.data.startswith(b"%PDF")
+    assert response.data == bytes(db.session.get(CertificatePdf, certificate.id).pdf)
     assert counter.statements == []
