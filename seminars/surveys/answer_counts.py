@@ -65,12 +65,12 @@ def text_state(hidden: list | None, released: list | None, question_id: int) -> 
     return WAITING
 
 
-def counted_up_to() -> int:
-    """The id of the last response counted."""
-    mark = db.session.scalar(
+def counted_up_to() -> int | None:
+    """The id of the last response counted; ``None`` when the mark is gone (emptied by hand),
+    and with it whatever was counted: the next count starts again from the first response."""
+    return db.session.scalar(
         select(SurveyAnswerFold.last_response_id).where(SurveyAnswerFold.id == 1)
     )
-    return mark or 0
 
 
 def _lock_responses() -> None:
@@ -103,9 +103,7 @@ def _add(counts: Counter[Key]) -> None:
 def _count_batch(questions: dict[int, tuple[str, str]]) -> int:
     """Count the next batch of responses; returns how many responses it passed."""
     _lock_responses()
-    mark = db.session.scalar(
-        select(SurveyAnswerFold.last_response_id).where(SurveyAnswerFold.id == 1)
-    )
+    mark = counted_up_to()
     if mark is None:  # the mark is gone (emptied by hand): the counts start again from 0
         db.session.execute(delete(SurveyAnswerCount))
         db.session.add(SurveyAnswerFold(id=1, last_response_id=0))
@@ -177,8 +175,9 @@ def move_text(response: SurveyResponse, question: SurveyQuestion, before: str, a
 
     Call after the response's change was flushed (its lock waits for a count in progress,
     so the mark read here is final for this response)."""
-    if before == after or response.seminar_id is None or response.id > counted_up_to():
-        return
+    mark = counted_up_to()
+    if before == after or response.seminar_id is None or mark is None or response.id > mark:
+        return  # unchanged, in no figure, or not counted (yet, or any more)
     _add(
         Counter(
             {
