@@ -15,6 +15,10 @@ Two rules keep the counts exact:
   writing a response and keeps new ones out until it commits (PostgreSQL: ``SHARE ROW
   EXCLUSIVE``, which also keeps a second housekeeping run out; SQLite: the write
   transaction). So no response with a smaller id can appear after the mark has passed it.
+  While the lock is asked for, new answers queue behind it; so counting waits at most
+  ``LOCK_WAIT`` for a transaction that holds the table long (a manual ``VACUUM``, a stuck
+  session) and then leaves the counting to the next run, rather than holding up every
+  answer meanwhile.
 - Staff releasing or hiding a text change the response first (which waits for a count in
   progress) and then move the answer between states here, if it was counted already
   (``move_text``).
@@ -22,10 +26,12 @@ Two rules keep the counts exact:
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import OperationalError
 
 from seminars.core.locking import begin_write
 from seminars.core.unit_of_work import unit
@@ -41,6 +47,13 @@ from seminars.surveys.queries import HIDDEN, RELEASED, WAITING
 
 # Responses counted per transaction: a short lock, and few rows to write.
 BATCH = 2000
+# How long counting waits for the responses table (PostgreSQL), in milliseconds.
+LOCK_WAIT = 2000
+
+# PostgreSQL's error when ``lock_timeout`` ran out.
+LOCK_NOT_AVAILABLE = "55P03"
+
+log = logging.getLogger(__name__)
 
 
 Key = tuple[int, str, str, str]  # seminar id, question key, value, state
@@ -76,6 +89,7 @@ def counted_up_to() -> int | None:
 def _lock_responses() -> None:
     begin_write()
     if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text(f"SET LOCAL lock_timeout = {int(LOCK_WAIT)}"))
         db.session.execute(text("LOCK TABLE survey_response IN SHARE ROW EXCLUSIVE MODE"))
 
 
@@ -154,17 +168,24 @@ def _count_batch(questions: dict[int, tuple[str, str]]) -> int:
 
 def count_new_responses() -> int:
     """Count every response stored since the last run, a batch per transaction; returns how
-    many responses were counted. Safe to run in several places at once."""
+    many responses were counted. Safe to run in several places at once. When the responses
+    table is held longer than ``LOCK_WAIT``, stops and leaves the rest to the next run."""
     total = 0
     while True:
-        with unit():
-            questions = {
-                q.id: (q.key, q.kind)
-                for q in db.session.execute(
-                    select(SurveyQuestion.id, SurveyQuestion.key, SurveyQuestion.kind)
-                )
-            }
-            passed = _count_batch(questions)
+        try:
+            with unit():
+                questions = {
+                    q.id: (q.key, q.kind)
+                    for q in db.session.execute(
+                        select(SurveyQuestion.id, SurveyQuestion.key, SurveyQuestion.kind)
+                    )
+                }
+                passed = _count_batch(questions)
+        except OperationalError as error:
+            if getattr(error.orig, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+                raise
+            log.warning("survey answers not counted: the responses table is held by another")
+            return total
         total += passed
         if passed < BATCH:
             return total

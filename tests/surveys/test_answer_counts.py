@@ -222,6 +222,38 @@ def test_a_response_still_being_written_is_not_passed_over(app, dialect):
     assert figures_of_every_filter(world) == figures_from_the_responses(world)
 
 
+def test_counting_gives_way_to_a_transaction_that_holds_the_responses_long(
+    app, dialect, monkeypatch
+):
+    """While counting asks for its lock, new answers queue behind it: it waits only
+    ``LOCK_WAIT`` and leaves the counting to the next run, so answers flow again."""
+    if dialect != "postgresql":
+        pytest.skip("SQLite has one writer at a time")
+    world = build()
+    mark = counted_up_to()
+    monkeypatch.setattr(answer_counts, "LOCK_WAIT", 300)
+    holder = db.engine.connect()
+    held = holder.begin()
+    holder.execute(text("LOCK TABLE survey_response IN ROW EXCLUSIVE MODE"))  # as a writer
+    released = threading.Timer(10, held.rollback)  # so that a failing test does not hang
+    released.start()
+    try:
+        started = time.monotonic()
+        assert answer_counts.count_new_responses() == 0
+        gave_up_after = time.monotonic() - started
+        still_held = held.is_active
+    finally:
+        released.cancel()
+        if held.is_active:
+            held.rollback()
+        holder.close()
+    assert still_held and gave_up_after < 5
+    db.session.expire_all()
+    assert counted_up_to() == mark
+    assert answer_counts.count_new_responses() > 0  # the next run counts them
+    assert figures_of_every_filter(world) == figures_from_the_responses(world)
+
+
 def test_two_housekeeping_runs_at_once_count_each_response_once(app, dialect, monkeypatch):
     if dialect != "postgresql":
         pytest.skip("SQLite has one writer at a time")
