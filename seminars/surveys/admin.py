@@ -1,4 +1,5 @@
-"""Admins keep the questionnaire; a question with answers is never reworded in place."""
+"""Admins keep the questionnaire; a question with answers is never reworded in place, and no
+question ever changes its kind in place."""
 
 from __future__ import annotations
 
@@ -57,7 +58,12 @@ def save_question(
     question_id: int | None, data: QuestionData, *, actor: Actor | None
 ) -> SurveyQuestion:
     """New questions are added; changed wording of an answered question makes a new version
-    under the same key (the old one is retired, its answers keep counting for the key)."""
+    under the same key (the old one is retired, its answers keep counting for the key).
+
+    A change of kind always makes a new version, answered or not: an answer may be on its
+    way (its form read the question before this change, and it commits after). Under the
+    old question's id it keeps the kind it was given for; changed in place, a free text
+    would be read as a choice, skip the review and reach the figures as a value."""
     if data.kind not in KINDS:
         raise DomainError(_l("Unbekannte Art von Frage."), field="kind")
     template = active_template()
@@ -81,7 +87,7 @@ def save_question(
             data.text_en,
             data.kind,
         )
-        if reworded and has_answers(question.id):
+        if question.kind != data.kind or (reworded and has_answers(question.id)):
             question.retired = True
             question = SurveyQuestion(
                 template_id=template.id,

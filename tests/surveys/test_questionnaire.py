@@ -5,7 +5,8 @@ from sqlalchemy import select
 from seminars.core.timezone import utcnow
 from seminars.extensions import db
 from seminars.statistics import services as statistics
-from seminars.surveys.models import SurveyQuestion, SurveyResponse
+from seminars.surveys import admin, answer_counts
+from seminars.surveys.models import SurveyAnswerCount, SurveyQuestion, SurveyResponse
 from tests import factories
 from tests.conftest import csrf_token_from, field_error
 
@@ -159,6 +160,41 @@ def test_a_position_out_of_range_is_explained_not_stored(client, login):
             db.session.scalars(select(SurveyQuestion).where(SurveyQuestion.key == "new_key")).all()
             == []
         )
+    finally:
+        restore_questionnaire()
+
+
+def test_a_question_never_changes_its_kind_in_place(app):
+    """Even unanswered: an answer whose form read the free-text question before the change
+    may commit after it, and must not be read as a choice (a value in the figures, past
+    the review)."""
+    seminar = factories.seminar(starts_in=timedelta(days=-2))
+    wording = {"key": "new_key", "text_de": "Was noch?", "text_en": "Anything else?"}
+    try:
+        first = admin.save_question(None, admin.QuestionData(kind="text", **wording), actor=None)
+        db.session.commit()
+        changed = admin.save_question(
+            first.id, admin.QuestionData(kind="choice", **wording), actor=None
+        )
+        db.session.commit()
+        db.session.expire_all()
+        assert changed.id != first.id and changed.version == 2 and changed.kind == "choice"
+        assert first.kind == "text" and first.retired
+        db.session.add(
+            SurveyResponse(
+                seminar_id=seminar.id,
+                template_id=1,
+                ballot=factories.ballot(),
+                answers={str(first.id): "Frau M. aus Celle"},
+                hidden=[],
+            )
+        )
+        db.session.commit()
+        answer_counts.count_new_responses()
+        values = db.session.scalars(
+            select(SurveyAnswerCount.value).where(SurveyAnswerCount.key == "new_key")
+        ).all()
+        assert values == [""]  # counted as a text waiting for review, its words not copied
     finally:
         restore_questionnaire()
 
