@@ -108,8 +108,8 @@ def _first(engine: Engine, sql: str, values: dict[str, Any]) -> tuple[Any, ...] 
     except psycopg.Error as error:
         # The caller gets SQLAlchemy's error, as from any other statement, so that a database
         # out of reach leads to the maintenance page: without a statement when no connection
-        # could be opened, else marked when the connection broke. A broken connection goes
-        # back to the pool only to be thrown away with all the others (``read_one``).
+        # could be opened, else marked when the connection broke; ``read_one`` then throws
+        # away the pool's other connections too.
         if connection is None:
             raise DBAPIError.instance(None, None, error, psycopg.Error) from error
         dropped = engine.dialect.is_disconnect(
@@ -117,6 +117,8 @@ def _first(engine: Engine, sql: str, values: dict[str, Any]) -> tuple[Any, ...] 
             connection.dbapi_connection,
             cursor,
         )
+        if dropped:
+            connection.invalidate(error)  # closed now, not reset (and logged) on its way back
         raise DBAPIError.instance(
             sql,
             values,

@@ -3,6 +3,8 @@ connection without a pre-ping."""
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 import sqlalchemy as sa
 
@@ -39,6 +41,18 @@ def test_a_direct_read_runs_again_on_a_fresh_connection_after_the_server_dropped
     assert _direct_connections("pg_terminate_backend(pid)") >= 1
     assert direct_reads.read_one(ONE)[0] == 42
     assert _direct_connections() >= 1  # and it came from the pool of direct reads, alive
+
+
+def test_a_dropped_connection_is_closed_without_an_error_in_the_log(app, dialect, caplog):
+    """A restart of the server is routine: the dead connection is thrown away, not first
+    reset (which fails and logs an error with its traceback)."""
+    if dialect != "postgresql":
+        pytest.skip("SQLite has no server that drops connections")
+    assert direct_reads.read_one(ONE)[0] == 42
+    assert _direct_connections("pg_terminate_backend(pid)") >= 1
+    with caplog.at_level(logging.DEBUG, logger="sqlalchemy.pool"):
+        assert direct_reads.read_one(ONE)[0] == 42
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
 
 
 def test_after_a_drop_no_other_dead_connection_of_the_pool_is_tried(app, dialect):
