@@ -26,13 +26,14 @@ counts in tests) sees them there.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
 import psycopg
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.engine import Compiled, Dialect, Engine
 from sqlalchemy.exc import DBAPIError
 
 from seminars.extensions import db
@@ -80,8 +81,9 @@ def read_one(
         with engine.connect() as connection:
             row = connection.execute(statement, parameters).first()
         return None if row is None else tuple(row)
-    sql, defaults = _compiled(statement, engine.dialect)
-    values = {**defaults, **(parameters or {})}
+    compiled = _compiled(statement, engine.dialect)
+    sql = str(compiled)
+    values = compiled.construct_params(parameters)  # refuses a parameter left out
     try:
         return _first(engine, sql, values)
     except DBAPIError as error:
@@ -91,14 +93,19 @@ def read_one(
     return _first(engine, sql, values)  # on a fresh connection
 
 
-@lru_cache(maxsize=64)
-def _compiled(statement: Any, dialect: Dialect) -> tuple[str, dict[str, Any]]:
-    """The driver's text of ``statement`` and the values it binds itself (a ``LIMIT``)."""
+@lru_cache(maxsize=16)
+def _compiled(statement: Any, dialect: Dialect) -> Compiled:
+    """``statement`` compiled for the driver, once per statement object: meant for
+    statements kept as module constants. Values go to the driver as they are, and rows come
+    back as it reads them: no type of SQLAlchemy converts them on the way. So a statement
+    here binds and returns plain values only (numbers, text, bytes), and no ``IN`` list."""
     compiled = statement.compile(dialect=dialect)
-    return str(compiled), dict(compiled.params)
+    if any(b.expanding or b.literal_execute for b in compiled.binds.values()):
+        raise ValueError("a direct read sends its statement as compiled: no IN list")
+    return compiled
 
 
-def _first(engine: Engine, sql: str, values: dict[str, Any]) -> tuple[Any, ...] | None:
+def _first(engine: Engine, sql: str, values: Mapping[str, Any] | None) -> tuple[Any, ...] | None:
     connection = cursor = None
     try:
         connection = engine.raw_connection()

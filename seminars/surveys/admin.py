@@ -3,7 +3,7 @@ question ever changes its kind in place."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Text, cast, func, select
@@ -60,10 +60,12 @@ def save_question(
     """New questions are added; changed wording of an answered question makes a new version
     under the same key (the old one is retired, its answers keep counting for the key).
 
-    A change of kind always makes a new version, answered or not: an answer may be on its
-    way (its form read the question before this change, and it commits after). Under the
-    old question's id it keeps the kind it was given for; changed in place, a free text
-    would be read as a choice, skip the review and reach the figures as a value."""
+    A change of kind always makes a new version, answered or not: an answer being stored
+    while the change is saved (it read the question just before) commits after it. Under
+    the old question's id it keeps the kind it was given for; changed in place, a free text
+    would be read as a choice, skip the review and reach the figures as a value. A question
+    being retired keeps its kind (nobody is asked it any more). Only the newest version of a
+    key can be changed."""
     if data.kind not in KINDS:
         raise DomainError(_l("Unbekannte Art von Frage."), field="kind")
     template = active_template()
@@ -82,6 +84,16 @@ def save_question(
         question = db.session.get(SurveyQuestion, question_id)
         if question is None:
             raise NotFoundError()
+        latest = db.session.scalar(
+            select(func.max(SurveyQuestion.version)).where(
+                SurveyQuestion.template_id == question.template_id,
+                SurveyQuestion.key == question.key,
+            )
+        )
+        if question.version != latest:  # else two versions of one key could both be asked
+            raise DomainError(_l("Diese Frage hat eine neuere Fassung: Bitte ändern Sie diese."))
+        if data.retired:  # a question being retired keeps its kind
+            data = replace(data, kind=question.kind)
         reworded = (question.text_de, question.text_en, question.kind) != (
             data.text_de,
             data.text_en,

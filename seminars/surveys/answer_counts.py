@@ -114,9 +114,16 @@ def _add(counts: Counter[Key]) -> None:
     db.session.execute(statement, rows)
 
 
-def _count_batch(questions: dict[int, tuple[str, str]]) -> int:
+def _count_batch() -> int:
     """Count the next batch of responses; returns how many responses it passed."""
     _lock_responses()
+    # Read under the lock: a question added just before an answer to it is known here.
+    questions = {
+        q.id: (q.key, q.kind)
+        for q in db.session.execute(
+            select(SurveyQuestion.id, SurveyQuestion.key, SurveyQuestion.kind)
+        )
+    }
     mark = counted_up_to()
     if mark is None:  # the mark is gone (emptied by hand): the counts start again from 0
         db.session.execute(delete(SurveyAnswerCount))
@@ -169,22 +176,21 @@ def _count_batch(questions: dict[int, tuple[str, str]]) -> int:
 def count_new_responses() -> int:
     """Count every response stored since the last run, a batch per transaction; returns how
     many responses were counted. Safe to run in several places at once. When the responses
-    table is held longer than ``LOCK_WAIT``, stops and leaves the rest to the next run."""
+    table (or a row the counts refer to) is held longer than ``LOCK_WAIT``, stops and leaves
+    the rest to the next run."""
     total = 0
     while True:
         try:
             with unit():
-                questions = {
-                    q.id: (q.key, q.kind)
-                    for q in db.session.execute(
-                        select(SurveyQuestion.id, SurveyQuestion.key, SurveyQuestion.kind)
-                    )
-                }
-                passed = _count_batch(questions)
+                passed = _count_batch()
         except OperationalError as error:
             if getattr(error.orig, "sqlstate", None) != LOCK_NOT_AVAILABLE:
                 raise
-            log.warning("survey answers not counted: the responses table is held by another")
+            # Mostly the responses table; in a rare case a seminar row that a count refers to.
+            log.warning(
+                "survey answers not counted this time: a lock was held longer than %d ms",
+                LOCK_WAIT,
+            )
             return total
         total += passed
         if passed < BATCH:

@@ -24,7 +24,10 @@ def _direct_connections(what: str = "pid") -> int:
     they are dropped, as a restart of the server drops the idle connections in a pool."""
     with db.engine.begin() as connection:
         return connection.execute(
-            sa.text(f"SELECT count({what}) FROM pg_stat_activity WHERE application_name = :name"),
+            sa.text(
+                f"SELECT count({what}) FROM pg_stat_activity"
+                " WHERE application_name = :name AND datname = current_database()"
+            ),
             {"name": direct_reads.APPLICATION_NAME},
         ).scalar_one()
 
@@ -64,6 +67,23 @@ def test_after_a_drop_no_other_dead_connection_of_the_pool_is_tried(app, dialect
         connection.close()  # three idle connections in the pool
     assert _direct_connections("pg_terminate_backend(pid)") >= 3
     assert direct_reads.read_one(ONE)[0] == 42  # one failure, then a fresh connection
+
+
+def test_a_parameter_left_out_is_refused_not_sent_as_null(app):
+    statement = sa.select(sa.literal(1)).where(sa.bindparam("wanted") == 1)
+    with pytest.raises(sa.exc.SQLAlchemyError, match="A value is required"):
+        direct_reads.read_one(statement, {})
+    assert direct_reads.read_one(statement, {"wanted": 1})[0] == 1
+
+
+def test_a_statement_that_needs_expanding_is_refused_on_postgresql(app, dialect):
+    if dialect != "postgresql":
+        pytest.skip("on SQLite direct reads use the app's own engine")
+    statement = sa.select(sa.literal(1)).where(
+        sa.literal(1).in_(sa.bindparam("some", expanding=True))
+    )
+    with pytest.raises(ValueError, match="no IN list"):
+        direct_reads.read_one(statement, {"some": [1, 2]})
 
 
 def test_a_direct_read_does_not_hide_a_wrong_statement(app):

@@ -68,9 +68,8 @@ def test_figures_are_the_same_before_during_and_after_counting(app, monkeypatch)
 
     # Half counted: the first batch only.
     monkeypatch.setattr(answer_counts, "BATCH", 9)
-    questions = {q.id: (q.key, q.kind) for q in db.session.scalars(select(SurveyQuestion))}
     db.session.commit()
-    assert answer_counts._count_batch(questions) == 9
+    assert answer_counts._count_batch() == 9
     db.session.commit()
     assert 0 < counted_up_to() < db.session.scalar(select(func.max(SurveyResponse.id)))
     assert figures_of_every_filter(world) == before
@@ -220,6 +219,57 @@ def test_a_response_still_being_written_is_not_passed_over(app, dialect):
     db.session.expire_all()
     assert counted_up_to() == db.session.scalar(select(func.max(SurveyResponse.id)))
     assert figures_of_every_filter(world) == figures_from_the_responses(world)
+
+
+def test_a_question_added_with_an_answer_still_being_written_is_counted(app, dialect):
+    """Counting knows the questions of every response it counts: it reads them once it holds
+    the lock, not before it waits for the response still being written."""
+    if dialect != "postgresql":
+        pytest.skip("SQLite has one writer at a time")
+    world = build()
+    answer_counts.count_new_responses()
+    slow = db.engine.connect()
+    slow_transaction = slow.begin()
+    question_id = slow.execute(
+        SurveyQuestion.__table__.insert().returning(SurveyQuestion.id),
+        {
+            "template_id": 1, "key": "new_key", "version": 1, "kind": "yes_no",
+            "text_de": "Neu?", "text_en": "New?", "options": [], "position": 99,
+            "online_only": False, "retired": False,
+        },
+    ).scalar_one()  # fmt: skip
+    row = response(world["D"].id, {"overall": 4})
+    slow.execute(
+        SurveyResponse.__table__.insert(),
+        {
+            "seminar_id": world["D"].id, "template_id": 1, "ballot": row.ballot,
+            "answers": {str(question_id): True}, "hidden": [], "released": [],
+        },
+    )  # fmt: skip
+    errors: list = []
+    thread = _count_in_thread(app, errors)
+    try:
+        waited = _someone_waits_for_a_lock(timeout=5)
+    finally:
+        slow_transaction.commit()
+        slow.close()
+    thread.join(timeout=30)
+    try:
+        assert waited and not thread.is_alive() and errors == []
+        db.session.expire_all()
+        stored = db.session.execute(
+            select(SurveyAnswerCount.value, SurveyAnswerCount.n).where(
+                SurveyAnswerCount.key == "new_key"
+            )
+        ).all()
+        assert stored == [("true", 1)]
+        assert figures_of_every_filter(world) == figures_from_the_responses(world)
+    finally:
+        db.session.rollback()
+        db.session.execute(delete(SurveyAnswerCount).where(SurveyAnswerCount.key == "new_key"))
+        db.session.execute(delete(SurveyResponse))
+        db.session.execute(delete(SurveyQuestion).where(SurveyQuestion.key == "new_key"))
+        db.session.commit()
 
 
 def test_counting_gives_way_to_a_transaction_that_holds_the_responses_long(

@@ -1,7 +1,9 @@
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
+from seminars.core.errors import DomainError
 from seminars.core.timezone import utcnow
 from seminars.extensions import db
 from seminars.statistics import services as statistics
@@ -195,6 +197,45 @@ def test_a_question_never_changes_its_kind_in_place(app):
             select(SurveyAnswerCount.value).where(SurveyAnswerCount.key == "new_key")
         ).all()
         assert values == [""]  # counted as a text waiting for review, its words not copied
+    finally:
+        restore_questionnaire()
+
+
+def test_only_the_newest_version_of_a_question_can_be_changed(app):
+    """Else a change to an old version would make a second version of the key that is asked."""
+    wording = {"key": "new_key", "text_de": "Was noch?", "text_en": "Anything else?"}
+    try:
+        first = admin.save_question(None, admin.QuestionData(kind="text", **wording), actor=None)
+        second = admin.save_question(
+            first.id, admin.QuestionData(kind="yes_no", **wording), actor=None
+        )
+        db.session.commit()
+        with pytest.raises(DomainError, match="neuere Fassung"):
+            admin.save_question(first.id, admin.QuestionData(kind="choice", **wording), actor=None)
+        db.session.rollback()
+        asked = db.session.scalars(
+            select(SurveyQuestion.version).where(
+                SurveyQuestion.key == "new_key", SurveyQuestion.retired.is_(False)
+            )
+        ).all()
+        assert asked == [second.version] == [2]
+    finally:
+        restore_questionnaire()
+
+
+def test_a_question_retired_keeps_its_kind_and_makes_no_new_version(app):
+    wording = {"key": "new_key", "text_de": "Was noch?", "text_en": "Anything else?"}
+    try:
+        first = admin.save_question(None, admin.QuestionData(kind="text", **wording), actor=None)
+        db.session.commit()
+        retired = admin.save_question(
+            first.id, admin.QuestionData(kind="choice", retired=True, **wording), actor=None
+        )
+        db.session.commit()
+        assert retired.id == first.id and retired.kind == "text" and retired.retired
+        assert db.session.scalars(
+            select(SurveyQuestion.version).where(SurveyQuestion.key == "new_key")
+        ).all() == [1]
     finally:
         restore_questionnaire()
 
